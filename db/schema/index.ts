@@ -1,0 +1,3 @@
+export * from './agencies.ts';
+export * from './auth.ts';
+export * from './audit.ts';

@@ -1,0 +1,174 @@
+import { and, eq, lt, ne, or } from 'drizzle-orm';
+import { agencies, sessions, users, type Lang, type Role, type Country } from '../../../db/schema/index.ts';
+import { config } from '../config.ts';
+import { db, type Executor } from '../db.ts';
+import { equalHashes, randomId, sha256Hex } from './tokens.ts';
+
+export const SESSION_COOKIE = 'ac_session';
+// Writing last_seen_at on every request would make every page a write; a minute is precise enough.
+const TOUCH_AFTER_MS = 60_000;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  preferredLang: Lang;
+  agencyId: number;
+  agencyCode: string;
+  agencyCountry: Country;
+  agencyNameEs: string;
+  agencyNameEn: string;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** When it ends if the user stays idle, or at the absolute limit, whichever is first. */
+  expiresAt: Date;
+}
+
+export interface NewSession {
+  session: Session;
+  /** `id.secret`: goes to the cookie and nowhere else. */
+  token: string;
+}
+
+function expiryOf(createdAt: Date, lastSeenAt: Date): Date {
+  return new Date(
+    Math.min(createdAt.getTime() + config.sessionAbsoluteMs, lastSeenAt.getTime() + config.sessionIdleMs),
+  );
+}
+
+export async function createSession(
+  userId: string,
+  meta: { ip?: string | null; userAgent?: string | null },
+  executor: Executor = db(),
+): Promise<NewSession> {
+  const id = randomId();
+  const secret = randomId();
+  const now = new Date();
+  await executor.insert(sessions).values({
+    id,
+    secretHash: sha256Hex(secret),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
+  return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: expiryOf(now, now) } };
+}
+
+/** Checks a cookie token; slides the idle expiry. Returns null for anything not valid. */
+export async function validateSessionToken(
+  token: string,
+): Promise<{ session: Session; user: SessionUser } | null> {
+  const [id, secret, extra] = token.split('.');
+  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+  const rows = await db()
+    .select({
+      session: sessions,
+      user: {
+        id: users.id,
+        email: users.email,
+        displayName: users.displayName,
+        role: users.role,
+        preferredLang: users.preferredLang,
+        disabled: users.disabled,
+        agencyId: agencies.id,
+        agencyCode: agencies.code,
+        agencyCountry: agencies.country,
+        agencyNameEs: agencies.nameEs,
+        agencyNameEn: agencies.nameEn,
+      },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(agencies, eq(agencies.id, users.agencyId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  if (!equalHashes(row.session.secretHash, sha256Hex(secret))) return null;
+  const now = Date.now();
+  const expiresAt = expiryOf(row.session.createdAt, row.session.lastSeenAt);
+  if (row.user.disabled || expiresAt.getTime() <= now) {
+    await db().delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+  let lastSeenAt = row.session.lastSeenAt;
+  if (now - lastSeenAt.getTime() >= TOUCH_AFTER_MS) {
+    lastSeenAt = new Date(now);
+    await db().update(sessions).set({ lastSeenAt }).where(eq(sessions.id, id));
+  }
+  const { disabled: _disabled, ...user } = row.user;
+  return {
+    session: {
+      id,
+      userId: row.session.userId,
+      createdAt: row.session.createdAt,
+      lastSeenAt,
+      expiresAt: expiryOf(row.session.createdAt, lastSeenAt),
+    },
+    user,
+  };
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+  await db().delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Ends every session of a user (password change, disable, role or agency change). */
+export async function invalidateUserSessions(userId: string, executor: Executor = db()): Promise<void> {
+  await executor.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function invalidateOtherSessions(userId: string, keepSessionId: string): Promise<void> {
+  await db().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+}
+
+/** Ends one of the user's own sessions; a session id of another user changes nothing. */
+export async function invalidateOwnSession(userId: string, sessionId: string): Promise<boolean> {
+  const result = await db()
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
+    .returning({ id: sessions.id });
+  return result.length > 0;
+}
+
+export interface SessionListing {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function listUserSessions(userId: string): Promise<SessionListing[]> {
+  const rows = await db()
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(sessions.lastSeenAt);
+  const now = Date.now();
+  return rows.filter((r) => expiryOf(r.createdAt, r.lastSeenAt).getTime() > now).reverse();
+}
+
+/** Removes expired rows; called now and then, so the table does not grow without bound. */
+export async function deleteExpiredSessions(): Promise<void> {
+  const now = Date.now();
+  await db()
+    .delete(sessions)
+    .where(
+      or(lt(sessions.createdAt, new Date(now - config.sessionAbsoluteMs)), lt(sessions.lastSeenAt, new Date(now - config.sessionIdleMs))),
+    );
+}

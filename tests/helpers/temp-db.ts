@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeDb } from '../../src/server/db.ts';
+import { applyMigrations } from '../../src/server/migrate.ts';
+
+/**
+ * Points the server code at a fresh libSQL file with every migration applied.
+ * Call in beforeAll; the returned function removes it (call in afterAll).
+ */
+export async function useTempDatabase(): Promise<{ url: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'armas-test-'));
+  closeDb();
+  const url = `file:${join(dir, 'test.db')}`;
+  process.env.DATABASE_URL = url;
+  await applyMigrations();
+  return {
+    url,
+    cleanup: () => {
+      closeDb();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
