@@ -1,3 +1,4 @@
 export * from './agencies.ts';
 export * from './auth.ts';
 export * from './audit.ts';
+export * from './seizures.ts';

@@ -1,0 +1,15 @@
+import type { Lang, Role } from '../schema/auth.ts';
+
+export const DEFAULT_DEMO_PASSWORD = 'cruzadas-demo-2026';
+
+/** Demo accounts (npm run demo only). Spanish-speaking agencies prefer Spanish. */
+export const DEMO_USERS: readonly { email: string; displayName: string; agency: string; role: Role; lang: Lang }[] = [
+  { email: 'admin@demo.test', displayName: 'Administración del portal', agency: 'FGR', role: 'admin', lang: 'es' },
+  { email: 'agent.atf@demo.test', displayName: 'Dana Whitfield (ATF)', agency: 'ATF', role: 'member', lang: 'en' },
+  { email: 'agent.hsi@demo.test', displayName: 'Marcus Ortega (HSI)', agency: 'ICE-HSI', role: 'member', lang: 'en' },
+  { email: 'analyst.fgr@demo.test', displayName: 'Lucía Ramírez Ochoa (FGR)', agency: 'FGR', role: 'member', lang: 'es' },
+  { email: 'analyst.sedena@demo.test', displayName: 'Cap. Jorge Villaseñor (SEDENA)', agency: 'SEDENA', role: 'member', lang: 'es' },
+  { email: 'editor.sspc@demo.test', displayName: 'Mariana Escobedo (SSPC)', agency: 'SSPC', role: 'editor', lang: 'es' },
+  { email: 'moderator.cbp@demo.test', displayName: 'Kevin Alvarado (CBP)', agency: 'CBP', role: 'moderator', lang: 'en' },
+  { email: 'fiscal.gt@demo.test', displayName: 'Ana Lucía Pérez (MP Guatemala)', agency: 'MP-GT', role: 'member', lang: 'es' },
+];

@@ -1,0 +1,11 @@
+// npm start — production: migrations (and the agency list), then the server. No demo data.
+import { ensureBuild } from './lib/ensure-build.ts';
+import { closeDb } from '../src/server/db.ts';
+import { applyMigrations } from '../src/server/migrate.ts';
+import { seedAgencies } from '../src/server/seed.ts';
+
+const entry = ensureBuild();
+await applyMigrations();
+await seedAgencies();
+closeDb();
+await import(new URL(`../${entry}`, import.meta.url).href);

@@ -1,0 +1,225 @@
+/**
+ * Astro Actions: parse and validate form input, call src/server, nothing else. Zod messages are
+ * translation keys; src/lib/forms.ts turns failures into translated, field-named messages.
+ */
+import { defineAction, type ActionAPIContext } from 'astro:actions';
+import { z } from 'astro/zod';
+import { COUNTRIES, ROLES } from '../../db/schema/index.ts';
+import { changePassword, recordSignOut, setPreferredLang, signIn } from '../server/auth/accounts.ts';
+import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation, type AdminActor } from '../server/auth/invitations.ts';
+import { invalidateOtherSessions, invalidateOwnSession, invalidateSession, SESSION_COOKIE, type NewSession } from '../server/auth/session.ts';
+import { changeRoleAndAgency, releaseLockout, setUserDisabled } from '../server/admin/users.ts';
+import { createAgency, updateAgency } from '../server/admin/agencies.ts';
+import { PASSWORD_MAX } from '../server/auth/password.ts';
+import { formatDate } from '../i18n/index.ts';
+import { sessionCookieOptions } from '../lib/cookies.ts';
+import { failWith, run } from '../lib/forms.ts';
+import { config } from '../server/config.ts';
+
+const required = (max = 200) => z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
+const email = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(254, 'validation.too_long').pipe(z.email('validation.email'));
+const password = z.string({ error: 'validation.required' }).min(1, 'validation.required').max(PASSWORD_MAX * 4, 'validation.too_long');
+const lang = z.enum(['es', 'en'], { error: 'validation.invalid' });
+const id = z.string().trim().min(1).max(64);
+
+function isSecure(ctx: ActionAPIContext): boolean {
+  return ctx.url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
+}
+
+function setSessionCookie(ctx: ActionAPIContext, created: NewSession): void {
+  const expires = new Date(created.session.createdAt.getTime() + config.sessionAbsoluteMs);
+  ctx.cookies.set(SESSION_COOKIE, created.token, sessionCookieOptions(isSecure(ctx), expires));
+}
+
+function meta(ctx: ActionAPIContext) {
+  return { ip: ctx.locals.ip, userAgent: ctx.request.headers.get('user-agent') };
+}
+
+function requireUser(ctx: ActionAPIContext) {
+  const user = ctx.locals.user;
+  if (!user || !ctx.locals.session) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
+  return { user, session: ctx.locals.session };
+}
+
+function adminActor(ctx: ActionAPIContext): AdminActor {
+  const { user } = requireUser(ctx);
+  // The server functions check the role again; this only gives a clean answer early.
+  if (user.role !== 'admin') failWith('error.forbidden', undefined, undefined, 'FORBIDDEN');
+  return { ...user, ip: ctx.locals.ip };
+}
+
+/** Only same-site paths: an open redirect would turn the sign-in page into a phishing aid. */
+function safeNext(next: string | undefined, lang: string): string {
+  if (next && /^\/(es|en)(\/|$)/.test(next) && !next.startsWith('//')) return next;
+  return `/${lang}/`;
+}
+
+export const server = {
+  signIn: defineAction({
+    accept: 'form',
+    input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),
+    handler: async (input, ctx) => {
+      const result = await signIn(input.email, input.password, meta(ctx));
+      if (!result.ok) {
+        if (result.reason === 'invalid_credentials') failWith('error.invalid_credentials');
+        const time = formatDate(result.until, ctx.locals.lang, 'datetime');
+        const minutes = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 60_000));
+        failWith(result.reason === 'account_locked' ? 'error.account_locked' : 'error.ip_limited', undefined, { time, minutes }, 'TOO_MANY_REQUESTS');
+      }
+      setSessionCookie(ctx, result.session);
+      return { redirect: safeNext(input.next, ctx.locals.lang) };
+    },
+  }),
+
+  signOut: defineAction({
+    accept: 'form',
+    handler: async (_input, ctx) => {
+      if (ctx.locals.session && ctx.locals.user) {
+        await invalidateSession(ctx.locals.session.id);
+        await recordSignOut(ctx.locals.user, ctx.locals.ip);
+      }
+      ctx.cookies.delete(SESSION_COOKIE, sessionCookieOptions(isSecure(ctx)));
+      return { redirect: `/${ctx.locals.lang}/sign-in?reason=signed_out` };
+    },
+  }),
+
+  acceptInvitation: defineAction({
+    accept: 'form',
+    input: z
+      .object({ token: id.max(100), displayName: required(120), password, passwordConfirm: password, lang })
+      .refine((v) => v.password === v.passwordConfirm, { message: 'validation.password_mismatch', path: ['passwordConfirm'] }),
+    handler: async (input, ctx) => {
+      const created = await run(() => acceptInvitation(input.token, input, meta(ctx)));
+      setSessionCookie(ctx, created);
+      return { redirect: `/${input.lang}/` };
+    },
+  }),
+
+  changePassword: defineAction({
+    accept: 'form',
+    input: z
+      .object({ currentPassword: password, newPassword: password, passwordConfirm: password })
+      .refine((v) => v.newPassword === v.passwordConfirm, { message: 'validation.password_mismatch', path: ['passwordConfirm'] }),
+    handler: async (input, ctx) => {
+      const { user } = requireUser(ctx);
+      const created = await run(() => changePassword(user, input.currentPassword, input.newPassword, meta(ctx)));
+      setSessionCookie(ctx, created);
+      return { done: 'account.passwordChanged' as const };
+    },
+  }),
+
+  setLanguage: defineAction({
+    accept: 'form',
+    input: z.object({ lang }),
+    handler: async (input, ctx) => {
+      const { user } = requireUser(ctx);
+      await setPreferredLang(user.id, input.lang);
+      return { redirect: `/${input.lang}/account?saved=lang` };
+    },
+  }),
+
+  endSession: defineAction({
+    accept: 'form',
+    input: z.object({ sessionId: id }),
+    handler: async (input, ctx) => {
+      const { user } = requireUser(ctx);
+      await invalidateOwnSession(user.id, input.sessionId);
+      return { done: 'account.session.ended' as const };
+    },
+  }),
+
+  endOtherSessions: defineAction({
+    accept: 'form',
+    handler: async (_input, ctx) => {
+      const { user, session } = requireUser(ctx);
+      await invalidateOtherSessions(user.id, session.id);
+      return { done: 'account.session.othersEnded' as const };
+    },
+  }),
+
+  createInvitation: defineAction({
+    accept: 'form',
+    input: z.object({ email, agencyId: z.coerce.number({ error: 'validation.required' }).int().positive('validation.required'), role: z.enum(ROLES, { error: 'validation.invalid' }) }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      const created = await run(() => createInvitation(admin, input));
+      return { email: input.email, token: created.token, expiresAt: created.expiresAt.toISOString() };
+    },
+  }),
+
+  resendInvitation: defineAction({
+    accept: 'form',
+    input: z.object({ id, email: z.string().max(254) }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      const created = await run(() => resendInvitation(admin, input.id));
+      return { email: input.email, token: created.token, expiresAt: created.expiresAt.toISOString() };
+    },
+  }),
+
+  revokeInvitation: defineAction({
+    accept: 'form',
+    input: z.object({ id }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      await run(() => revokeInvitation(admin, input.id));
+      return { done: 'admin.invite.revoked' as const };
+    },
+  }),
+
+  updateUser: defineAction({
+    accept: 'form',
+    input: z.object({ id, role: z.enum(ROLES, { error: 'validation.invalid' }), agencyId: z.coerce.number().int().positive('validation.required') }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      await run(() => changeRoleAndAgency(admin, input.id, input.role, input.agencyId));
+      return { done: 'admin.user.saved' as const };
+    },
+  }),
+
+  setUserDisabled: defineAction({
+    accept: 'form',
+    input: z.object({ id, disabled: z.enum(['true', 'false']) }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      const disabled = input.disabled === 'true';
+      await run(() => setUserDisabled(admin, input.id, disabled));
+      return { done: disabled ? ('admin.user.disabledNow' as const) : ('admin.user.enabledNow' as const) };
+    },
+  }),
+
+  releaseLockout: defineAction({
+    accept: 'form',
+    input: z.object({ id }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      await run(() => releaseLockout(admin, input.id));
+      return { done: 'admin.user.released' as const };
+    },
+  }),
+
+  createAgency: defineAction({
+    accept: 'form',
+    input: z.object({
+      code: required(20).pipe(z.string().regex(/^[A-Za-z0-9-]{2,20}$/, 'validation.invalid')),
+      nameEs: required(200),
+      nameEn: required(200),
+      country: z.enum(COUNTRIES, { error: 'validation.invalid' }),
+    }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      await run(() => createAgency(admin, input));
+      return { done: 'admin.agencies.saved' as const };
+    },
+  }),
+
+  updateAgency: defineAction({
+    accept: 'form',
+    input: z.object({ id: z.coerce.number().int().positive(), nameEs: required(200), nameEn: required(200), country: z.enum(COUNTRIES, { error: 'validation.invalid' }) }),
+    handler: async (input, ctx) => {
+      const admin = adminActor(ctx);
+      await run(() => updateAgency(admin, input.id, input));
+      return { done: 'admin.agencies.saved' as const };
+    },
+  }),
+};

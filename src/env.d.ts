@@ -1,0 +1,11 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    user: import('./server/auth/session.ts').SessionUser | null;
+    session: import('./server/auth/session.ts').Session | null;
+    lang: import('./i18n/locale.ts').Lang;
+    /** The caller's address as the audit log and throttling record it. */
+    ip: string | null;
+  }
+}

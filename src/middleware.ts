@@ -1,0 +1,99 @@
+import { defineMiddleware } from 'astro:middleware';
+import { DEFAULT_LANG, LANG_COOKIE, isLang, langFromAcceptLanguage, type Lang } from './i18n/locale.ts';
+import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
+import { sessionCookieOptions } from './lib/cookies.ts';
+
+/** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
+const PUBLIC_PATHS = [/^\/?$/, /^\/sign-in\/?$/, /^\/invitation\/[^/]+\/?$/, /^\/404\/?$/];
+
+const SECURITY_HEADERS: Record<string, string> = {
+  // No inline script anywhere: every script is a bundled file from our origin.
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'X-Frame-Options': 'DENY',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+function withSecurityHeaders(response: Response, secure: boolean): Response {
+  // Redirect responses from Astro have immutable headers; copy when needed.
+  let res = response;
+  try {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+  } catch {
+    res = new Response(response.body, response);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+  }
+  if (secure) res.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  return res;
+}
+
+function clientIp(request: Request, fallback: () => string): string | null {
+  if (process.env.TRUST_PROXY === '1') {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return fallback();
+  } catch {
+    return null;
+  }
+}
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  const { url, cookies, locals, request } = context;
+  const secure = url.protocol === 'https:' || (process.env.PUBLIC_ORIGIN ?? '').startsWith('https:');
+  if (url.pathname.startsWith('/_astro/')) return withSecurityHeaders(await next(), secure);
+
+  const segment = url.pathname.split('/')[1] ?? '';
+  const cookieLang = cookies.get(LANG_COOKIE)?.value;
+  const preferred: Lang = isLang(cookieLang) ? cookieLang : (langFromAcceptLanguage(request.headers.get('accept-language')) ?? DEFAULT_LANG);
+
+  if (url.pathname === '/') {
+    const response = new Response(null, { status: 302, headers: { Location: `/${preferred}/`, Vary: 'Cookie, Accept-Language' } });
+    return withSecurityHeaders(response, secure);
+  }
+
+  locals.lang = isLang(segment) ? segment : preferred;
+  // Every page lives under /es or /en; anything else (except Astro's own endpoints) is unknown.
+  if (!isLang(segment) && !segment.startsWith('_') && segment !== '404' && segment !== '500') {
+    locals.ip = null;
+    locals.user = null;
+    locals.session = null;
+    return withSecurityHeaders(await context.rewrite(`/${preferred}/404`), secure);
+  }
+  locals.ip = clientIp(request, () => context.clientAddress);
+  locals.user = null;
+  locals.session = null;
+
+  const token = cookies.get(SESSION_COOKIE)?.value;
+  if (token) {
+    const valid = await validateSessionToken(token);
+    if (valid) {
+      locals.user = valid.user;
+      locals.session = valid.session;
+    } else {
+      cookies.delete(SESSION_COOKIE, sessionCookieOptions(secure));
+    }
+  }
+
+  if (isLang(segment)) {
+    if (cookieLang !== segment) cookies.set(LANG_COOKIE, segment, { path: '/', sameSite: 'lax', secure, httpOnly: true, maxAge: 31_536_000 });
+    const rest = url.pathname.slice(segment.length + 1);
+    if (!locals.user && !PUBLIC_PATHS.some((re) => re.test(rest))) {
+      const nextPath = url.pathname + url.search;
+      const reason = token ? 'expired' : 'needed';
+      return withSecurityHeaders(context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302), secure);
+    }
+    // The admin area does not exist for anyone else (the server functions check the role too).
+    if (/^\/admin(\/|$)/.test(rest) && locals.user?.role !== 'admin') {
+      return withSecurityHeaders(await context.rewrite(`/${segment}/404`), secure);
+    }
+  }
+
+  const response = await next();
+  return withSecurityHeaders(response, secure);
+});

@@ -1,0 +1,45 @@
+/** Seeding used by `npm start` (agencies), `npm run demo` (demo accounts) and the tests. */
+import { eq } from 'drizzle-orm';
+import { agencies, users } from '../../db/schema/index.ts';
+import { AGENCIES } from '../../db/seed/agencies.ts';
+import { DEMO_USERS } from '../../db/seed/demo-users.ts';
+import { normalizeEmail } from './auth/accounts.ts';
+import { hashPassword } from './auth/password.ts';
+import { randomId } from './auth/tokens.ts';
+import { db } from './db.ts';
+
+/** Inserts the participating agencies that are missing; existing rows (maybe edited) stay. */
+export async function seedAgencies(): Promise<void> {
+  const now = new Date();
+  await db()
+    .insert(agencies)
+    .values(AGENCIES.map((a) => ({ ...a, createdAt: now })))
+    .onConflictDoNothing({ target: agencies.code });
+}
+
+/** Demo accounts, never in production: only `npm run demo` and the tests call this. */
+export async function seedDemoUsers(password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  const rows = await db().select({ id: agencies.id, code: agencies.code }).from(agencies);
+  const agencyId = new Map(rows.map((r) => [r.code, r.id]));
+  const now = new Date();
+  for (const u of DEMO_USERS) {
+    const id = agencyId.get(u.agency);
+    if (id === undefined) throw new Error(`demo user ${u.email}: agency ${u.agency} is not seeded`);
+    const emailNormalized = normalizeEmail(u.email);
+    const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.emailNormalized, emailNormalized)).limit(1);
+    if (existing) continue;
+    await db().insert(users).values({
+      id: randomId(),
+      email: u.email,
+      emailNormalized,
+      displayName: u.displayName,
+      agencyId: id,
+      role: u.role,
+      preferredLang: u.lang,
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}
