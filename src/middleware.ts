@@ -83,7 +83,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (isLang(segment)) {
     if (cookieLang !== segment) cookies.set(LANG_COOKIE, segment, { path: '/', sameSite: 'lax', secure, httpOnly: true, maxAge: 31_536_000 });
     const rest = url.pathname.slice(segment.length + 1);
-    if (!locals.user && !PUBLIC_PATHS.some((re) => re.test(rest))) {
+    // An address that matches no page gets the 404 page, signed in or not.
+    const unknownPage = context.routePattern === '/404';
+    if (!locals.user && !unknownPage && !PUBLIC_PATHS.some((re) => re.test(rest))) {
       const nextPath = url.pathname + url.search;
       const reason = token ? 'expired' : 'needed';
       return withSecurityHeaders(context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302), secure);

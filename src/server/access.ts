@@ -50,9 +50,11 @@ export function hasRole(reader: Reader | null, role: Role): boolean {
 }
 
 export class AccessDenied extends Error {
-  constructor(readonly need: string) {
+  readonly need: string;
+  constructor(need: string) {
     super(`access denied: ${need}`);
     this.name = 'AccessDenied';
+    this.need = need;
   }
 }
 

@@ -3,12 +3,15 @@
  * dictionaries) and `field` the form field it concerns, so pages can show it beside the field.
  */
 export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    readonly field?: string,
-    readonly params?: Record<string, string | number>,
-  ) {
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
+
+  constructor(code: string, field?: string, params?: Record<string, string | number>) {
     super(code);
     this.name = 'DomainError';
+    this.code = code;
+    this.field = field;
+    this.params = params;
   }
 }
