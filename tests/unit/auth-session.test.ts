@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../../db/schema/index.ts';
+import { db } from '../../src/server/db.ts';
+import { seedDemoData } from '../../src/server/demo.ts';
+import {
+  createSession,
+  invalidateOtherSessions,
+  invalidateUserSessions,
+  listUserSessions,
+  validateSessionToken,
+} from '../../src/server/auth/session.ts';
+import { useTempDatabase } from '../helpers/temp-db.ts';
+
+let cleanup: () => void;
+let userId: string;
+
+beforeAll(async () => {
+  ({ cleanup } = await useTempDatabase());
+  await seedDemoData('unit-test-passphrase');
+  const [u] = await db().select().from(users).where(eq(users.emailNormalized, 'analyst.fgr@demo.test'));
+  userId = u!.id;
+});
+afterAll(() => cleanup());
+
+describe('sessions (Lucia design)', () => {
+  it('stores only SHA-256 of the secret and validates the full token', async () => {
+    const { token, session } = await createSession(userId, { ip: '10.0.0.1', userAgent: 'test' });
+    const [id, secret] = token.split('.');
+    expect(id).toBe(session.id);
+    const [row] = await db().select().from(sessions).where(eq(sessions.id, session.id));
+    expect(row!.secretHash).toHaveLength(64);
+    expect(row!.secretHash).not.toContain(secret!);
+    const valid = await validateSessionToken(token);
+    expect(valid?.user.agencyCode).toBe('FGR');
+    expect(valid?.user.agencyCountry).toBe('MX');
+  });
+
+  it('refuses a token with a wrong, missing or extra part', async () => {
+    const { token } = await createSession(userId, {});
+    const [id, secret] = token.split('.') as [string, string];
+    const flipped = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
+    expect(await validateSessionToken(`${id}.${flipped}`)).toBeNull();
+    expect(await validateSessionToken(id)).toBeNull();
+    expect(await validateSessionToken(`${token}.x`)).toBeNull();
+    expect(await validateSessionToken('nope.nope')).toBeNull();
+  });
+
+  it('ends a session idle longer than the idle timeout and deletes it', async () => {
+    const { token, session } = await createSession(userId, {});
+    await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.id, session.id));
+    expect(await validateSessionToken(token)).toBeNull();
+    expect(await db().select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
+  });
+
+  it('ends an active session at the absolute lifetime', async () => {
+    const { token, session } = await createSession(userId, {});
+    await db().update(sessions).set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000), lastSeenAt: new Date() }).where(eq(sessions.id, session.id));
+    expect(await validateSessionToken(token)).toBeNull();
+  });
+
+  it('slides the idle expiry on use', async () => {
+    const { token, session } = await createSession(userId, {});
+    const old = new Date(Date.now() - 20 * 60_000);
+    await db().update(sessions).set({ lastSeenAt: old }).where(eq(sessions.id, session.id));
+    const valid = await validateSessionToken(token);
+    expect(valid!.session.lastSeenAt.getTime()).toBeGreaterThan(old.getTime());
+    expect(valid!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+  });
+
+  it('honours configured timeouts', async () => {
+    process.env.SESSION_IDLE_MINUTES = '5';
+    try {
+      const { token, session } = await createSession(userId, {});
+      await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) }).where(eq(sessions.id, session.id));
+      expect(await validateSessionToken(token)).toBeNull();
+    } finally {
+      delete process.env.SESSION_IDLE_MINUTES;
+    }
+  });
+
+  it('refuses sessions of a disabled user', async () => {
+    const { token } = await createSession(userId, {});
+    await db().update(users).set({ disabled: true }).where(eq(users.id, userId));
+    expect(await validateSessionToken(token)).toBeNull();
+    await db().update(users).set({ disabled: false }).where(eq(users.id, userId));
+  });
+
+  it('lists sessions newest first and ends others or all', async () => {
+    await invalidateUserSessions(userId);
+    const a = await createSession(userId, { ip: '10.0.0.1' });
+    const b = await createSession(userId, { ip: '10.0.0.2' });
+    expect((await listUserSessions(userId)).map((s) => s.ip).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
+    await invalidateOtherSessions(userId, b.session.id);
+    expect(await validateSessionToken(a.token)).toBeNull();
+    expect(await validateSessionToken(b.token)).not.toBeNull();
+    await invalidateUserSessions(userId);
+    expect(await validateSessionToken(b.token)).toBeNull();
+  });
+});
