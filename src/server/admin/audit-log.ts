@@ -14,7 +14,7 @@ export interface AuditFilter {
   pageSize: number;
 }
 
-export async function queryAuditLog(admin: Reader, filter: AuditFilter) {
+export async function queryAuditLog(admin: Reader | null, filter: AuditFilter) {
   requireRole(admin, 'admin');
   const where: SQL[] = [];
   if (filter.action) where.push(like(auditLog.action, `${filter.action.replace(/[%_]/g, '')}%`));

@@ -14,7 +14,7 @@ function actorOf(admin: AdminActor) {
 
 const lockJoin = and(eq(signInThrottle.key, sql`'account:' || ${users.emailNormalized}`), gt(signInThrottle.lockedUntil, sql`${Date.now()}`));
 
-export async function listUsers(admin: Reader, search: string) {
+export async function listUsers(admin: Reader | null, search: string) {
   requireRole(admin, 'admin');
   const q = search.trim().toLowerCase();
   const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
@@ -45,7 +45,7 @@ export async function listUsers(admin: Reader, search: string) {
     .limit(500);
 }
 
-export async function getUserForAdmin(admin: Reader, id: string) {
+export async function getUserForAdmin(admin: Reader | null, id: string) {
   requireRole(admin, 'admin');
   const [row] = await db()
     .select({

@@ -94,7 +94,7 @@ export async function revokeInvitation(admin: AdminActor, id: string): Promise<v
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
-export async function listInvitations(admin: Reader) {
+export async function listInvitations(admin: Reader | null) {
   requireRole(admin, 'admin');
   const rows = await db()
     .select({
