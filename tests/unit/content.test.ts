@@ -232,6 +232,14 @@ describe('checkContent on fixtures', () => {
     expectProblem(problems, 'bulletins/es/sin-frontmatter.md', 'missing frontmatter');
   });
 
+  it('reports an invalid glossary once, without flagging every glossary link', async () => {
+    const tree = baseTree();
+    tree['glossary/terms.yaml'] = '- id: trace\n  es: rastreo: mal\n';
+    const problems = await check(tree);
+    expect(problems).toHaveLength(1);
+    expectProblem(problems, 'glossary/terms.yaml', 'invalid YAML');
+  });
+
   it('reports duplicate glossary ids', async () => {
     const tree = baseTree();
     tree['glossary/terms.yaml'] += stringify([

@@ -47,7 +47,8 @@ interface Loaded {
   modules: Entry<TrainingModule>[];
   /** key = `<module>/<NN>-<slug>` */
   lessons: Entry<TrainingLesson>[];
-  glossary: GlossaryEntry[];
+  /** null when the glossary is missing or invalid (reported once; anchors are then not checked). */
+  glossary: GlossaryEntry[] | null;
 }
 
 export const GLOSSARY_FILE = 'glossary/terms.yaml';
@@ -74,7 +75,7 @@ export async function checkContent(rootDir: string): Promise<Problem[]> {
 type Report = (file: string, message: string) => void;
 
 async function load(root: string, report: Report): Promise<Loaded> {
-  const loaded: Loaded = { bulletins: [], protocols: [], modules: [], lessons: [], glossary: [] };
+  const loaded: Loaded = { bulletins: [], protocols: [], modules: [], lessons: [], glossary: null };
 
   loaded.bulletins = await loadFlat(root, 'bulletins', bulletinSchema, report);
   loaded.protocols = await loadFlat(root, 'protocols', protocolSchema, report);
@@ -110,14 +111,18 @@ async function load(root: string, report: Report): Promise<Loaded> {
   }
   if (glossaryText !== null) {
     let raw: unknown;
+    let parsed = true;
     try {
       raw = parseYaml(glossaryText);
     } catch (e) {
+      parsed = false;
       report(GLOSSARY_FILE, `invalid YAML: ${errorText(e)}`);
     }
-    const result = glossarySchema.safeParse(raw ?? null);
-    if (result.success) loaded.glossary = result.data;
-    else for (const msg of issueMessages(result.error)) report(GLOSSARY_FILE, msg);
+    if (parsed) {
+      const result = glossarySchema.safeParse(raw ?? null);
+      if (result.success) loaded.glossary = result.data;
+      else for (const msg of issueMessages(result.error)) report(GLOSSARY_FILE, msg);
+    }
   }
 
   return loaded;
@@ -279,7 +284,7 @@ function checkLinks(loaded: Loaded, report: Report): void {
     const [moduleSlug = '', fileName = ''] = l.key.split('/');
     known.add(`/${l.lang}/training/${moduleSlug}/${fileName.replace(/^\d{2}-/, '')}`);
   }
-  const glossaryIds = new Set(loaded.glossary.map((g) => g.id));
+  const glossaryIds = loaded.glossary ? new Set(loaded.glossary.map((g) => g.id)) : null;
 
   const entries: Entry<unknown>[] = [...loaded.bulletins, ...loaded.protocols, ...loaded.modules, ...loaded.lessons];
   for (const entry of entries) {
@@ -290,7 +295,7 @@ function checkLinks(loaded: Loaded, report: Report): void {
   }
 }
 
-function linkProblem(href: string, known: Set<string>, glossaryIds: Set<string>): string | null {
+function linkProblem(href: string, known: Set<string>, glossaryIds: Set<string> | null): string | null {
   if (/^(?:[a-z][a-z0-9+.-]*:|#)/i.test(href) || href.startsWith('//')) return null; // external or in-page
   if (!href.startsWith('/')) return `relative link "${href}": link to /<lang>/… paths instead`;
   const hashAt = href.indexOf('#');
@@ -304,7 +309,7 @@ function linkProblem(href: string, known: Set<string>, glossaryIds: Set<string>)
   if (!CONTENT_SECTIONS.has(section) || segments.length === 2 && section !== 'glossary') return null;
   if (section === 'glossary') {
     if (segments.length > 2) return `broken link "${href}": the glossary is a single page`;
-    if (fragment && !glossaryIds.has(fragment)) return `broken link "${href}": no glossary term with id "${fragment}"`;
+    if (fragment && glossaryIds && !glossaryIds.has(fragment)) return `broken link "${href}": no glossary term with id "${fragment}"`;
     return null;
   }
   const target = `/${segments.join('/')}`;
