@@ -12,6 +12,7 @@ import { requireRole, isScopeToken, type Reader, type ScopeToken } from '../acce
 import { audit, type Actor } from '../audit.ts';
 import { db } from '../db.ts';
 import { allRaw } from '../search/sql-util.ts';
+import { searchEngine } from '../search/index.ts';
 import { naturalKey, writeSeizures, type WriteSummary } from './store.ts';
 import type { FirearmInput, SeizureInput } from './types.ts';
 import { es as messagesEs, en as messagesEn } from '../../i18n/messages/seizures.ts';
@@ -690,7 +691,6 @@ export async function importSeizures(file: ImportFile, by: ImportBy): Promise<Im
     return { batchId: id ?? 0, summary };
   });
   // A remote engine (Meilisearch) is told after the commit; the embedded index already is.
-  const { searchEngine } = await import('../search/index.ts');
   const engine = searchEngine();
   if (engine.name !== 'fts5' && summary.changedIds.length) await engine.index(summary.changedIds);
   return { ok: true, batchId, rows: parsed.rows, seizures: parsed.seizures.length, summary, ms: performance.now() - started };

@@ -1,0 +1,26 @@
+/**
+ * The search entry point pages call. The engine is FTS5 (embedded, default) or Meilisearch
+ * when MEILISEARCH_URL is set. Dashboard, export and the detail page always read the
+ * database (the source of truth), with the same filters and access rules.
+ */
+import type { Reader } from '../access.ts';
+import { fts5Engine } from './fts5.ts';
+import { createMeiliEngine } from './meilisearch.ts';
+import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
+
+export * from './types.ts';
+export { dashboard, exportCsv, getSeizure, type Dashboard } from './queries.ts';
+
+let meili: { key: string; engine: SearchEngine } | undefined;
+
+export function searchEngine(): SearchEngine {
+  const url = process.env.MEILISEARCH_URL;
+  if (!url) return fts5Engine;
+  const key = `${url}\u0000${process.env.MEILISEARCH_KEY ?? ''}`;
+  if (meili?.key !== key) meili = { key, engine: createMeiliEngine({ host: url, apiKey: process.env.MEILISEARCH_KEY }) };
+  return meili.engine;
+}
+
+export function search(query: SearchQuery, reader: Reader | null): Promise<SearchResult> {
+  return searchEngine().search(query, reader);
+}
