@@ -9,7 +9,9 @@ import { checkContent } from '../src/server/content/check.ts';
 
 const defaultRoot = fileURLToPath(new URL('../content', import.meta.url));
 const root = path.resolve(process.argv[2] ?? defaultRoot);
-const shown = path.relative(process.cwd(), root) || '.';
+const relative = path.relative(process.cwd(), root);
+// Paths outside the working directory read better absolute than as ../../…
+const shown = relative.startsWith('..') ? root : relative || '.';
 
 const problems = await checkContent(root);
 if (problems.length === 0) {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { COUNTRIES as DB_COUNTRIES } from '../../db/schema/agencies.ts';
 import { AGENCIES } from '../../db/seed/agencies.ts';
-import { checkContent, extractLinks, type Problem } from '../../src/server/content/check.ts';
+import { audienceCovers, checkContent, extractLinks, type Problem } from '../../src/server/content/check.ts';
 import { AGENCY_CODES, COUNTRIES, bulletinSchema, glossarySchema, protocolSchema } from '../../src/content/schemas.ts';
 
 const CONTENT = fileURLToPath(new URL('../../content', import.meta.url));
@@ -133,6 +133,17 @@ describe('extractLinks', () => {
   });
 });
 
+describe('audienceCovers', () => {
+  it('lets readers of an item follow links only to items they may also see', () => {
+    expect(audienceCovers('public', ['FGR'])).toBe(true);
+    expect(audienceCovers('members', 'public')).toBe(false);
+    expect(audienceCovers('members', ['ATF'])).toBe(true);
+    expect(audienceCovers(['MX'], ['FGR', 'SEDENA'])).toBe(true); // agencies inside the country
+    expect(audienceCovers(['FGR'], ['MX'])).toBe(false); // a country is wider than one agency
+    expect(audienceCovers(['ATF', 'ICE-HSI'], 'members')).toBe(false);
+  });
+});
+
 describe('checkContent on fixtures', () => {
   it('accepts the valid base tree (including a Spanish-only bulletin)', async () => {
     expect(await check(baseTree())).toEqual([]);
@@ -178,6 +189,11 @@ describe('checkContent on fixtures', () => {
     expectProblem(problems, file, 'lacks the language prefix');
     expectProblem(problems, file, 'relative link "../protocols/rastreo-v2.md"');
     expect(problems).toHaveLength(7);
+  });
+
+  it('reports a link from a wider audience to a narrower one', async () => {
+    const problems = await check(withFm('bulletins/es/alfa.md', {}, 'Vea [el aviso](/es/bulletins/solo-espanol).'));
+    expectProblem(problems, 'bulletins/es/alfa.md', 'narrower audience ([FGR, MX]) than this one (public)');
   });
 
   it('reports a superseded protocol without supersededBy', async () => {

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { AGENCIES } from '../../../db/seed/agencies.ts';
 import {
   LANGS,
   LESSON_FILE_RE,
@@ -18,6 +19,7 @@ import {
   trainingLessonSchema,
   trainingModuleSchema,
   type Attachment,
+  type Audience,
   type Bulletin,
   type GlossaryEntry,
   type Lang,
@@ -276,26 +278,49 @@ function checkSuperseded(loaded: Loaded, report: Report): void {
 const CONTENT_SECTIONS = new Set(['bulletins', 'protocols', 'training', 'glossary']);
 
 function checkLinks(loaded: Loaded, report: Report): void {
-  const known = new Set<string>();
-  for (const b of loaded.bulletins) known.add(`/${b.lang}/bulletins/${b.key}`);
-  for (const p of loaded.protocols) known.add(`/${p.lang}/protocols/${p.key}`);
-  for (const m of loaded.modules) known.add(`/${m.lang}/training/${m.key}`);
+  // URL -> audience of the item (null when its frontmatter is invalid: reported already).
+  const known = new Map<string, Audience | null>();
+  const moduleAudience = new Map<string, Audience | null>();
+  for (const b of loaded.bulletins) known.set(`/${b.lang}/bulletins/${b.key}`, b.data?.audience ?? null);
+  for (const p of loaded.protocols) known.set(`/${p.lang}/protocols/${p.key}`, p.data?.audience ?? null);
+  for (const m of loaded.modules) {
+    known.set(`/${m.lang}/training/${m.key}`, m.data?.audience ?? null);
+    moduleAudience.set(`${m.lang}/${m.key}`, m.data?.audience ?? null);
+  }
+  const lessonAudience = (l: Entry<TrainingLesson>): Audience | null =>
+    moduleAudience.get(`${l.lang}/${l.key.split('/')[0] ?? ''}`) ?? null;
   for (const l of loaded.lessons) {
     const [moduleSlug = '', fileName = ''] = l.key.split('/');
-    known.add(`/${l.lang}/training/${moduleSlug}/${fileName.replace(/^\d{2}-/, '')}`);
+    known.set(`/${l.lang}/training/${moduleSlug}/${fileName.replace(/^\d{2}-/, '')}`, lessonAudience(l));
   }
   const glossaryIds = loaded.glossary ? new Set(loaded.glossary.map((g) => g.id)) : null;
 
-  const entries: Entry<unknown>[] = [...loaded.bulletins, ...loaded.protocols, ...loaded.modules, ...loaded.lessons];
-  for (const entry of entries) {
+  const sources: { entry: Entry<unknown>; audience: Audience | null }[] = [
+    ...[...loaded.bulletins, ...loaded.protocols, ...loaded.modules].map((e) => ({ entry: e, audience: e.data?.audience ?? null })),
+    ...loaded.lessons.map((l) => ({ entry: l, audience: lessonAudience(l) })),
+  ];
+  for (const { entry, audience } of sources) {
     for (const href of extractLinks(entry.body)) {
       const problem = linkProblem(href, known, glossaryIds);
-      if (problem) report(entry.file, problem);
+      if (typeof problem === 'string') {
+        report(entry.file, problem);
+      } else if (problem && audience && problem.audience && !audienceCovers(problem.audience, audience)) {
+        // A reader of this item would follow the link into a 404 (the portal hides what one may not see).
+        report(
+          entry.file,
+          `link "${href}" points to an item with a narrower audience (${describeAudience(problem.audience)}) than this one (${describeAudience(audience)})`,
+        );
+      }
     }
   }
 }
 
-function linkProblem(href: string, known: Set<string>, glossaryIds: Set<string> | null): string | null {
+/** A problem message, the audience of the linked content item, or null (not a content item). */
+function linkProblem(
+  href: string,
+  known: Map<string, Audience | null>,
+  glossaryIds: Set<string> | null,
+): string | { audience: Audience | null } | null {
   if (/^(?:[a-z][a-z0-9+.-]*:|#)/i.test(href) || href.startsWith('//')) return null; // external or in-page
   if (!href.startsWith('/')) return `relative link "${href}": link to /<lang>/… paths instead`;
   const hashAt = href.indexOf('#');
@@ -306,14 +331,29 @@ function linkProblem(href: string, known: Set<string>, glossaryIds: Set<string> 
   if (!(LANGS as readonly string[]).includes(first)) {
     return CONTENT_SECTIONS.has(first) ? `link "${href}" lacks the language prefix (/es/… or /en/…)` : null;
   }
-  if (!CONTENT_SECTIONS.has(section) || segments.length === 2 && section !== 'glossary') return null;
+  if (!CONTENT_SECTIONS.has(section) || (segments.length === 2 && section !== 'glossary')) return null;
   if (section === 'glossary') {
     if (segments.length > 2) return `broken link "${href}": the glossary is a single page`;
     if (fragment && glossaryIds && !glossaryIds.has(fragment)) return `broken link "${href}": no glossary term with id "${fragment}"`;
     return null;
   }
   const target = `/${segments.join('/')}`;
-  return known.has(target) ? null : `broken link "${href}": no such ${section} item in ${first}`;
+  return known.has(target) ? { audience: known.get(target) ?? null } : `broken link "${href}": no such ${section} item in ${first}`;
+}
+
+const AGENCY_COUNTRY = new Map<string, string>(AGENCIES.map((a) => [a.code, a.country]));
+
+/** Whether everyone who may read an item with audience `reader` may also read one with `target`. */
+export function audienceCovers(target: Audience, reader: Audience): boolean {
+  if (target === 'public') return true;
+  if (target === 'members') return reader !== 'public';
+  if (!Array.isArray(reader)) return false;
+  // Each code of the reader's list (an agency or a whole country) must be inside the target's list.
+  return reader.every((code) => target.includes(code) || target.includes(AGENCY_COUNTRY.get(code) ?? '\0'));
+}
+
+function describeAudience(a: Audience): string {
+  return Array.isArray(a) ? `[${a.join(', ')}]` : a;
 }
 
 /** Link targets of Markdown inline links, reference definitions and raw HTML hrefs, code excluded. */
