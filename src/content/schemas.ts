@@ -82,8 +82,11 @@ export const LESSON_FILE_RE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 
 const text = z.string().trim().min(1, 'must not be empty');
 // Astro's frontmatter parser (js-yaml) yields Date objects, the `yaml` package yields
-// strings: coercion accepts both and rejects anything that is not a real date.
-const date = z.coerce.date({ error: 'must be a date (YYYY-MM-DD)' });
+// strings: accept both, but only calendar dates (a bare number such as 2024 is a typo).
+const date = z.union(
+  [z.date(), z.iso.date().transform((s) => new Date(`${s}T00:00:00Z`))],
+  { error: 'must be a date (YYYY-MM-DD)' },
+);
 
 const tag = z.enum(TAGS, { error: (iss) => `unknown tag ${JSON.stringify(iss.input)}` });
 const agencyCode = z

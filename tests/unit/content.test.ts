@@ -119,6 +119,12 @@ describe('content schemas', () => {
     expect(parsed.published.toISOString()).toBe('2024-03-01T00:00:00.000Z');
   });
 
+  it('reject dates that are not calendar dates', () => {
+    for (const published of [2024, '2024-02-30', '01/03/2024']) {
+      expect(bulletinSchema.safeParse({ ...bulletinFm, published }).success, String(published)).toBe(false);
+    }
+  });
+
   it('reject an unknown agency in an audience list and a superseded protocol without successor', () => {
     expect(bulletinSchema.safeParse({ ...bulletinFm, audience: ['ATF', 'NOPE'] }).success).toBe(false);
     expect(bulletinSchema.safeParse({ ...bulletinFm, audience: [] }).success).toBe(false);
