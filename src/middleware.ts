@@ -4,7 +4,17 @@ import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
 import { sessionCookieOptions } from './lib/cookies.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
-const PUBLIC_PATHS = [/^\/?$/, /^\/sign-in\/?$/, /^\/invitation\/[^/]+\/?$/, /^\/404\/?$/];
+const PUBLIC_PATHS = [
+  /^\/?$/,
+  /^\/sign-in\/?$/,
+  /^\/invitation\/[^/]+\/?$/,
+  /^\/404\/?$/,
+  // Curated content: each item's own audience decides (visitors see public items only).
+  /^\/(bulletins|protocols|training)(\/.*)?$/,
+  /^\/glossary\/?$/,
+  /^\/feed\.xml$/,
+  /^\/attachments\/.+$/,
+];
 
 const SECURITY_HEADERS: Record<string, string> = {
   // No inline script anywhere: every script is a bundled file from our origin.
@@ -59,7 +69,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   locals.lang = isLang(segment) ? segment : preferred;
   // Every page lives under /es or /en; anything else (except Astro's own endpoints) is unknown.
-  if (!isLang(segment) && !segment.startsWith('_') && segment !== '404' && segment !== '500') {
+  if (!isLang(segment) && !segment.startsWith('_') && !['404', '500', 'sitemap.xml'].includes(segment)) {
     locals.ip = null;
     locals.user = null;
     locals.session = null;

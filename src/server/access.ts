@@ -62,3 +62,14 @@ export class AccessDenied extends Error {
 export function requireRole(reader: Reader | null, role: Role): asserts reader is Reader {
   if (!hasRole(reader, role)) throw new AccessDenied(role);
 }
+
+const COUNTRY_CODES = new Set(['US', 'MX', 'GT', 'BZ', 'SV']);
+
+/**
+ * Curated content declares its audience as 'public', 'members' or a list of agency and country
+ * codes; this turns it into scope tokens so content goes through the same check as everything.
+ */
+export function audienceToScope(audience: 'public' | 'members' | readonly string[]): ScopeToken[] {
+  if (audience === 'public' || audience === 'members') return [audience];
+  return audience.map((code): ScopeToken => (COUNTRY_CODES.has(code) ? `country:${code}` : `agency:${code}`));
+}

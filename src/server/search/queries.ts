@@ -6,7 +6,7 @@
 import { readerTokens, seesEverything, type Reader, type ScopeToken } from '../access.ts';
 import { audit, type Actor } from '../audit.ts';
 import { db, type Executor } from '../db.ts';
-import { FIREARM_COLUMNS, HEADERS, SEIZURE_COLUMNS, toCsv, type Column } from '../seizures/import.ts';
+import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from '../seizures/import.ts';
 import type { SeizureDetail } from '../seizures/types.ts';
 import type { FirearmType, TraceStatus } from '../../../db/schema/index.ts';
 import { buildWhere } from './filter.ts';
@@ -155,8 +155,7 @@ export async function* exportCsv(query: SearchQuery, reader: Reader | null, lang
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
   const ids = (await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM seizure_search_docs d WHERE ${w.clause} ORDER BY ${order}`, w.params)).map((r) => r.id);
   await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } }, ex);
-  const cols: Column[] = [...SEIZURE_COLUMNS, ...FIREARM_COLUMNS];
-  yield toCsv([cols.map((c) => HEADERS[lang][c])]);
+  yield toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]);
   const scope = scopeCondition(reader);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
@@ -169,28 +168,7 @@ export async function* exportCsv(query: SearchQuery, reader: Reader | null, lang
     const lines: (string | number | null)[][] = [];
     for (const id of chunk) {
       const s = details.get(id);
-      if (!s) continue;
-      const base: Record<string, string | number | null> = {
-        reference: s.reference, date: s.date, country: s.country, state: s.stateCode, municipality: s.municipality, place: s.place, agency: s.agencyCode,
-        operation: s.operation, case_file: s.caseFile, summary_es: s.summaryEs, summary_en: s.summaryEn, scope: s.scope.join(' '),
-        ammunition: s.ammunition.map((a) => `${a.calibre}:${a.rounds}`).join('|'),
-        magazines: s.magazines.map((m) => (m.capacity ? `${m.quantity}x${m.capacity}` : String(m.quantity))).join('|'),
-        explosives: s.explosives.map((e) => `${e.description}:${e.quantity}`).join('|'),
-      };
-      const yes = lang === 'es' ? 'sí' : 'yes';
-      const lineFor = (f: SeizureDetail['firearms'][number] | null) =>
-        cols.map((c) => {
-          if (c in base) return base[c] ?? '';
-          if (!f) return '';
-          const v: Record<string, string | number | null> = {
-            firearm_type: f.type, manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial, obliterated_serial: f.obliteratedSerial ? yes : 'no',
-            country_of_manufacture: f.countryOfManufacture, importer: f.importer, other_markings: f.otherMarkings, quantity: f.quantity, trace_status: f.traceStatus,
-            trace_source_country: f.traceSourceCountry, trace_source_state: f.traceSourceState, time_to_crime_days: f.timeToCrimeDays,
-          };
-          return v[c] ?? '';
-        });
-      if (s.firearms.length === 0) lines.push(lineFor(null));
-      for (const f of s.firearms) lines.push(lineFor(f));
+      if (s) lines.push(...seizureToCsvRows(s, lang));
     }
     // toCsv adds a BOM; only the first chunk (the header) carries it.
     if (lines.length) yield toCsv(lines).slice(1);

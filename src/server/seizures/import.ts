@@ -710,6 +710,39 @@ export function toCsv(rows: readonly (readonly (string | number | null)[])[]): s
   return '\uFEFF' + rows.map((r) => r.map((v) => csvCell(v ?? '')).join(',')).join('\r\n') + '\r\n';
 }
 
+export const CSV_COLUMNS: readonly Column[] = [...SEIZURE_COLUMNS, ...FIREARM_COLUMNS];
+
+/** One seizure as CSV rows in the import format (one per firearm line; one row when none). */
+export function seizureToCsvRows(s: SeizureInput, lang: 'es' | 'en'): (string | number | null)[][] {
+  const base: Partial<Record<Column, string | number | null>> = {
+    reference: s.reference, date: s.date, country: s.country, state: s.stateCode, municipality: s.municipality, place: s.place, agency: s.agencyCode,
+    operation: s.operation, case_file: s.caseFile, summary_es: s.summaryEs, summary_en: s.summaryEn, scope: s.scope.join(' '),
+    ammunition: s.ammunition.map((a) => `${a.calibre}:${a.rounds}`).join('|'),
+    magazines: s.magazines.map((m) => (m.capacity ? `${m.quantity}x${m.capacity}` : String(m.quantity))).join('|'),
+    explosives: s.explosives.map((e) => `${e.description}:${e.quantity}`).join('|'),
+  };
+  const yes = lang === 'es' ? 'sí' : 'yes';
+  const line = (f: FirearmInput | null) => {
+    const v: Partial<Record<Column, string | number | null>> = f
+      ? {
+          ...base, firearm_type: f.type, manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial,
+          obliterated_serial: f.obliteratedSerial ? yes : 'no', country_of_manufacture: f.countryOfManufacture, importer: f.importer,
+          other_markings: f.otherMarkings, quantity: f.quantity, trace_status: f.traceStatus, trace_source_country: f.traceSourceCountry,
+          trace_source_state: f.traceSourceState, time_to_crime_days: f.timeToCrimeDays,
+        }
+      : base;
+    return CSV_COLUMNS.map((c) => v[c] ?? '');
+  };
+  return s.firearms.length ? s.firearms.map(line) : [line(null)];
+}
+
+/** Seizures as an importable CSV file with the language's headers. */
+export function seizuresToCsv(list: Iterable<SeizureInput>, lang: 'es' | 'en'): string {
+  const rows: (string | number | null)[][] = [CSV_COLUMNS.map((c) => HEADERS[lang][c])];
+  for (const s of list) rows.push(...seizureToCsvRows(s, lang));
+  return toCsv(rows);
+}
+
 const TEMPLATE_ROWS: Record<Column, string>[] = [
   {
     reference: 'ASEG-2024-0001', date: '17/04/2024', country: 'MX', state: 'MX-TAM', municipality: 'Reynosa', place: 'Carretera Reynosa–Monterrey km 12',
