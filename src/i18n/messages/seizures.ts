@@ -173,7 +173,7 @@ export const es = {
   'import.error.bad_scope': 'Visibilidad no válida: «{value}». Use members, country:MX o agency:FGR.',
   'import.error.missing_summary': 'Escriba el resumen en español, en inglés o en ambos.',
   'import.error.bad_list': 'Elemento de lista no válido: «{value}» (ejemplos: 9mm:500, 8x30, granada:2).',
-  'import.error.duplicate_row': 'Fila duplicada: igual a la fila {first}.',
+  'import.error.duplicate_row': 'Fila duplicada: igual a la fila {first}. Si son armas idénticas, indique el número en la columna cantidad.',
   'import.error.inconsistent_seizure': 'Los datos del aseguramiento ({field}) no coinciden con la fila {first} del mismo aseguramiento.',
   'import.error.too_many_errors': 'Se muestran los primeros {max} errores.',
 } as const satisfies Record<string, string>;
@@ -345,7 +345,7 @@ export const en: Record<keyof typeof es, string> = {
   'import.error.bad_scope': 'Invalid visibility: "{value}". Use members, country:MX or agency:FGR.',
   'import.error.missing_summary': 'Write the summary in Spanish, English or both.',
   'import.error.bad_list': 'Invalid list item: "{value}" (examples: 9mm:500, 8x30, grenade:2).',
-  'import.error.duplicate_row': 'Duplicate row: same as row {first}.',
+  'import.error.duplicate_row': 'Duplicate row: same as row {first}. For identical firearms, give the number in the quantity column.',
   'import.error.inconsistent_seizure': 'The seizure data ({field}) differs from row {first} of the same seizure.',
   'import.error.too_many_errors': 'Only the first {max} errors are shown.',
 };

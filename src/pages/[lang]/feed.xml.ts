@@ -21,6 +21,7 @@ export const GET: APIRoute = async (context) => {
       link: itemPath('bulletins', lang, splitId(b.id).slug),
       categories: [...b.data.tags],
     })),
+    trailingSlash: false,
     customData: `<language>${lang === 'es' ? 'es-MX' : 'en-US'}</language>`,
   });
   response.headers.set('Content-Type', 'application/rss+xml; charset=utf-8');
