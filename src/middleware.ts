@@ -69,7 +69,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   locals.lang = isLang(segment) ? segment : preferred;
   // Every page lives under /es or /en; anything else (except Astro's own endpoints) is unknown.
-  if (!isLang(segment) && !segment.startsWith('_') && !['404', '500', 'sitemap.xml'].includes(segment)) {
+  if (!isLang(segment) && !segment.startsWith('_') && !['404', '500', 'sitemap.xml', 'healthz'].includes(segment)) {
     locals.ip = null;
     locals.user = null;
     locals.session = null;
