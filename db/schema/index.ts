@@ -2,3 +2,4 @@ export * from './agencies.ts';
 export * from './auth.ts';
 export * from './audit.ts';
 export * from './seizures.ts';
+export * from './requests.ts';
