@@ -182,8 +182,8 @@ export const facetValues = sqliteTable(
 
 /**
  * One narrow row per seizure: every filter and facet of a search is answered by scanning
- * these rows (about 60 bytes each) instead of the wide seizures rows. facet_ids is
- * " 3 17 42 " (padded so `instr(facet_ids, ' 17 ')` tests membership).
+ * these rows (about 60 bytes each) instead of the wide seizures rows. facet_ids holds one
+ * character per facet value of the seizure, char(facet_values.id + 256) (see fts5-index.ts).
  */
 export const seizureSearchDocs = sqliteTable(
   'seizure_search_docs',

@@ -194,6 +194,17 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
       });
       descs.push({ es: m.descEs, en: m.descEn });
     }
+    // Identical lines (same model, obliterated serial, same trace) are one line with a quantity,
+    // as the import requires.
+    for (let a = 0; a < guns.length; a++) {
+      for (let b = guns.length - 1; b > a; b--) {
+        if (JSON.stringify({ ...guns[a], quantity: 0 }) === JSON.stringify({ ...guns[b], quantity: 0 })) {
+          (guns[a] as FirearmInput).quantity += (guns[b] as FirearmInput).quantity;
+          guns.splice(b, 1);
+          descs.splice(b, 1);
+        }
+      }
+    }
     const x = rng();
     const scope: ScopeToken[] =
       x < 0.75 ? ['members'] : x < 0.87 ? [`country:${country}`] : x < 0.95 ? [`agency:${agencyCode}`] : (['agency:ATF', 'agency:FGR'] as ScopeToken[]);
@@ -239,13 +250,13 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
 
 /** Writes `count` demo seizures (seed 1) through the real writer, index included. */
 export async function seedDemoSeizures(count: number, seed = 1): Promise<{ inserted: number; updated: number; unchanged: number }> {
-  const { db } = await import('../../src/server/db.ts');
+  const { writeTransaction } = await import('../../src/server/search/sql-util.ts');
   const { seedReferenceData } = await import('./reference.ts');
   const { writeSeizures } = await import('../../src/server/seizures/store.ts');
   const list = generateSeizures(count, seed);
-  return db().transaction(async (tx) => {
+  return writeTransaction(async (raw, tx) => {
     await seedReferenceData(tx);
-    const s = await writeSeizures(tx, list, { userId: null, batchId: null });
+    const s = await writeSeizures(raw, list, { userId: null, batchId: null });
     return { inserted: s.inserted, updated: s.updated, unchanged: s.unchanged };
   });
 }

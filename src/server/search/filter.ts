@@ -5,12 +5,14 @@
  */
 import { readerTokens, seesEverything, type Reader } from '../access.ts';
 import { config } from '../config.ts';
-import type { Executor } from '../db.ts';
-import { allRaw, type SqlValue } from './sql-util.ts';
-import type { FacetField } from './fts5-index.ts';
+
+import { allRaw, type RawExec, type SqlValue } from './sql-util.ts';
+import { FACET_CHAR_BASE, type FacetField } from './fts5-index.ts';
 import type { SearchQuery } from './types.ts';
 
 export interface Where {
+  /** FROM clause: the docs table, joined to the FTS table when there is text. */
+  from: string;
   clause: string;
   params: SqlValue[];
   /** The FTS5 MATCH expression, or null without text. */
@@ -43,7 +45,7 @@ export function toMatchExpression(text: string): string | null {
 // Facet value ids per database (ids are never reused, so a cached entry never goes stale).
 const dictionaries = new Map<string, { byId: Map<number, { field: FacetField; value: string }>; byKey: Map<string, number> }>();
 
-export async function facetDictionary(ex: Executor, needId?: number) {
+export async function facetDictionary(ex: RawExec, needId?: number) {
   const key = config.databaseUrl;
   let dict = dictionaries.get(key);
   if (!dict || (needId !== undefined && !dict.byId.has(needId))) {
@@ -58,7 +60,7 @@ export async function facetDictionary(ex: Executor, needId?: number) {
   return dict;
 }
 
-export async function buildWhere(ex: Executor, query: SearchQuery, reader: Reader | null): Promise<Where> {
+export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader | null): Promise<Where> {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   if (!seesEverything(reader)) {
@@ -68,8 +70,10 @@ export async function buildWhere(ex: Executor, query: SearchQuery, reader: Reade
   }
   const match = toMatchExpression(query.text ?? '');
   if (match) {
-    parts.push('d.seizure_id IN (SELECT rowid FROM seizure_fts WHERE seizure_fts MATCH ?)');
-    params.push(match);
+    // Joining from the FTS rowids (ascending) beats `IN (SELECT rowid ...)`, which first
+    // copies every match into a temporary index (measured 10.7 vs 15.2 ms for 58k hits).
+    parts.unshift('seizure_fts MATCH ?');
+    params.unshift(match);
   }
   const f = query.filters ?? {};
   const inList = (column: string, values: readonly string[] | undefined) => {
@@ -108,8 +112,12 @@ export async function buildWhere(ex: Executor, query: SearchQuery, reader: Reade
       // A value imported since the dictionary was cached: reload once (-1 is never an id).
       if (ids.length < values.length) ids = lookup(await facetDictionary(ex, -1));
       if (!ids.length) parts.push('0');
-      else parts.push(`(${ids.map((id) => `instr(d.facet_ids, ' ${id} ') > 0`).join(' OR ')})`);
+      else {
+        parts.push(`(${ids.map(() => 'instr(d.facet_ids, ?) > 0').join(' OR ')})`);
+        params.push(...ids.map((id) => String.fromCharCode(id + FACET_CHAR_BASE)));
+      }
     }
   }
-  return { clause: parts.length ? parts.join(' AND ') : '1', params, match };
+  const from = match ? 'seizure_fts JOIN seizure_search_docs d ON d.seizure_id = seizure_fts.rowid' : 'seizure_search_docs d';
+  return { from, clause: parts.length ? parts.join(' AND ') : '1', params, match };
 }

@@ -8,12 +8,12 @@
  * (seizure, value) table cost ~370 ms.
  */
 import { config } from '../config.ts';
-import { db, type Executor } from '../db.ts';
+import { rawClient } from '../db.ts';
 import type { Reader } from '../access.ts';
 import { messagesEn, messagesEs } from '../../i18n/messages/seizures.ts';
-import { FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
+import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
 import { buildWhere, facetDictionary } from './filter.ts';
-import { allRaw } from './sql-util.ts';
+import { allRaw, writeTransaction, type RawExec } from './sql-util.ts';
 import {
   MARK_CLOSE,
   MARK_OPEN,
@@ -31,7 +31,7 @@ const BM25 = 'bm25(seizure_fts, 1.0, 1.0, 2.0, 1.5, 5.0)';
 
 const labelCache = new Map<string, Map<string, { es: string; en: string }>>();
 
-export async function placeLabels(ex: Executor): Promise<Map<string, { es: string; en: string }>> {
+export async function placeLabels(ex: RawExec): Promise<Map<string, { es: string; en: string }>> {
   let labels = labelCache.get(config.databaseUrl);
   if (!labels) {
     labels = new Map();
@@ -51,36 +51,36 @@ export function facetLabel(field: FacetField, value: string, lang: 'es' | 'en', 
   return value;
 }
 
-/** Counts the ids in " 3 17  4 " (a digit loop: no split, no intermediate arrays). */
-function tally(ids: string): Map<number, number> {
-  const counts = new Map<number, number>();
-  let n = 0;
-  let inNumber = false;
-  for (let i = 0; i < ids.length; i++) {
-    const c = ids.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      n = n * 10 + (c - 48);
-      inNumber = true;
-    } else if (inNumber) {
-      counts.set(n, (counts.get(n) ?? 0) + 1);
-      n = 0;
-      inNumber = false;
+/** Counts facet-value ids in the concatenated facet_ids (one character per value). */
+function tally(chars: string): Map<number, number> {
+  let counts = new Int32Array(4096);
+  for (let i = 0; i < chars.length; i++) {
+    const id = chars.charCodeAt(i) - FACET_CHAR_BASE;
+    if (id < 0) continue;
+    if (id >= counts.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(counts);
+      counts = grown;
     }
+    counts[id] = (counts[id] ?? 0) + 1;
   }
-  if (inNumber) counts.set(n, (counts.get(n) ?? 0) + 1);
-  return counts;
+  const out = new Map<number, number>();
+  counts.forEach((n, id) => {
+    if (n > 0) out.set(id, n);
+  });
+  return out;
 }
 
 function emptyFacets(): Facets {
   return Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
 }
 
-export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: Executor = db()): Promise<SearchResult> {
+export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: RawExec = rawClient()): Promise<SearchResult> {
   const q = normalizeQuery(query);
   const where = await buildWhere(ex, q, reader);
   const [agg] = await allRaw<{ n: number; ids: string | null }>(
     ex,
-    `SELECT count(*) AS n, group_concat(d.facet_ids, '') AS ids FROM seizure_search_docs d WHERE ${where.clause}`,
+    `SELECT count(*) AS n, group_concat(d.facet_ids, '') AS ids FROM ${where.from} WHERE ${where.clause}`,
     where.params,
   );
   const total = agg?.n ?? 0;
@@ -107,14 +107,13 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
       // Rank inside FTS5 first, then join the filters: bm25() in ORDER BY is cheaper than `rank`.
       const rows = await allRaw<{ id: number }>(
         ex,
-        `SELECT d.seizure_id AS id FROM seizure_fts f JOIN seizure_search_docs d ON d.seizure_id = f.rowid
-         WHERE seizure_fts MATCH ? AND ${where.clause} ORDER BY ${BM25}, d.date DESC LIMIT ? OFFSET ?`,
-        [where.match, ...where.params, q.pageSize, offset],
+        `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${BM25}, d.date DESC LIMIT ? OFFSET ?`,
+        [...where.params, q.pageSize, offset],
       );
       ids = rows.map((r) => r.id);
     } else {
       const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : q.sort === 'firearms_desc' ? 'd.firearm_count DESC, d.date DESC, d.seizure_id DESC' : 'd.date DESC, d.seizure_id DESC';
-      const rows = await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM seizure_search_docs d WHERE ${where.clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      const rows = await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [
         ...where.params,
         q.pageSize,
         offset,
@@ -125,7 +124,7 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
   return { total, page: q.page, pageSize: q.pageSize, hits: await loadHits(ex, ids, where.match, q.lang), facets };
 }
 
-async function loadHits(ex: Executor, ids: number[], match: string | null, lang: 'es' | 'en'): Promise<SearchHit[]> {
+async function loadHits(ex: RawExec, ids: number[], match: string | null, lang: 'es' | 'en'): Promise<SearchHit[]> {
   if (!ids.length) return [];
   const json = JSON.stringify(ids);
   const rows = await allRaw<{
@@ -166,19 +165,19 @@ export const fts5Engine: SearchEngine = {
   name: 'fts5',
   search: (query, reader) => fts5Search(query, reader),
   async index(ids) {
-    await db().transaction(async (tx) => {
+    await writeTransaction(async (tx) => {
       await unindexSeizures(tx, { ids });
       await indexSeizures(tx, { ids });
     });
   },
   async remove(ids) {
-    await db().transaction((tx) => unindexSeizures(tx, { ids }));
+    await writeTransaction((tx) => unindexSeizures(tx, { ids }));
   },
   async reindex(progress) {
-    const [row] = await allRaw<{ n: number }>(db(), 'SELECT count(*) AS n FROM seizures');
+    const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
     const total = row?.n ?? 0;
     progress?.(0, total);
-    await db().transaction((tx) => reindexAll(tx));
+    await writeTransaction((tx) => reindexAll(tx));
     progress?.(total, total);
   },
 };

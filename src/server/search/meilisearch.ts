@@ -5,7 +5,7 @@
  */
 import { Meilisearch, type SearchParams } from 'meilisearch';
 import { readerTokens, seesEverything, type Reader } from '../access.ts';
-import { db } from '../db.ts';
+import { rawClient } from '../db.ts';
 import { facetLabel, placeLabels } from './fts5.ts';
 import { FACET_FIELDS, type FacetField } from './fts5-index.ts';
 import { allRaw } from './sql-util.ts';
@@ -99,7 +99,7 @@ export function buildMeiliQuery(query: SearchQuery, reader: Reader | null): { q:
 /** Meilisearch documents for the given seizures, read from the database. */
 export async function meiliDocuments(ids: readonly number[]): Promise<MeiliSeizureDoc[]> {
   if (!ids.length) return [];
-  const ex = db();
+  const ex = rawClient();
   const json = JSON.stringify(ids);
   const rows = await allRaw<{
     id: number; reference: string; date: string; country: string; state_code: string; agency_code: string; municipality: string | null; place: string | null;
@@ -156,7 +156,7 @@ export function createMeiliEngine(opts: { host: string; apiKey?: string; indexNa
       const n = normalizeQuery(query);
       const { q, params } = buildMeiliQuery(n, reader);
       const res = await index.search(q, params);
-      const places = await placeLabels(db());
+      const places = await placeLabels(rawClient());
       const facets = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
       for (const field of FACET_FIELDS) {
         const dist = res.facetDistribution?.[FILTER_ATTRIBUTE[field]] ?? {};
@@ -194,7 +194,7 @@ export function createMeiliEngine(opts: { host: string; apiKey?: string; indexNa
     async reindex(progress) {
       await ensureSettings();
       await index.deleteAllDocuments().waitTask();
-      const ids = (await allRaw<{ id: number }>(db(), 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id);
+      const ids = (await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id);
       progress?.(0, ids.length);
       for (let i = 0; i < ids.length; i += 5000) {
         await push(ids.slice(i, i + 5000));

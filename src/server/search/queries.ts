@@ -5,12 +5,12 @@
  */
 import { readerTokens, seesEverything, type Reader, type ScopeToken } from '../access.ts';
 import { audit, type Actor } from '../audit.ts';
-import { db, type Executor } from '../db.ts';
+import { rawClient } from '../db.ts';
 import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from '../seizures/import.ts';
 import type { SeizureDetail } from '../seizures/types.ts';
 import type { FirearmType, TraceStatus } from '../../../db/schema/index.ts';
 import { buildWhere } from './filter.ts';
-import { allRaw, type SqlValue } from './sql-util.ts';
+import { allRaw, type RawExec, type SqlValue } from './sql-util.ts';
 import { normalizeQuery, type SearchQuery } from './types.ts';
 
 export interface Dashboard {
@@ -26,28 +26,28 @@ export interface Dashboard {
   medianTimeToCrimeDays: number | null;
 }
 
-const VISIBLE_IDS = (clause: string) => `SELECT d.seizure_id FROM seizure_search_docs d WHERE ${clause}`;
+const VISIBLE_IDS = (w: { from: string; clause: string }) => `SELECT d.seizure_id FROM ${w.from} WHERE ${w.clause}`;
 
-export async function dashboard(query: SearchQuery, reader: Reader | null, ex: Executor = db()): Promise<Dashboard> {
+export async function dashboard(query: SearchQuery, reader: Reader | null, ex: RawExec = rawClient()): Promise<Dashboard> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const p = w.params;
   const perMonth = await allRaw<{ month: string; seizures: number; firearms: number }>(
     ex,
-    `SELECT substr(d.date, 1, 7) AS month, count(*) AS seizures, sum(d.firearm_count) AS firearms FROM seizure_search_docs d WHERE ${w.clause} GROUP BY month ORDER BY month`,
+    `SELECT substr(d.date, 1, 7) AS month, count(*) AS seizures, sum(d.firearm_count) AS firearms FROM ${w.from} WHERE ${w.clause} GROUP BY month ORDER BY month`,
     p,
   );
   const perState = await allRaw<{ state: string; country: string; nameEs: string; nameEn: string; seizures: number; firearms: number }>(
     ex,
     `SELECT d.state_code AS state, st.country, st.name_es AS nameEs, st.name_en AS nameEn, count(*) AS seizures, sum(d.firearm_count) AS firearms
-     FROM seizure_search_docs d JOIN states st ON st.code = d.state_code WHERE ${w.clause} GROUP BY d.state_code ORDER BY seizures DESC`,
+     FROM ${w.from} JOIN states st ON st.code = d.state_code WHERE ${w.clause} GROUP BY d.state_code ORDER BY seizures DESC`,
     p,
   );
   // One pass over the firearms of the visible seizures, grouped four ways at once.
   const rows = await allRaw<{ type: FirearmType; calibre: string | null; manufacturer: string | null; trace: TraceStatus; n: number; obliterated: number }>(
     ex,
     `SELECT f.type, f.calibre, f.manufacturer, f.trace_status AS trace, sum(f.quantity) AS n, sum(CASE WHEN f.obliterated_serial THEN f.quantity ELSE 0 END) AS obliterated
-     FROM firearms f WHERE f.seizure_id IN (${VISIBLE_IDS(w.clause)}) GROUP BY 1, 2, 3, 4`,
+     FROM firearms f WHERE f.seizure_id IN (${VISIBLE_IDS(w)}) GROUP BY 1, 2, 3, 4`,
     p,
   );
   const sum = <K extends string>(key: (r: (typeof rows)[number]) => K | null) => {
@@ -60,7 +60,7 @@ export async function dashboard(query: SearchQuery, reader: Reader | null, ex: E
   };
   const [ttc] = await allRaw<{ median: number | null }>(
     ex,
-    `WITH t AS (SELECT f.time_to_crime_days AS v FROM firearms f WHERE f.time_to_crime_days IS NOT NULL AND f.seizure_id IN (${VISIBLE_IDS(w.clause)})),
+    `WITH t AS (SELECT f.time_to_crime_days AS v FROM firearms f WHERE f.time_to_crime_days IS NOT NULL AND f.seizure_id IN (${VISIBLE_IDS(w)})),
           o AS (SELECT v, row_number() OVER (ORDER BY v) AS i, count(*) OVER () AS c FROM t)
      SELECT avg(v) AS median FROM o WHERE i IN ((c + 1) / 2, (c + 2) / 2)`,
     p,
@@ -106,7 +106,7 @@ const SEIZURE_SELECT = `SELECT s.id, s.reference, s.date, s.country, s.state_cod
   s.summary_es, s.summary_en, ss.tokens, s.firearm_count, s.import_batch_id, s.created_at, s.updated_at, st.name_es, st.name_en
   FROM seizures s JOIN scope_sets ss ON ss.id = s.scope_set_id JOIN states st ON st.code = s.state_code`;
 
-async function loadDetails(ex: Executor, rows: SeizureRow[]): Promise<SeizureDetail[]> {
+async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<SeizureDetail[]> {
   if (!rows.length) return [];
   const ids = JSON.stringify(rows.map((r) => r.id));
   const inIds = 'seizure_id IN (SELECT value FROM json_each(?))';
@@ -137,7 +137,7 @@ async function loadDetails(ex: Executor, rows: SeizureRow[]): Promise<SeizureDet
 }
 
 /** The seizure, or null when it does not exist or the reader may not see it (the page answers 404). */
-export async function getSeizure(id: number, reader: Reader | null, ex: Executor = db()): Promise<SeizureDetail | null> {
+export async function getSeizure(id: number, reader: Reader | null, ex: RawExec = rawClient()): Promise<SeizureDetail | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const scope = scopeCondition(reader);
   const rows = await allRaw<SeizureRow>(ex, `${SEIZURE_SELECT} WHERE s.id = ? AND ${scope.clause}`, [id, ...scope.params]);
@@ -149,12 +149,12 @@ export async function getSeizure(id: number, reader: Reader | null, ex: Executor
  * The whole visible result set as CSV (one row per firearm line, the import format and
  * headers of the language, so an export can be imported again), in chunks. Audited here.
  */
-export async function* exportCsv(query: SearchQuery, reader: Reader | null, lang: 'es' | 'en', actor: Actor = {}, ex: Executor = db()): AsyncGenerator<string> {
+export async function* exportCsv(query: SearchQuery, reader: Reader | null, lang: 'es' | 'en', actor: Actor = {}, ex: RawExec = rawClient()): AsyncGenerator<string> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
-  const ids = (await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM seizure_search_docs d WHERE ${w.clause} ORDER BY ${order}`, w.params)).map((r) => r.id);
-  await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } }, ex);
+  const ids = (await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)).map((r) => r.id);
+  await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } });
   yield toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]);
   const scope = scopeCondition(reader);
   for (let i = 0; i < ids.length; i += 500) {

@@ -10,8 +10,8 @@ import { FIREARM_TYPES, TRACE_STATUSES, importBatches, type FirearmType, type Tr
 import { seedReferenceData } from '../../../db/seed/reference.ts';
 import { requireRole, isScopeToken, type Reader, type ScopeToken } from '../access.ts';
 import { audit, type Actor } from '../audit.ts';
-import { db } from '../db.ts';
-import { allRaw } from '../search/sql-util.ts';
+import { rawClient } from '../db.ts';
+import { allRaw, writeTransaction } from '../search/sql-util.ts';
 import { searchEngine } from '../search/index.ts';
 import { naturalKey, writeSeizures, type WriteSummary } from './store.ts';
 import type { FirearmInput, SeizureInput } from './types.ts';
@@ -186,10 +186,10 @@ export interface ReferenceLookup {
 }
 
 export async function loadReferenceLookup(): Promise<ReferenceLookup> {
-  const ex = db();
+  const ex = rawClient();
   const [count] = await allRaw<{ n: number }>(ex, 'SELECT count(*) AS n FROM states');
   // Reference data is seeded by the seed scripts; an import on a fresh database seeds it too.
-  if (!count || count.n === 0) await seedReferenceData(ex);
+  if (!count || count.n === 0) await writeTransaction((_raw, tx) => seedReferenceData(tx));
   const stateRows = await allRaw<{ code: string; country: string; name_es: string; name_en: string }>(ex, 'SELECT code, country, name_es, name_en FROM states');
   const countryRows = await allRaw<{ code: string; name_es: string; name_en: string }>(ex, 'SELECT code, name_es, name_en FROM countries');
   const agencyRows = await allRaw<{ code: string }>(ex, 'SELECT code FROM agencies');
@@ -403,11 +403,18 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup): { 
   const push = (e: ImportError) => {
     if (errors.length < MAX_ERRORS) errors.push(e);
   };
-  const groups = new Map<string, { first: number; seizureJson: string; seizure: SeizureInput; lines: Map<string, number> }>();
+  const groups = new Map<string, { first: number; rawKey: string; seizureJson: string; seizure: SeizureInput; lines: Map<string, number> }>();
   const order: SeizureInput[] = [];
+  // The seizure columns repeat on every firearm line: validate each distinct set once.
+  const seizureCache = new Map<string, ReturnType<typeof schemas.seizure.safeParse>>();
   for (const r of rows) {
     if (errors.length >= MAX_ERRORS) break;
-    const s = schemas.seizure.safeParse(r.raw);
+    const rawKey = SEIZURE_COLUMNS.map((c) => r.raw[c] ?? '').join('\u0001');
+    let s = seizureCache.get(rawKey);
+    if (!s) {
+      s = schemas.seizure.safeParse(r.raw);
+      seizureCache.set(rawKey, s);
+    }
     const rowErrors: ImportError[] = [];
     const toErrors = (issues: z.core.$ZodIssue[]) => {
       for (const i of issues) {
@@ -459,16 +466,15 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup): { 
     }
     if (!seizure) continue;
     const key = naturalKey(seizure);
-    const seizureJson = JSON.stringify(seizure);
     let group = groups.get(key);
     if (!group) {
-      group = { first: r.row, seizureJson, seizure, lines: new Map() };
+      group = { first: r.row, rawKey, seizureJson: '', seizure, lines: new Map() };
       groups.set(key, group);
       order.push(seizure);
-    } else if (group.seizureJson !== seizureJson) {
-      const a = JSON.parse(group.seizureJson) as Record<string, unknown>;
+    } else if (group.rawKey !== rawKey && JSON.stringify({ ...group.seizure, firearms: [] }) !== JSON.stringify(seizure)) {
+      const a = group.seizure as unknown as Record<string, unknown>;
       const b = seizure as unknown as Record<string, unknown>;
-      const field = Object.keys(b).find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ?? 'reference';
+      const field = Object.keys(b).find((k) => k !== 'firearms' && JSON.stringify(a[k]) !== JSON.stringify(b[k])) ?? 'reference';
       push({ row: r.row, column: null, code: 'import.error.inconsistent_seizure', params: { first: group.first, field } });
       continue;
     }
@@ -669,14 +675,14 @@ export async function importSeizures(file: ImportFile, by: ImportBy): Promise<Im
     return { ok: false, errors: parsed.errors, rows: parsed.rows };
   }
   const firearmRows = parsed.seizures.reduce((n, s) => n + s.firearms.length, 0);
-  const { batchId, summary } = await db().transaction(async (tx) => {
+  const { batchId, summary } = await writeTransaction(async (raw, tx) => {
     const [batch] = await tx
       .insert(importBatches)
       .values({ fileName: file.fileName, format: parsed.format, rows: parsed.rows, seizuresInserted: 0, seizuresUpdated: 0, seizuresUnchanged: 0, createdBy: userId, createdAt: new Date() })
       .returning({ id: importBatches.id });
     const id = batch?.id ?? null;
-    const summary = await writeSeizures(tx, parsed.seizures, { userId, batchId: id });
-    await allRaw(tx, 'UPDATE import_batches SET seizures_inserted = ?, seizures_updated = ?, seizures_unchanged = ? WHERE id = ? RETURNING id', [
+    const summary = await writeSeizures(raw, parsed.seizures, { userId, batchId: id });
+    await allRaw(raw, 'UPDATE import_batches SET seizures_inserted = ?, seizures_updated = ?, seizures_unchanged = ? WHERE id = ? RETURNING id', [
       summary.inserted, summary.updated, summary.unchanged, id,
     ]);
     await audit(

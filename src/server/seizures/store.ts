@@ -4,8 +4,8 @@
  * same transaction (the caller's).
  */
 import { createHash } from 'node:crypto';
-import type { Executor } from '../db.ts';
-import { allRaw, insertRows, runRaw, type SqlValue } from '../search/sql-util.ts';
+
+import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '../search/sql-util.ts';
 import { indexSeizures, unindexSeizures } from '../search/fts5-index.ts';
 import type { SeizureInput } from './types.ts';
 
@@ -27,7 +27,7 @@ export function contentHash(s: SeizureInput): string {
 }
 
 /** Ensures each distinct scope exists in scope_sets; returns tokens-string -> id. */
-async function scopeSetIds(ex: Executor, scopes: Iterable<string>): Promise<Map<string, number>> {
+async function scopeSetIds(ex: RawExec, scopes: Iterable<string>): Promise<Map<string, number>> {
   const wanted = [...new Set(scopes)];
   if (wanted.length) {
     await insertRows(ex, 'scope_sets', ['tokens'], wanted.map((t) => [t]), 'OR IGNORE');
@@ -51,7 +51,7 @@ export interface WriteOptions {
   now?: Date;
 }
 
-export async function writeSeizures(ex: Executor, input: readonly SeizureInput[], opts: WriteOptions): Promise<WriteSummary> {
+export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[], opts: WriteOptions): Promise<WriteSummary> {
   const now = (opts.now ?? new Date()).getTime();
   const agencies = [...new Set(input.map((s) => s.agencyCode))];
   const existing = new Map<string, { id: number; hash: string; createdAt: number; createdBy: string | null }>();
