@@ -1,0 +1,91 @@
+/**
+ * One behaviour for every search engine. FTS5 always runs; Meilisearch runs only when
+ * MEILISEARCH_URL points at a server (it needs one), into a throwaway index.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDatabase } from '../helpers/temp-db.ts';
+import { csv, importCsv, readers, row, seedBasics } from '../fixtures/seizures/helpers.ts';
+import { fts5Engine } from '../../src/server/search/fts5.ts';
+import { createMeiliEngine } from '../../src/server/search/meilisearch.ts';
+import type { SearchEngine } from '../../src/server/search/types.ts';
+
+const FILE = csv(
+  row({ reference: 'C-MIC', state: 'MX-MIC', summary_es: 'Fusiles asegurados en Uruapan, Michoacán', serial: 'MICH5551', date: '2021-03-04' }),
+  row({ reference: 'C-MIC', state: 'MX-MIC', summary_es: 'Fusiles asegurados en Uruapan, Michoacán', serial: 'MICH5552', firearm_type: 'pistol', manufacturer: 'Glock', model: '19', calibre: '9mm', date: '2021-03-04' }),
+  row({ reference: 'C-TAM', summary_es: 'Pistola en Reynosa', firearm_type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', serial: 'TAMP0001', case_file: 'CF-2', date: '2022-07-08' }),
+  row({ reference: 'C-FGR', state: 'MX-GRO', summary_es: 'Aseguramiento reservado en Guerrero', serial: 'GUER0001', visibility: 'agency:FGR', case_file: 'CF-3', date: '2023-01-02' }),
+  row({ reference: 'C-ATF', state: 'US-TX', agency: 'ATF', summary_en: 'Straw purchase case in Laredo', summary_es: '', serial: 'LARE0001', visibility: 'agency:ATF', case_file: 'CF-4', date: '2020-10-11' }),
+);
+
+function contract(name: string, engine: () => SearchEngine) {
+  describe(`search contract: ${name}`, () => {
+    it('returns the visible seizures with totals and facets', async () => {
+      const r = await engine().search({}, readers.fgr);
+      expect(r.total).toBe(3);
+      expect(r.hits.map((h) => h.reference)).toEqual(['C-FGR', 'C-TAM', 'C-MIC']); // date_desc without text
+      expect(r.facets.state.find((b) => b.value === 'MX-MIC')).toMatchObject({ count: 1, label: 'Michoacán' });
+      expect(r.facets.firearmType.map((b) => [b.value, b.count]).sort()).toEqual([['pistol', 2], ['rifle', 2]]);
+      expect(r.facets.year.map((b) => b.value)).toEqual(['2023', '2022', '2021']);
+    });
+
+    it('applies access tokens to hits, totals and facets', async () => {
+      const atf = await engine().search({}, readers.atf);
+      expect(atf.hits.map((h) => h.reference).sort()).toEqual(['C-ATF', 'C-MIC', 'C-TAM']);
+      expect(atf.facets.state.map((b) => b.value)).not.toContain('MX-GRO');
+      expect((await engine().search({ text: 'guerrero' }, readers.atf)).total).toBe(0);
+      expect((await engine().search({}, readers.admin)).total).toBe(4);
+    });
+
+    it('folds accents and finds serial prefixes', async () => {
+      expect((await engine().search({ text: 'michoacan' }, readers.fgr)).hits.map((h) => h.reference)).toEqual(['C-MIC']);
+      expect((await engine().search({ text: 'TAMP0001' }, readers.fgr)).hits.map((h) => h.reference)).toEqual(['C-TAM']);
+      expect((await engine().search({ text: 'MICH555' }, readers.fgr)).hits.map((h) => h.reference)).toEqual(['C-MIC']);
+    });
+
+    it('filters by facets and dates, and counts facets over the filtered set', async () => {
+      const r = await engine().search({ filters: { manufacturer: ['Glock'], calibre: ['9mm'] } }, readers.fgr);
+      expect(r.hits.map((h) => h.reference).sort()).toEqual(['C-MIC', 'C-TAM']);
+      expect(r.facets.state.map((b) => b.value).sort()).toEqual(['MX-MIC', 'MX-TAM']);
+      const dated = await engine().search({ dateFrom: '2022-01-01', dateTo: '2022-12-31' }, readers.fgr);
+      expect(dated.hits.map((h) => h.reference)).toEqual(['C-TAM']);
+      const year = await engine().search({ filters: { year: ['2021'] } }, readers.fgr);
+      expect(year.hits.map((h) => h.reference)).toEqual(['C-MIC']);
+    });
+
+    it('highlights with <mark> in escaped HTML', async () => {
+      const r = await engine().search({ text: 'reynosa' }, readers.fgr);
+      expect(r.hits[0]?.snippet).toMatch(/<mark>Reynosa<\/mark>/i);
+    });
+
+    it('sorts by number of firearms and paginates', async () => {
+      const r = await engine().search({ sort: 'firearms_desc', pageSize: 1 }, readers.fgr);
+      expect(r.hits.map((h) => h.reference)).toEqual(['C-MIC']);
+      expect(r.total).toBe(3);
+      const p2 = await engine().search({ sort: 'date_asc', pageSize: 2, page: 2 }, readers.fgr);
+      expect(p2.hits.map((h) => h.reference)).toEqual(['C-FGR']);
+    });
+  });
+}
+
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ cleanup } = await useTempDatabase());
+  await seedBasics();
+  const r = await importCsv(FILE);
+  expect(r.ok).toBe(true);
+});
+afterAll(() => cleanup());
+
+contract('fts5', () => fts5Engine);
+
+// Meilisearch needs a running server: this suite runs only when MEILISEARCH_URL is set.
+const meiliUrl = process.env.MEILISEARCH_URL;
+describe.runIf(!!meiliUrl)('meilisearch engine', () => {
+  // Created in beforeAll: the describe body is collected even when the suite is skipped.
+  let engine: SearchEngine;
+  beforeAll(async () => {
+    engine = createMeiliEngine({ host: meiliUrl ?? '', apiKey: process.env.MEILISEARCH_KEY, indexName: `seizures_test_${process.pid}_${Date.now()}` });
+    await engine.reindex();
+  }, 60_000);
+  contract('meilisearch', () => engine);
+});

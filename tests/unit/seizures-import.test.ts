@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDatabase } from '../helpers/temp-db.ts';
+import { csv, importCsv, row, seedBasics } from '../fixtures/seizures/helpers.ts';
+import { rawClient } from '../../src/server/db.ts';
+import {
+  IMPORT_ERROR_CODES,
+  errorsToCsv,
+  importSeizures,
+  parseDate,
+  templateCsv,
+  validateImport,
+  type ImportError,
+} from '../../src/server/seizures/import.ts';
+import { es, en } from '../../src/i18n/messages/seizures.ts';
+import { search } from '../../src/server/search/index.ts';
+import { AccessDenied } from '../../src/server/access.ts';
+import { readers } from '../fixtures/seizures/helpers.ts';
+
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ cleanup } = await useTempDatabase());
+  await seedBasics();
+});
+afterAll(() => cleanup());
+
+async function counts() {
+  const r = await rawClient().execute(
+    `SELECT (SELECT count(*) FROM seizures) AS s, (SELECT count(*) FROM firearms) AS f, (SELECT count(*) FROM seizure_fts) AS fts, (SELECT count(*) FROM seizure_search_docs) AS docs`,
+  );
+  return { ...r.rows[0] } as Record<string, unknown>;
+}
+
+async function errorsOf(content: string): Promise<ImportError[]> {
+  const r = await validateImport({ fileName: 'x.csv', content });
+  return r.errors;
+}
+
+describe('import validation', () => {
+  it('accepts ISO and dd/mm/yyyy dates and rejects impossible ones', async () => {
+    expect(parseDate('2024-04-17')).toBe('2024-04-17');
+    expect(parseDate('17/04/2024')).toBe('2024-04-17');
+    expect(parseDate('7/4/2024')).toBe('2024-04-07');
+    expect(parseDate('31/02/2024')).toBeNull();
+    expect(parseDate('2024-13-01')).toBeNull();
+    expect(parseDate('04/17/2024')).toBeNull();
+    const errors = await errorsOf(csv(row({ date: '31/02/2024' }), row({ reference: 'R-2', date: 'ayer' })));
+    expect(errors).toEqual([
+      { row: 2, column: 'date', code: 'import.error.bad_date', params: { value: '31/02/2024' } },
+      { row: 3, column: 'date', code: 'import.error.bad_date', params: { value: 'ayer' } },
+    ]);
+  });
+
+  it('rejects an unknown state and resolves names without accents', async () => {
+    const errors = await errorsOf(csv(row({ state: 'Narnia' }), row({ reference: 'R-2', state: 'michoacan' })));
+    expect(errors).toEqual([{ row: 2, column: 'state', code: 'import.error.unknown_state', params: { value: 'Narnia' } }]);
+    const ok = await validateImport({ fileName: 'x.csv', content: csv(row({ state: 'michoacan' })) });
+    expect(ok.seizures[0]?.stateCode).toBe('MX-MIC');
+  });
+
+  it('requires a serial unless the serial is marked obliterated', async () => {
+    const errors = await errorsOf(csv(row({ serial: '' }), row({ reference: 'R-2', serial: '', obliterated_serial: 'sí' })));
+    expect(errors).toEqual([{ row: 2, column: 'serial', code: 'import.error.missing_serial', params: {} }]);
+  });
+
+  it('rejects unknown firearm types and trace statuses, accepting Spanish labels', async () => {
+    const errors = await errorsOf(
+      csv(row({ firearm_type: 'bazooka' }), row({ reference: 'R-2', trace_status: 'maybe' }), row({ reference: 'R-3', firearm_type: 'Escopeta', trace_status: 'No rastreable' })),
+    );
+    expect(errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [2, 'firearm_type', 'import.error.unknown_firearm_type'],
+      [3, 'trace_status', 'import.error.unknown_trace_status'],
+    ]);
+  });
+
+  it('flags duplicate rows within the file', async () => {
+    const errors = await errorsOf(csv(row({}), row({ serial: 'LE2' }), row({})));
+    expect(errors).toEqual([{ row: 4, column: null, code: 'import.error.duplicate_row', params: { first: 2 } }]);
+  });
+
+  it('flags rows of one seizure whose seizure columns disagree', async () => {
+    const errors = await errorsOf(csv(row({}), row({ serial: 'LE2', date: '2023-05-05' })));
+    expect(errors).toEqual([{ row: 3, column: null, code: 'import.error.inconsistent_seizure', params: { first: 2, field: 'date' } }]);
+  });
+
+  it('explains a wrong delimiter instead of listing every column', async () => {
+    const tabbed = 'reference|date|state\nR-1|2024-01-01|MX-TAM\n';
+    const errors = await errorsOf(tabbed);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('import.error.single_column');
+  });
+
+  it('reports missing and unknown columns', async () => {
+    const errors = await errorsOf('reference,date,colour\nR-1,2024-01-01,red\n');
+    const codes = errors.map((e) => e.code);
+    expect(codes).toContain('import.error.unknown_column');
+    expect(errors.filter((e) => e.code === 'import.error.missing_column').map((e) => e.params.column)).toEqual(['state', 'agency', 'case_file']);
+  });
+
+  it('reads a Spanish file: BOM, semicolons, Spanish headers and labels, dd/mm/yyyy', async () => {
+    const content = readFileSync(new URL('../fixtures/seizures/es-semicolon-bom.csv', import.meta.url));
+    const r = await validateImport({ fileName: 'es.csv', content });
+    expect(r.errors).toEqual([]);
+    expect(r.seizures).toHaveLength(1);
+    const s = r.seizures[0];
+    expect(s).toMatchObject({ date: '2024-04-17', stateCode: 'MX-MIC', country: 'MX', agencyCode: 'FGR', scope: ['members'] });
+    expect(s?.firearms.map((f) => [f.type, f.serial, f.obliteratedSerial, f.traceStatus])).toEqual([
+      ['rifle', '1974AB1234', false, 'traced_us_retail'],
+      ['pistol', null, true, 'untraceable'],
+    ]);
+  });
+
+  it('reads JSON with nested firearms', async () => {
+    const json = JSON.stringify([
+      {
+        reference: 'J-1', date: '2022-01-02', state: 'Sinaloa', agency: 'sedena', caseFile: 'CF-J1', summaryEn: 'Two pistols', scope: ['country:MX'],
+        ammunition: [{ calibre: '9mm', rounds: 200 }], magazines: [{ quantity: 4, capacity: 17 }],
+        firearms: [
+          { type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', serial: 'ABC123' },
+          { type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', obliteratedSerial: true, quantity: 2 },
+        ],
+      },
+    ]);
+    const r = await validateImport({ fileName: 'x.json', content: json });
+    expect(r.errors).toEqual([]);
+    expect(r.seizures[0]).toMatchObject({ agencyCode: 'SEDENA', stateCode: 'MX-SIN', scope: ['country:MX'], ammunition: [{ calibre: '9mm', rounds: 200 }] });
+    expect(r.seizures[0]?.firearms).toHaveLength(2);
+    const bad = await validateImport({ fileName: 'x.json', content: JSON.stringify([{ reference: 'J-2', date: '2022-01-02', state: 'Sinaloa', agency: 'FGR', caseFile: 'C', summaryEs: 'x', firearms: [{ type: 'pistol' }] }]) });
+    expect(bad.errors).toEqual([{ row: 1, column: 'firearms[0].serial', code: 'import.error.missing_serial', params: {} }]);
+  });
+
+  it('has a message in both languages for every error code, and a translated CSV report', () => {
+    for (const code of IMPORT_ERROR_CODES) {
+      expect(es[code]).toBeTruthy();
+      expect(en[code]).toBeTruthy();
+    }
+    const report = errorsToCsv([{ row: 3, column: 'fecha', code: 'import.error.bad_date', params: { value: '31/02/2024' } }], 'es');
+    expect(report).toContain('Fecha no válida: «31/02/2024»');
+    expect(report.startsWith('\uFEFFfila,columna')).toBe(true);
+  });
+
+  it('imports its own templates in both languages', async () => {
+    for (const lang of ['es', 'en'] as const) {
+      const r = await validateImport({ fileName: `template-${lang}.csv`, content: templateCsv(lang) });
+      expect(r.errors).toEqual([]);
+      expect(r.seizures[0]?.firearms).toHaveLength(2);
+    }
+  });
+});
+
+describe('import writes', () => {
+  it('is all or nothing: one bad row leaves the database unchanged', async () => {
+    const before = await counts();
+    const rows = Array.from({ length: 50 }, (_, i) => row({ reference: `AON-${i}`, serial: `AON${i}` }));
+    rows.push(row({ reference: 'AON-bad', date: '2024-02-30' }));
+    const r = await importCsv(csv(...rows));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([{ row: 52, column: 'date', code: 'import.error.bad_date', params: { value: '2024-02-30' } }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('re-importing the same file changes nothing; a changed seizure is updated in place', async () => {
+    const file = csv(row({ reference: 'IDEM-1', serial: 'ID1' }), row({ reference: 'IDEM-1', serial: 'ID2' }), row({ reference: 'IDEM-2', serial: 'ID3' }));
+    const first = await importCsv(file);
+    expect(first.ok && first.summary).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    const after = await counts();
+    const second = await importCsv(file);
+    expect(second.ok && second.summary).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    expect(await counts()).toEqual(after);
+
+    const changed = file.replace('ID3', 'ID3-NEW');
+    const third = await importCsv(changed);
+    expect(third.ok && third.summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect(await counts()).toEqual(after);
+    const found = await search({ text: 'ID3-NEW' }, readers.admin);
+    expect(found.total).toBe(1);
+  });
+
+  it('audits imports, successful and failed', async () => {
+    const r = await rawClient().execute(`SELECT outcome, count(*) AS n FROM audit_log WHERE action = 'seizures.import' GROUP BY outcome ORDER BY outcome`);
+    const byOutcome = Object.fromEntries(r.rows.map((x) => [x.outcome, x.n]));
+    expect(byOutcome.failed).toBeGreaterThanOrEqual(1);
+    expect(byOutcome.ok).toBeGreaterThanOrEqual(3);
+  });
+
+  it('lets only editors import from the web', async () => {
+    await expect(importSeizures({ fileName: 'x.csv', content: csv(row({ reference: 'W-1' })) }, { reader: readers.atf, actor: {} })).rejects.toBeInstanceOf(AccessDenied);
+    const r = await importSeizures({ fileName: 'x.csv', content: csv(row({ reference: 'W-1', serial: 'W1' })) }, { reader: readers.editor, actor: { userId: readers.editor.id } });
+    expect(r.ok).toBe(true);
+  });
+});
