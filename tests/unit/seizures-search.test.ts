@@ -88,6 +88,14 @@ describe('FTS5 search', () => {
     expect(r.hits[0]?.snippet).toContain('<mark>');
   });
 
+  it('rebuilds the index from the tables with the same results', async () => {
+    const before = await search({ text: 'michoacan barrett', filters: {} }, readers.admin);
+    const facetsBefore = (await search({}, readers.admin)).facets;
+    await searchEngine().reindex();
+    expect(await search({ text: 'michoacan barrett' }, readers.admin)).toEqual(before);
+    expect((await search({}, readers.admin)).facets).toEqual(facetsBefore);
+  });
+
   it('generates deterministic demo data', () => {
     expect(generateSeizures(50, 3)).toEqual(generateSeizures(50, 3));
     expect(generateSeizures(50, 3)).not.toEqual(generateSeizures(50, 4));

@@ -77,8 +77,7 @@ export async function indexSeizures(ex: RawExec, target: Target): Promise<void> 
 
 export async function unindexSeizures(ex: RawExec, target: Target): Promise<void> {
   if (target === 'all') {
-    // 'delete-all' is FTS5's fast path for emptying a table that stores its own content.
-    await runRaw(ex, `INSERT INTO seizure_fts (seizure_fts) VALUES ('delete-all')`);
+    await runRaw(ex, `DELETE FROM seizure_fts`);
     await runRaw(ex, `DELETE FROM seizure_search_docs`);
     return;
   }

@@ -397,7 +397,9 @@ interface Located {
 }
 
 /** Validates located rows and groups them into seizures; returns errors or the seizures. */
-export function validateRows(rows: readonly Located[], ref: ReferenceLookup): { errors: ImportError[]; seizures: SeizureInput[] } {
+export type ImportProgress = (phase: 'validate' | 'write', done: number, total: number) => void;
+
+export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onProgress?: ImportProgress): { errors: ImportError[]; seizures: SeizureInput[] } {
   const schemas = rowSchema(ref);
   const errors: ImportError[] = [];
   const push = (e: ImportError) => {
@@ -407,8 +409,10 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup): { 
   const order: SeizureInput[] = [];
   // The seizure columns repeat on every firearm line: validate each distinct set once.
   const seizureCache = new Map<string, ReturnType<typeof schemas.seizure.safeParse>>();
+  let done = 0;
   for (const r of rows) {
     if (errors.length >= MAX_ERRORS) break;
+    if (onProgress && ++done % 10_000 === 0) onProgress('validate', done, rows.length);
     const rawKey = SEIZURE_COLUMNS.map((c) => r.raw[c] ?? '').join('\u0001');
     let s = seizureCache.get(rawKey);
     if (!s) {
@@ -643,12 +647,13 @@ export interface ParsedImport {
 }
 
 /** Parses and validates without writing anything (the import page's "check" step). */
-export async function validateImport(file: ImportFile): Promise<ParsedImport> {
+export async function validateImport(file: ImportFile, onProgress?: ImportProgress): Promise<ParsedImport> {
   const format = file.format ?? guessFormat(file);
   const parsed = format === 'json' ? parseJsonRows(decode(file.content)) : parseCsvRows(decode(file.content));
   if (parsed.errors.length && parsed.rows.length === 0) return { format, rows: 0, errors: parsed.errors, seizures: [] };
   const ref = await loadReferenceLookup();
-  const { errors, seizures } = validateRows(parsed.rows, ref);
+  const { errors, seizures } = validateRows(parsed.rows, ref, onProgress);
+  onProgress?.('validate', parsed.rows.length, parsed.rows.length);
   const all = [...parsed.errors, ...errors].sort((a, b) => a.row - b.row).slice(0, MAX_ERRORS + 1);
   return { format, rows: parsed.rows.length, errors: all, seizures: all.length ? [] : seizures };
 }
@@ -660,11 +665,11 @@ function guessFormat(file: ImportFile): 'csv' | 'json' {
   return start === '[' || start === '{' ? 'json' : 'csv';
 }
 
-export async function importSeizures(file: ImportFile, by: ImportBy): Promise<ImportResult> {
+export async function importSeizures(file: ImportFile, by: ImportBy, onProgress?: ImportProgress): Promise<ImportResult> {
   if ('reader' in by) requireRole(by.reader, 'editor');
   const started = performance.now();
   const userId = 'reader' in by ? by.reader.id : (by.actor.userId ?? null);
-  const parsed = await validateImport(file);
+  const parsed = await validateImport(file, onProgress);
   if (parsed.errors.length) {
     await audit(by.actor, {
       action: 'seizures.import',
@@ -675,6 +680,7 @@ export async function importSeizures(file: ImportFile, by: ImportBy): Promise<Im
     return { ok: false, errors: parsed.errors, rows: parsed.rows };
   }
   const firearmRows = parsed.seizures.reduce((n, s) => n + s.firearms.length, 0);
+  onProgress?.('write', 0, parsed.seizures.length);
   const { batchId, summary } = await writeTransaction(async (raw, tx) => {
     const [batch] = await tx
       .insert(importBatches)
@@ -696,6 +702,7 @@ export async function importSeizures(file: ImportFile, by: ImportBy): Promise<Im
     );
     return { batchId: id ?? 0, summary };
   });
+  onProgress?.('write', parsed.seizures.length, parsed.seizures.length);
   // A remote engine (Meilisearch) is told after the commit; the embedded index already is.
   const engine = searchEngine();
   if (engine.name !== 'fts5' && summary.changedIds.length) await engine.index(summary.changedIds);
