@@ -73,3 +73,25 @@ export function audienceToScope(audience: 'public' | 'members' | readonly string
   if (audience === 'public' || audience === 'members') return [audience];
   return audience.map((code): ScopeToken => (COUNTRY_CODES.has(code) ? `country:${code}` : `agency:${code}`));
 }
+
+/**
+ * Information requests: visible to the requesting agency, every addressed agency and admins.
+ * Detail pages check `canSee(reader, requestScope(...))`; lists put `requestListAgency(reader)`
+ * into their SQL WHERE (null: the reader sees every request).
+ */
+export function requestScope(requesterAgencyCode: string, addressedAgencyCodes: readonly string[]): ScopeToken[] {
+  return [...new Set([requesterAgencyCode, ...addressedAgencyCodes])].map((code): ScopeToken => `agency:${code}`);
+}
+
+/** The agency whose requests a list may show to this reader, or null when the reader sees all. */
+export function requestListAgency(reader: Reader): string | null {
+  return seesEverything(reader) ? null : reader.agencyCode;
+}
+
+/** Which side of a request the reader acts for: the requesting agency, an addressed agency, or neither. */
+export function requestSide(reader: Reader | null, requesterAgencyCode: string, addressedAgencyCodes: readonly string[]): 'requester' | 'recipient' | null {
+  if (!reader) return null;
+  if (reader.agencyCode === requesterAgencyCode) return 'requester';
+  if (addressedAgencyCodes.includes(reader.agencyCode)) return 'recipient';
+  return null;
+}

@@ -1,0 +1,67 @@
+/**
+ * E-mail through SMTP (nodemailer) when SMTP_URL is set, e.g. `smtp://user:pass@mail.example:587`
+ * or `smtp://127.0.0.1:2525`; the sender is SMTP_FROM. Sending happens after the database
+ * commit and never fails the user's action: a failure is logged (without the message body).
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  lang: 'es' | 'en';
+}
+
+let transport: { url: string; t: Transporter } | undefined;
+const pending = new Set<Promise<void>>();
+
+let suppressed = 0;
+
+export function mailConfigured(): boolean {
+  return Boolean(process.env.SMTP_URL) && suppressed === 0;
+}
+
+/** Runs work without sending e-mail (demo data: nobody should get mail about invented requests). */
+export async function withoutMail<T>(work: () => Promise<T>): Promise<T> {
+  suppressed++;
+  try {
+    return await work();
+  } finally {
+    suppressed--;
+  }
+}
+
+function transporter(url: string): Transporter {
+  if (!transport || transport.url !== url) {
+    transport?.t.close();
+    transport = { url, t: nodemailer.createTransport(url) };
+  }
+  return transport.t;
+}
+
+export async function sendMail(message: MailMessage): Promise<void> {
+  const url = process.env.SMTP_URL;
+  if (!url) return;
+  await transporter(url).sendMail({
+    from: process.env.SMTP_FROM || 'Armas Cruzadas <no-reply@armas-cruzadas.invalid>',
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    headers: { 'Content-Language': message.lang === 'es' ? 'es-MX' : 'en-US' },
+  });
+}
+
+/** Sends in the background; `flushMail()` waits for everything queued (tests, shutdown). */
+export function queueMail(message: MailMessage): void {
+  if (!mailConfigured()) return;
+  const p: Promise<void> = sendMail(message)
+    .catch((error: unknown) => {
+      console.error(`mail to ${message.to} failed: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => pending.delete(p));
+  pending.add(p);
+}
+
+export async function flushMail(): Promise<void> {
+  while (pending.size) await Promise.all([...pending]);
+}
