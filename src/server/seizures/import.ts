@@ -405,7 +405,7 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onP
   const push = (e: ImportError) => {
     if (errors.length < MAX_ERRORS) errors.push(e);
   };
-  const groups = new Map<string, { first: number; rawKey: string; seizureJson: string; seizure: SeizureInput; lines: Map<string, number> }>();
+  const groups = new Map<string, { first: number; rawKey: string; seizure: SeizureInput; lines: Map<string, number> }>();
   const order: SeizureInput[] = [];
   // The seizure columns repeat on every firearm line: validate each distinct set once.
   const seizureCache = new Map<string, ReturnType<typeof schemas.seizure.safeParse>>();
@@ -472,7 +472,7 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onP
     const key = naturalKey(seizure);
     let group = groups.get(key);
     if (!group) {
-      group = { first: r.row, rawKey, seizureJson: '', seizure, lines: new Map() };
+      group = { first: r.row, rawKey, seizure, lines: new Map() };
       groups.set(key, group);
       order.push(seizure);
     } else if (group.rawKey !== rawKey && JSON.stringify({ ...group.seizure, firearms: [] }) !== JSON.stringify(seizure)) {
