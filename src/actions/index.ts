@@ -15,6 +15,7 @@ import { formatDate } from '../i18n/index.ts';
 import { sessionCookieOptions } from '../lib/cookies.ts';
 import { failWith, run } from '../lib/forms.ts';
 import { config } from '../server/config.ts';
+import { requestActions } from './requests.ts';
 
 const required = (max = 200) => z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
 const email = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(254, 'validation.too_long').pipe(z.email('validation.email'));
@@ -55,6 +56,7 @@ function safeNext(next: string | undefined, lang: string): string {
 }
 
 export const server = {
+  ...requestActions,
   signIn: defineAction({
     accept: 'form',
     input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),
