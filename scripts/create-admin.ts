@@ -12,7 +12,7 @@ import { randomId } from '../src/server/auth/tokens.ts';
 import { audit } from '../src/server/audit.ts';
 import { closeDb, db } from '../src/server/db.ts';
 import { applyMigrations } from '../src/server/migrate.ts';
-import { seedAgencies } from '../src/server/seed.ts';
+import { seedBaseData } from '../src/server/seed.ts';
 
 const { values } = parseArgs({
   options: { email: { type: 'string' }, name: { type: 'string' }, agency: { type: 'string' }, lang: { type: 'string', default: 'es' } },
@@ -37,7 +37,7 @@ async function readPassword(): Promise<string> {
 }
 
 await applyMigrations();
-await seedAgencies();
+await seedBaseData();
 const [agency] = await db().select().from(agencies).where(eq(agencies.code, values.agency.toUpperCase())).limit(1);
 if (!agency) fail(`unknown agency code ${values.agency}`);
 const emailNormalized = normalizeEmail(values.email);

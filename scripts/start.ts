@@ -2,10 +2,10 @@
 import { ensureBuild } from './lib/ensure-build.ts';
 import { closeDb } from '../src/server/db.ts';
 import { applyMigrations } from '../src/server/migrate.ts';
-import { seedAgencies } from '../src/server/seed.ts';
+import { seedBaseData } from '../src/server/seed.ts';
 
 const entry = ensureBuild();
 await applyMigrations();
-await seedAgencies();
+await seedBaseData();
 closeDb();
 await import(new URL(`../${entry}`, import.meta.url).href);

@@ -1,9 +1,12 @@
 /** Everything `npm run demo` (and the test servers) put into an empty database. */
-import { seedAgencies, seedDemoUsers } from './seed.ts';
+import { seedBaseData, seedDemoUsers } from './seed.ts';
+import { seedDemoSeizures } from '../../db/seed/seizures.ts';
 import { seedDemoRequests } from './requests/demo.ts';
 
 export async function seedDemoData(password: string): Promise<void> {
-  await seedAgencies();
+  await seedBaseData();
   await seedDemoUsers(password);
+  // A few thousand generated seizures (deterministic); DEMO_SEIZURES changes how many.
+  await seedDemoSeizures(Number(process.env.DEMO_SEIZURES || 3000));
   await seedDemoRequests();
 }

@@ -3,10 +3,17 @@ import { eq } from 'drizzle-orm';
 import { agencies, users } from '../../db/schema/index.ts';
 import { AGENCIES } from '../../db/seed/agencies.ts';
 import { DEMO_USERS } from '../../db/seed/demo-users.ts';
+import { seedReferenceData } from '../../db/seed/reference.ts';
 import { normalizeEmail } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { randomId } from './auth/tokens.ts';
 import { db } from './db.ts';
+
+/** What production needs too: the agencies and the countries/states reference tables. */
+export async function seedBaseData(): Promise<void> {
+  await seedAgencies();
+  await seedReferenceData(db());
+}
 
 /** Inserts the participating agencies that are missing; existing rows (maybe edited) stay. */
 export async function seedAgencies(): Promise<void> {
