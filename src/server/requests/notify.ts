@@ -113,7 +113,7 @@ export async function notifyParties(ex: Executor, input: NotifyInput): Promise<(
         '-- ',
         translate(p.lang, 'mail.footer'),
       ].join('\n');
-      return { to: p.email, subject: `[${req.reference}] ${line}`.slice(0, 250), text, lang: p.lang };
+      return { to: p.email, subject: line.slice(0, 250), text, lang: p.lang };
     });
   return () => {
     for (const m of mails) queueMail(m);
