@@ -12,7 +12,8 @@ export default defineConfig({
     // Our middleware decides the language of `/` (cookie, then Accept-Language, then es).
     routing: 'manual',
   },
-  security: { checkOrigin: true },
+  // Seizure imports post whole CSV or JSON files through an action.
+  security: { checkOrigin: true, actionBodySizeLimit: 30 * 1024 * 1024 },
   // Our own database sessions replace Astro's file sessions (STACK-NOTES #6).
   session: false,
   build: { inlineStylesheets: 'never' },

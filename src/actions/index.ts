@@ -16,6 +16,7 @@ import { sessionCookieOptions } from '../lib/cookies.ts';
 import { failWith, run } from '../lib/forms.ts';
 import { config } from '../server/config.ts';
 import { requestActions } from './requests.ts';
+import { seizureActions } from './seizures.ts';
 
 const required = (max = 200) => z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
 const email = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(254, 'validation.too_long').pipe(z.email('validation.email'));
@@ -57,6 +58,7 @@ function safeNext(next: string | undefined, lang: string): string {
 
 export const server = {
   ...requestActions,
+  ...seizureActions,
   signIn: defineAction({
     accept: 'form',
     input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),

@@ -1,0 +1,38 @@
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { importSeizures, validateImport, errorsToCsv, type ImportError } from '../server/seizures/import.ts';
+import { failWith, run } from '../lib/forms.ts';
+
+export const MAX_IMPORT_MB = 25;
+
+type Outcome =
+  | { kind: 'imported'; rows: number; inserted: number; updated: number; unchanged: number }
+  | { kind: 'checked'; rows: number; seizures: number }
+  | { kind: 'invalid'; rows: number; errors: ImportError[]; errorsCsv: string };
+
+export const seizureActions = {
+  importSeizures: defineAction({
+    accept: 'form',
+    input: z.object({
+      file: z.instanceof(File, { error: 'import.needFile' }),
+      mode: z.enum(['import', 'check']).default('import'),
+    }),
+    handler: async (input, ctx): Promise<Outcome> => {
+      const user = ctx.locals.user;
+      if (!user) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
+      if (input.file.size === 0 || !input.file.name) failWith('import.needFile', 'file');
+      if (input.file.size > MAX_IMPORT_MB * 1024 * 1024) failWith('import.tooLarge', 'file', { max: MAX_IMPORT_MB });
+      const file = { fileName: input.file.name.slice(0, 200), content: new Uint8Array(await input.file.arrayBuffer()) };
+      const lang = ctx.locals.lang;
+      if (input.mode === 'check') {
+        const parsed = await run(() => validateImport(file));
+        if (parsed.errors.length) return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
+        return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length };
+      }
+      const actor = { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: ctx.locals.ip };
+      const result = await run(() => importSeizures(file, { reader: user, actor }));
+      if (!result.ok) return { kind: 'invalid', rows: result.rows, errors: result.errors, errorsCsv: errorsToCsv(result.errors, lang) };
+      return { kind: 'imported', rows: result.rows, ...result.summary };
+    },
+  }),
+};

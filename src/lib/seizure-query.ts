@@ -1,0 +1,69 @@
+/**
+ * The seizure search lives in the URL (shareable; the back button works): this maps query
+ * string parameters to a SearchQuery and back.
+ */
+import { FACET_FIELDS, SORTS, type FacetField, type SearchFilters, type SearchQuery, type SearchSort } from '../server/search/types.ts';
+import { FIREARM_TYPES, TRACE_STATUSES } from '../../db/schema/index.ts';
+import type { Lang } from '../i18n/locale.ts';
+
+/** Short, readable parameter names per facet. */
+export const FACET_PARAMS: Record<FacetField, string> = {
+  country: 'country',
+  state: 'state',
+  agency: 'agency',
+  year: 'year',
+  firearmType: 'type',
+  calibre: 'calibre',
+  manufacturer: 'maker',
+  traceStatus: 'trace',
+};
+
+const MAX_VALUES = 30;
+
+export function parseSeizureQuery(params: URLSearchParams, lang: Lang): SearchQuery {
+  const filters: SearchFilters = {};
+  for (const field of FACET_FIELDS) {
+    const values = [...new Set(params.getAll(FACET_PARAMS[field]).map((v) => v.trim().slice(0, 80)).filter(Boolean))].slice(0, MAX_VALUES);
+    if (values.length === 0) continue;
+    if (field === 'firearmType') filters.firearmType = values.filter((v): v is (typeof FIREARM_TYPES)[number] => (FIREARM_TYPES as readonly string[]).includes(v));
+    else if (field === 'traceStatus') filters.traceStatus = values.filter((v): v is (typeof TRACE_STATUSES)[number] => (TRACE_STATUSES as readonly string[]).includes(v));
+    else if (field === 'year') filters.year = values.filter((v) => /^\d{4}$/.test(v));
+    else filters[field] = values;
+  }
+  const sort = params.get('sort');
+  const date = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+  const page = Number.parseInt(params.get('page') ?? '1', 10);
+  return {
+    text: (params.get('q') ?? '').slice(0, 200),
+    filters,
+    dateFrom: date(params.get('from')),
+    dateTo: date(params.get('to')),
+    sort: sort && (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : undefined,
+    page: Number.isFinite(page) && page > 0 ? page : 1,
+    lang,
+  };
+}
+
+/** The query string of a search, without the page unless asked for. */
+export function seizureQueryString(query: SearchQuery, withPage = false): string {
+  const params = new URLSearchParams();
+  if (query.text) params.set('q', query.text);
+  for (const field of FACET_FIELDS) for (const v of query.filters?.[field] ?? []) params.append(FACET_PARAMS[field], String(v));
+  if (query.dateFrom) params.set('from', query.dateFrom);
+  if (query.dateTo) params.set('to', query.dateTo);
+  if (query.sort) params.set('sort', query.sort);
+  if (withPage && query.page && query.page > 1) params.set('page', String(query.page));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The same search with one facet value switched on or off (page back to 1). */
+export function toggleFacet(query: SearchQuery, field: FacetField, value: string): SearchQuery {
+  const current = (query.filters?.[field] ?? []).map(String);
+  const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+  return { ...query, page: 1, filters: { ...query.filters, [field]: next } };
+}
+
+export function hasFilters(query: SearchQuery): boolean {
+  return Boolean(query.text || query.dateFrom || query.dateTo || FACET_FIELDS.some((f) => (query.filters?.[f] ?? []).length > 0));
+}

@@ -1,0 +1,33 @@
+import type { APIRoute } from 'astro';
+import { translate } from '../../../i18n/index.ts';
+import { parseSeizureQuery } from '../../../lib/seizure-query.ts';
+import { exportCsv } from '../../../server/search/index.ts';
+
+/** The current result set as CSV: only what the reader may see (the query carries the access rule); audited. */
+export const GET: APIRoute = ({ url, locals }) => {
+  const user = locals.user;
+  if (!user) return new Response(null, { status: 404 });
+  const lang = locals.lang;
+  const query = parseSeizureQuery(url.searchParams, lang);
+  const actor = { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: locals.ip };
+  // Streamed: a large result set is never held in memory whole.
+  const rows = exportCsv(query, user, lang, actor);
+  const stream = new ReadableStream<string>({
+    async pull(controller) {
+      const { value, done } = await rows.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await rows.return(undefined);
+    },
+  });
+  const date = new Date().toISOString().slice(0, 10);
+  return new Response(stream.pipeThrough(new TextEncoderStream()), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${translate(lang, 'seizures.export.filename')}-${date}.csv"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+};
