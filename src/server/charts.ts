@@ -85,10 +85,17 @@ export function monthLines(rows: { month: string; series: string; value: number 
     width: 900,
     height: 300,
     marginLeft: 56,
+    marginRight: 90,
     ariaLabel: label,
     x: { type: 'utc', label: null, tickFormat: (d: Date) => d.toLocaleDateString(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' }) },
     y: { grid: true, label: null, tickFormat: (d: number) => d.toLocaleString(locale) },
-    color: { domain: series, range: CHART_COLORS.slice(0, series.length), legend: true },
-    marks: [Plot.lineY(data, { x: 'date', y: 'value', stroke: 'series', strokeWidth: 2 }), Plot.dot(data, { x: 'date', y: 'value', fill: 'series', r: 2.5 }), Plot.ruleY([0])],
+    color: { domain: series, range: CHART_COLORS.slice(0, series.length) },
+    marks: [
+      Plot.lineY(data, { x: 'date', y: 'value', stroke: 'series', strokeWidth: 2 }),
+      Plot.dot(data, { x: 'date', y: 'value', fill: 'series', r: 2.5 }),
+      // Series names at the end of their lines stand in for a legend.
+      Plot.text(data, Plot.selectLast({ x: 'date', y: 'value', z: 'series', text: 'series', fill: 'series', dx: 6, textAnchor: 'start' })),
+      Plot.ruleY([0]),
+    ],
   });
 }
