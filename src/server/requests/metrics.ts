@@ -127,6 +127,12 @@ const COLORS = ['#1a4480', '#c05600'];
 function toSvg(plot: Element): string {
   for (const style of [...plot.querySelectorAll('style')]) style.remove();
   for (const el of [plot, ...plot.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // The chart is one image (its data is in the table beside it): inner labels are noise.
+  for (const el of plot.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+    el.removeAttribute('aria-hidden');
+  }
   plot.setAttribute('role', 'img');
   plot.setAttribute('class', 'portal-chart__svg');
   return plot.outerHTML;
