@@ -39,6 +39,13 @@ export class HttpClient {
     return res;
   }
 
+  /** A multipart form POST (file uploads), as a browser on the portal's origin sends it. */
+  async postMultipart(path: string, form: FormData): Promise<Response> {
+    const res = await fetch(new URL(path, this.baseUrl), { method: 'POST', redirect: 'manual', body: form, headers: { cookie: this.cookieHeader(), origin: this.baseUrl } });
+    this.remember(res);
+    return res;
+  }
+
   async signIn(email: string, password: string, lang: 'es' | 'en' = 'es'): Promise<Response> {
     return this.post(`/${lang}/sign-in?_action=signIn`, { email, password, next: '' });
   }
