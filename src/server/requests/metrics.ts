@@ -8,7 +8,7 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { sql } from 'drizzle-orm';
 import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '../../../db/schema/index.ts';
-import { translate, type Lang } from '../../i18n/index.ts';
+import { INTL_LOCALE, translate, type Lang } from '../../i18n/index.ts';
 import { audit, type Actor } from '../audit.ts';
 import { requestListAgency, seesEverything, type Reader } from '../access.ts';
 import { db } from '../db.ts';
@@ -142,18 +142,22 @@ export function monthChart(m: Metrics, lang: Lang): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const sentLabel = translate(lang, 'metrics.sent');
   const receivedLabel = translate(lang, 'metrics.received');
-  const data = m.byMonth.slice(-12).flatMap((r) => [
-    { month: r.month, dir: sentLabel, n: r.sent },
-    { month: r.month, dir: receivedLabel, n: r.received },
+  const months = m.byMonth.slice(-12);
+  // Month names in the reader's language (ISO strings would also make Plot warn about dates).
+  const label = (month: string) => new Intl.DateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+  const data = months.flatMap((r) => [
+    { month: label(r.month), dir: sentLabel, n: r.sent },
+    { month: label(r.month), dir: receivedLabel, n: r.received },
   ]);
+  const max = Math.max(1, ...months.map((r) => r.sent + r.received));
   const plot = Plot.plot({
     document: document as unknown as Document,
     width: 720,
     height: 280,
     marginBottom: 40,
     ariaLabel: translate(lang, 'metrics.chart.month'),
-    x: { label: null, tickRotate: -30 },
-    y: { grid: true, label: null, tickFormat: 'd' },
+    x: { label: null, domain: months.map((r) => label(r.month)) },
+    y: { grid: true, label: null, ticks: Math.min(max, 8), tickFormat: 'd' },
     color: { domain: [sentLabel, receivedLabel], range: COLORS },
     marks: [Plot.barY(data, Plot.stackY({ x: 'month', y: 'n', fill: 'dir' })), Plot.ruleY([0])],
   });
@@ -164,6 +168,7 @@ export function typeChart(m: Metrics, lang: Lang): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const sentLabel = translate(lang, 'metrics.sent');
   const receivedLabel = translate(lang, 'metrics.received');
+  const max = Math.max(1, ...m.byType.map((r) => r.sent + r.received));
   const data = m.byType.flatMap((r) => [
     { type: translate(lang, `requests.type.${r.type}`), dir: sentLabel, n: r.sent },
     { type: translate(lang, `requests.type.${r.type}`), dir: receivedLabel, n: r.received },
@@ -174,8 +179,8 @@ export function typeChart(m: Metrics, lang: Lang): string {
     height: 260,
     marginLeft: 230,
     ariaLabel: translate(lang, 'metrics.chart.type'),
-    x: { grid: true, label: null, tickFormat: 'd' },
-    y: { label: null },
+    x: { grid: true, label: null, ticks: Math.min(max, 8), tickFormat: 'd' },
+    y: { label: null, domain: m.byType.map((r) => translate(lang, `requests.type.${r.type}`)) },
     color: { domain: [sentLabel, receivedLabel], range: COLORS },
     marks: [Plot.barX(data, Plot.stackX({ y: 'type', x: 'n', fill: 'dir' })), Plot.ruleX([0])],
   });
