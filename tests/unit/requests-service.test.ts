@@ -67,6 +67,12 @@ describe('demo requests', () => {
     const today = new Date().toISOString().slice(0, 10);
     expect(rows.filter((r) => ['sent', 'acknowledged', 'in_progress', 'reopened'].includes(r.status) && r.dueDate < today).length).toBeGreaterThanOrEqual(2);
     expect(rows.every((r) => /^SOL-\d{4}-\d{6}$/.test(r.reference))).toBe(true);
+    // The first one is linked to a demo seizure, with that seizure's firearms.
+    const first = rows.find((r) => r.subject === DEMO_REQUESTS[0]!.subject)!;
+    expect(first.seizureId).not.toBeNull();
+    const linked = await getRequest(first.id, who.atf!);
+    expect(linked!.firearms.length).toBeGreaterThanOrEqual(2);
+    expect(linked!.firearms.every((f) => f.seizureId === first.seizureId)).toBe(true);
     expect(await seedDemoRequests()).toBe(0);
     expect((await db().select().from(requests)).length).toBe(DEMO_REQUESTS.length);
   });

@@ -3,8 +3,8 @@
  * overdue or due soon, in Spanish and English. Deterministic content, dates relative to the
  * time of seeding; idempotent (nothing happens when the first demo request exists). No e-mail.
  */
-import { eq } from 'drizzle-orm';
-import { agencies, requests, users, type HandlingCode, type RequestPriority, type RequestType } from '../../../db/schema/index.ts';
+import { and, asc, between, eq } from 'drizzle-orm';
+import { agencies, requests, scopeSets, seizures, users, type HandlingCode, type RequestPriority, type RequestType } from '../../../db/schema/index.ts';
 import { db } from '../db.ts';
 import { withoutMail } from './mail.ts';
 import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor, type TraceFirearm } from './service.ts';
@@ -25,6 +25,8 @@ interface DemoRequest {
   subject: string;
   body: string;
   firearms?: Partial<TraceFirearm>[];
+  /** Link to a demo seizure in this municipality (its firearms replace the typed ones), when one exists. */
+  seizureIn?: string;
   steps: Step[];
 }
 
@@ -41,9 +43,10 @@ const AR = (serial: string): Partial<TraceFirearm> => ({ manufacturer: 'Anderson
 export const DEMO_REQUESTS: DemoRequest[] = [
   {
     by: ATF, to: ['FGR'], daysAgo: 40, type: 'firearm_trace', lang: 'en', priority: 'routine', handling: 'H0',
-    subject: 'Trace request: AR-pattern rifles seized in Reynosa, Tamaulipas',
-    body: 'We are tracing **three AR-pattern rifles** recovered by FGR in Reynosa.\n\nPlease confirm the serial numbers and the chain of custody, and tell us whether ballistic comparisons were made.',
+    subject: 'Trace request: firearms seized in Reynosa, Tamaulipas',
+    body: 'We are tracing the **firearms of this seizure** in Reynosa.\n\nPlease confirm the serial numbers and the chain of custody, and tell us whether ballistic comparisons were made.',
     firearms: [AR('18-123456'), AR('18-123457'), AR('19-004521')],
+    seizureIn: 'Reynosa',
     steps: [
       { day: 39, by: FGR, do: 'acknowledge' },
       { day: 35, by: FGR, do: 'start', text: 'Turnado a la unidad de balística.' },
@@ -164,6 +167,18 @@ async function actorFor(email: string): Promise<RequestActor> {
   return { ...u, ip: null };
 }
 
+/** A demo seizure every member may see, in the municipality, with a few firearms (or null). */
+async function demoSeizure(municipality: string): Promise<{ id: number; firearms: number } | null> {
+  const [row] = await db()
+    .select({ id: seizures.id, firearms: seizures.firearmCount })
+    .from(seizures)
+    .innerJoin(scopeSets, eq(scopeSets.id, seizures.scopeSetId))
+    .where(and(eq(seizures.municipality, municipality), eq(scopeSets.tokens, 'members'), between(seizures.firearmCount, 2, 6)))
+    .orderBy(asc(seizures.id))
+    .limit(1);
+  return row ?? null;
+}
+
 export async function seedDemoRequests(now: Date = new Date()): Promise<number> {
   const [exists] = await db().select({ id: requests.id }).from(requests).where(eq(requests.subject, FIRST_DEMO_SUBJECT)).limit(1);
   if (exists) return 0;
@@ -171,11 +186,13 @@ export async function seedDemoRequests(now: Date = new Date()): Promise<number> 
   return withoutMail(async () => {
     let n = 0;
     for (const [i, d] of DEMO_REQUESTS.entries()) {
+      const seizure = d.seizureIn ? await demoSeizure(d.seizureIn) : null;
       const created = d.daysAgo === 0 ? new Date(now.getTime() - 2 * 3_600_000) : day(d.daysAgo, 14 + (i % 4));
       const { id } = await createRequest(await actorFor(d.by), {
         addressed: d.to, type: d.type, subject: d.subject, body: d.body, lang: d.lang, priority: d.priority, urgencyJustification: d.justification ?? null,
         handlingCode: d.handling, handlingNote: d.handlingNote ?? null, now: created,
-        firearms: (d.firearms ?? []).map((f) => ({ manufacturer: null, model: null, calibre: null, serial: null, type: null, countryOfOrigin: null, importer: null, obliteratedSerial: false, ...f })),
+        seizureId: seizure?.id ?? null, seizureFirearms: seizure ? [0, 1, 2, 3, 4, 5] : [],
+        firearms: (seizure ? [] : (d.firearms ?? [])).map((f) => ({ manufacturer: null, model: null, calibre: null, serial: null, type: null, countryOfOrigin: null, importer: null, obliteratedSerial: false, ...f })),
       });
       for (const [j, s] of d.steps.entries()) {
         const at = new Date(day(s.day, 16).getTime() + j * 600_000);
