@@ -14,9 +14,9 @@ const HEADER = 'reference,date,state,agency,case_file,summary_es,summary_en,visi
 // A seizure only FGR may see, with a serial no generated seizure has, and one every member sees.
 const GOOD = [
   HEADER,
-  'IT-FGR-0001,2026-03-14,Michoacán,FGR,FED/MIC/IT/0001/2026,Aseguramiento de prueba en Uruapan,Test seizure in Uruapan,agency:FGR,rifle,Barrett,M82A1,.50 BMG,ZQXW778812,no,traced_us_retail',
-  'IT-FGR-0001,2026-03-14,Michoacán,FGR,FED/MIC/IT/0001/2026,Aseguramiento de prueba en Uruapan,Test seizure in Uruapan,agency:FGR,pistol,Colt,Government,.38 Super,ZQXW778813,no,requested',
-  'IT-ALL-0002,14/03/2026,Sonora,SEDENA,SON/IT/0002/2026,Aseguramiento en Nogales,Seizure in Nogales,members,rifle,Century Arms,WASR-10,7.62x39,ZQXV500100,no,not_requested',
+  'IT-FGR-0001,2026-03-14,Michoacán,FGR,FED/MIC/IT/0001/2026,Aseguramiento de prueba en Uruapan,Test seizure in Uruapan,agency:FGR,rifle,Barrett,M82A1,.50 BMG,Z9QW778812,no,traced_us_retail',
+  'IT-FGR-0001,2026-03-14,Michoacán,FGR,FED/MIC/IT/0001/2026,Aseguramiento de prueba en Uruapan,Test seizure in Uruapan,agency:FGR,pistol,Colt,Government,.38 Super,Z9QW778813,no,requested',
+  'IT-ALL-0002,14/03/2026,Sonora,SEDENA,SON/IT/0002/2026,Aseguramiento en Nogales,Seizure in Nogales,members,rifle,Century Arms,WASR-10,7.62x39,Z9QV500100,no,not_requested',
 ].join('\n');
 
 function upload(content: string, name: string, mode: 'import' | 'check' = 'import'): FormData {
@@ -71,11 +71,11 @@ describe('seizure import through the upload page', () => {
 
   it('checks a file without importing it, and serves the templates in both languages', async () => {
     const editor = await as('editor.sspc@demo.test');
-    const other = GOOD.replaceAll('IT-', 'CHK-').replaceAll('ZQX', 'CHK');
+    const other = GOOD.replaceAll('IT-', 'CHK-').replaceAll('Z9Q', 'K8Q');
     const html = await (await editor.postMultipart('/en/seizures/import?_action=importSeizures', upload(other, 'check.csv', 'check'))).text();
     expect(html).toContain('The file is valid: 3 rows, 2 seizures.');
     const admin = await as('admin@demo.test');
-    expect(await total(admin, '?q=CHKW778812')).toMatch(/^0 /);
+    expect(await total(admin, '?q=K8QW778812')).toMatch(/^0 /);
     const es = await (await editor.get('/es/seizures/template.csv?lang=es')).text();
     expect(es.split('\n')[0]).toContain('referencia');
     const en = await (await editor.get('/es/seizures/template.csv?lang=en')).text();
@@ -86,39 +86,39 @@ describe('seizure import through the upload page', () => {
 describe('access to a seizure restricted to FGR', () => {
   it('is found by FGR (serial prefix, unaccented state) and by an admin', async () => {
     const fgr = await as('analyst.fgr@demo.test');
-    expect(await total(fgr, '?q=ZQXW7788')).toBe('1 aseguramiento');
-    const html = await (await fgr.get('/es/seizures?q=ZQXW7788')).text();
+    expect(await total(fgr, '?q=Z9QW7788')).toBe('1 aseguramiento');
+    const html = await (await fgr.get('/es/seizures?q=Z9QW7788')).text();
     const id = /href="\/es\/seizures\/(\d+)"/.exec(html)?.[1];
     expect(id).toBeDefined();
     expect((await fgr.get(`/es/seizures/${id}`)).status).toBe(200);
     expect(await total(fgr, '?q=uruapan%20michoacan&agency=FGR')).not.toMatch(/^0 /);
     const admin = await as('admin@demo.test');
-    expect(await total(admin, '?q=ZQXW7788')).toBe('1 aseguramiento');
+    expect(await total(admin, '?q=Z9QW7788')).toBe('1 aseguramiento');
   });
 
   it('is absent for ATF from results, facet counts, totals, dashboard, export and its detail URL', async () => {
     const fgr = await as('analyst.fgr@demo.test');
-    const fgrHtml = await (await fgr.get('/en/seizures?q=ZQX')).text();
+    const fgrHtml = await (await fgr.get('/en/seizures?q=Z9Q')).text();
     const id = /href="\/en\/seizures\/(\d+)"/.exec(fgrHtml)![1]!;
     const atf = await as('agent.atf@demo.test');
-    expect(await total(atf, '?q=ZQXW7788', 'en')).toBe('0 seizures');
+    expect(await total(atf, '?q=Z9QW7788', 'en')).toBe('0 seizures');
     // Facets for the prefix: FGR sees the FGR agency bucket, ATF must not.
     expect(fgrHtml).toMatch(/name="agency" value="FGR"/);
-    const atfHtml = await (await atf.get('/en/seizures?q=ZQX')).text();
+    const atfHtml = await (await atf.get('/en/seizures?q=Z9Q')).text();
     expect(atfHtml).not.toMatch(/name="agency" value="FGR"/);
     expect(atfHtml).toMatch(/name="agency" value="SEDENA"/);
     expect((await atf.get(`/en/seizures/${id}`)).status).toBe(404);
-    const fgrDash = await (await fgr.get('/en/seizures/dashboard?q=ZQX')).text();
-    const atfDash = await (await atf.get('/en/seizures/dashboard?q=ZQX')).text();
+    const fgrDash = await (await fgr.get('/en/seizures/dashboard?q=Z9Q')).text();
+    const atfDash = await (await atf.get('/en/seizures/dashboard?q=Z9Q')).text();
     expect(/data-testid="dashboard-totals">([^<]+)</.exec(fgrDash)?.[1]).toBe('2 seizures, 3 firearms');
     expect(/data-testid="dashboard-totals">([^<]+)</.exec(atfDash)?.[1]).toBe('1 seizures, 1 firearms');
-    const fgrCsv = await (await fgr.get('/en/seizures/export.csv?q=ZQX')).text();
-    const atfCsv = await (await atf.get('/en/seizures/export.csv?q=ZQX')).text();
-    expect(fgrCsv).toContain('ZQXW778812');
-    expect(atfCsv).not.toContain('ZQXW778812');
-    expect(atfCsv).toContain('ZQXV500100');
+    const fgrCsv = await (await fgr.get('/en/seizures/export.csv?q=Z9Q')).text();
+    const atfCsv = await (await atf.get('/en/seizures/export.csv?q=Z9Q')).text();
+    expect(fgrCsv).toContain('Z9QW778812');
+    expect(atfCsv).not.toContain('Z9QW778812');
+    expect(atfCsv).toContain('Z9QV500100');
     const sedena = await as('analyst.sedena@demo.test');
-    expect(await total(sedena, '?q=ZQXW7788')).toMatch(/^0 /);
+    expect(await total(sedena, '?q=Z9QW7788')).toMatch(/^0 /);
   });
 
   it('writes exports to the audit log', async () => {
@@ -146,11 +146,11 @@ describe('search page', () => {
 
   it('links a seizure to a new information request', async () => {
     const fgr = await as('analyst.fgr@demo.test');
-    const list = await (await fgr.get('/en/seizures?q=ZQXW7788')).text();
+    const list = await (await fgr.get('/en/seizures?q=Z9QW7788')).text();
     const id = /href="\/en\/seizures\/(\d+)"/.exec(list)![1]!;
     const detail = await (await fgr.get(`/en/seizures/${id}`)).text();
     expect(detail).toContain(`href="/en/requests/new?seizure=${id}"`);
-    expect(detail).toContain('ZQXW778812');
+    expect(detail).toContain('Z9QW778812');
     expect(detail).toContain('Traced to US retail');
   });
 });
