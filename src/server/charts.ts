@@ -20,9 +20,10 @@ export function plotSvg(options: Plot.PlotOptions): string {
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
   // The chart is one image (role=img with its label); Plot's labels on inner groups are not allowed there.
-  for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
+  for (const el of svg.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
     el.removeAttribute('aria-label');
     el.removeAttribute('aria-description');
+    el.removeAttribute('aria-hidden');
   }
   svg.setAttribute('role', 'img');
   svg.setAttribute('class', 'portal-chart__svg');

@@ -180,6 +180,7 @@ export const es = {
   'seizures.dashboard.col.seizures': 'Aseguramientos',
   'import.needFile': 'Archivo: elija un archivo CSV o JSON.',
   'import.tooLarge': 'Archivo: el archivo supera el tamaño máximo de {max} MB.',
+  'home.section.seizures': 'Busque resúmenes de aseguramientos de armas de fuego, con filtros, panorama, mapa y exportación.',
   'import.checked': 'El archivo es válido: {rows} filas, {seizures} aseguramientos. Aún no se importó nada.',
 } as const satisfies Record<string, string>;
 
@@ -356,6 +357,7 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.dashboard.col.seizures': 'Seizures',
   'import.needFile': 'File: choose a CSV or JSON file.',
   'import.tooLarge': 'File: the file is larger than the {max} MB limit.',
+  'home.section.seizures': 'Search firearm seizure summaries, with filters, an overview, a map and export.',
   'import.checked': 'The file is valid: {rows} rows, {seizures} seizures. Nothing has been imported yet.',
 };
 

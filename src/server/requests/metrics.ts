@@ -5,7 +5,7 @@
  * the SQL WHERE, so only requests the reader may see are ever read.
  */
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { CHART_COLORS, plotSvg } from '../charts.ts';
 import { sql } from 'drizzle-orm';
 import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '../../../db/schema/index.ts';
 import { INTL_LOCALE, translate, type Lang } from '../../i18n/index.ts';
@@ -122,24 +122,9 @@ export async function requestMetrics(reader: Reader, asked?: string | null, now:
 // ---------------------------------------------------------------------------------------------
 // Charts: server-side SVG, no inline styles (the CSP has no 'unsafe-inline'); styled by CSS.
 
-const COLORS = ['#1a4480', '#c05600'];
-
-function toSvg(plot: Element): string {
-  for (const style of [...plot.querySelectorAll('style')]) style.remove();
-  for (const el of [plot, ...plot.querySelectorAll('[style]')]) el.removeAttribute('style');
-  // The chart is one image (its data is in the table beside it): inner labels are noise.
-  for (const el of plot.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
-    el.removeAttribute('aria-label');
-    el.removeAttribute('aria-description');
-    el.removeAttribute('aria-hidden');
-  }
-  plot.setAttribute('role', 'img');
-  plot.setAttribute('class', 'portal-chart__svg');
-  return plot.outerHTML;
-}
+const COLORS = CHART_COLORS.slice(0, 2);
 
 export function monthChart(m: Metrics, lang: Lang): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const sentLabel = translate(lang, 'metrics.sent');
   const receivedLabel = translate(lang, 'metrics.received');
   const months = m.byMonth.slice(-12);
@@ -150,8 +135,7 @@ export function monthChart(m: Metrics, lang: Lang): string {
     { month: label(r.month), dir: receivedLabel, n: r.received },
   ]);
   const max = Math.max(1, ...months.map((r) => r.sent + r.received));
-  const plot = Plot.plot({
-    document: document as unknown as Document,
+  return plotSvg({
     width: 720,
     height: 280,
     marginBottom: 40,
@@ -161,11 +145,9 @@ export function monthChart(m: Metrics, lang: Lang): string {
     color: { domain: [sentLabel, receivedLabel], range: COLORS },
     marks: [Plot.barY(data, Plot.stackY({ x: 'month', y: 'n', fill: 'dir' })), Plot.ruleY([0])],
   });
-  return toSvg(plot as unknown as Element);
 }
 
 export function typeChart(m: Metrics, lang: Lang): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const sentLabel = translate(lang, 'metrics.sent');
   const receivedLabel = translate(lang, 'metrics.received');
   const max = Math.max(1, ...m.byType.map((r) => r.sent + r.received));
@@ -173,8 +155,7 @@ export function typeChart(m: Metrics, lang: Lang): string {
     { type: translate(lang, `requests.type.${r.type}`), dir: sentLabel, n: r.sent },
     { type: translate(lang, `requests.type.${r.type}`), dir: receivedLabel, n: r.received },
   ]);
-  const plot = Plot.plot({
-    document: document as unknown as Document,
+  return plotSvg({
     width: 720,
     height: 260,
     marginLeft: 230,
@@ -184,7 +165,6 @@ export function typeChart(m: Metrics, lang: Lang): string {
     color: { domain: [sentLabel, receivedLabel], range: COLORS },
     marks: [Plot.barX(data, Plot.stackX({ y: 'type', x: 'n', fill: 'dir' })), Plot.ruleX([0])],
   });
-  return toSvg(plot as unknown as Element);
 }
 
 // ---------------------------------------------------------------------------------------------
