@@ -1,7 +1,7 @@
 // npm test — the whole suite: unit, integration (built server over HTTP) and browser tests.
 // Builds the portal when needed; says exactly what is missing when Chromium is not installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { ensureBuild } from './lib/ensure-build.ts';
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -14,6 +14,14 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 ensureBuild();
-const args = ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)];
+mkdirSync('tmp', { recursive: true });
+const report = 'tmp/vitest-report.json';
+const args = ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+
+// One plain closing line that any CI can read.
+if (existsSync(report)) {
+  const summary = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  console.log(`tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`);
+}
 process.exit(result.status ?? 1);
