@@ -71,7 +71,8 @@ export const server = {
         failWith(result.reason === 'account_locked' ? 'error.account_locked' : 'error.ip_limited', undefined, { time, minutes }, 'TOO_MANY_REQUESTS');
       }
       setSessionCookie(ctx, result.session);
-      return { redirect: safeNext(input.next, ctx.locals.lang) };
+      // Without a page to go back to, the account's preferred language decides.
+      return { redirect: safeNext(input.next, result.preferredLang) };
     },
   }),
 

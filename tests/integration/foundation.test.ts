@@ -87,6 +87,13 @@ describe('sign-in and sessions', () => {
     expect(signIn.headers.get('location')).toBe('/en/account?tab=1');
   });
 
+  it('without a page to return to, lands in the account’s preferred language', async () => {
+    const spanish = await client().post('/en/sign-in?_action=signIn', { email: 'analyst.fgr@demo.test', password, next: '' });
+    expect(spanish.headers.get('location')).toBe('/es/');
+    const english = await client().post('/es/sign-in?_action=signIn', { email: 'agent.atf@demo.test', password, next: '' });
+    expect(english.headers.get('location')).toBe('/en/');
+  });
+
   it('sets an HttpOnly, SameSite=Lax, Path=/ cookie and stores only a hash of the secret', async () => {
     const res = await fetch(`${baseUrl}/es/sign-in?_action=signIn`, {
       method: 'POST',

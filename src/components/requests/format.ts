@@ -1,2 +1,2 @@
-/** "Name (AGENCY)", without repeating the agency when the display name already carries it. */
-export const withAgency = (name: string | null, code: string): string => (name ? (name.includes(`(${code})`) ? name : `${name} (${code})`) : code);
+/** "Name (AGENCY)", unless the display name already ends with its agency in parentheses. */
+export const withAgency = (name: string | null, code: string): string => (name ? (/\([^()]+\)$/.test(name.trim()) ? name : `${name} (${code})`) : code);
