@@ -62,6 +62,17 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const cookieLang = cookies.get(LANG_COOKIE)?.value;
   const preferred: Lang = isLang(cookieLang) ? cookieLang : (langFromAcceptLanguage(request.headers.get('accept-language')) ?? DEFAULT_LANG);
 
+  // Every state-changing request must come from our own pages. Astro's checkOrigin covers form
+  // posts only (STACK-NOTES #5); this also covers JSON and any other body, as Lucia's guide advises.
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+    const origin = request.headers.get('origin');
+    const allowed = new Set([url.origin, ...(process.env.PUBLIC_ORIGIN ? [new URL(process.env.PUBLIC_ORIGIN).origin] : [])]);
+    const sameSite = request.headers.get('sec-fetch-site');
+    if (origin ? !allowed.has(origin) : sameSite !== null && sameSite !== 'same-origin' && sameSite !== 'none') {
+      return withSecurityHeaders(new Response('Cross-site request refused', { status: 403 }), secure);
+    }
+  }
+
   if (url.pathname === '/') {
     const response = new Response(null, { status: 302, headers: { Location: `/${preferred}/`, Vary: 'Cookie, Accept-Language' } });
     return withSecurityHeaders(response, secure);

@@ -70,6 +70,18 @@ describe('security headers and origin checks', () => {
     for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\bsrc=/);
   });
 
+  it('refuses a cross-site JSON post to an action endpoint, which checkOrigin alone lets through', async () => {
+    const c = client();
+    await c.signIn('agent.atf@demo.test', password);
+    const res = await fetch(`${baseUrl}/_actions/signOut`, {
+      method: 'POST',
+      headers: { cookie: `ac_session=${c.cookies.get('ac_session')}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    expect((await c.get('/en/account')).status).toBe(200);
+  });
+
   it('refuses a cross-site form post', async () => {
     const res = await client().post('/es/sign-in?_action=signIn', { email: 'analyst.fgr@demo.test', password }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
