@@ -176,6 +176,22 @@ describe('import writes', () => {
     expect(found.total).toBe(1);
   });
 
+  it('keeps one spelling per manufacturer and calibre, whatever the case in later files', async () => {
+    const first = await importCsv(csv(row({ reference: 'CASE-1', serial: 'CS1', manufacturer: 'Barrett', calibre: '.50 BMG' })));
+    expect(first.ok).toBe(true);
+    const second = await importCsv(
+      csv(row({ reference: 'CASE-2', serial: 'CS2', manufacturer: 'BARRETT', calibre: '.50 bmg' }), row({ reference: 'CASE-3', serial: 'CS3', manufacturer: 'Zastava Arms', calibre: '7.62X39' }), row({ reference: 'CASE-3', serial: 'CS4', manufacturer: 'ZASTAVA ARMS', calibre: '7.62x39' })),
+    );
+    expect(second.ok).toBe(true);
+    const result = await search({ filters: { manufacturer: ['Barrett'] } }, readers.admin);
+    expect(result.total).toBe(2);
+    const makers = result.facets.manufacturer.map((b) => b.value);
+    expect(makers).toEqual(['Barrett']);
+    const all = await search({ filters: { manufacturer: ['Barrett', 'BARRETT', 'Zastava Arms', 'ZASTAVA ARMS'] } }, readers.admin);
+    expect(all.facets.manufacturer.map((b) => b.value).sort()).toEqual(['Barrett', 'Zastava Arms']);
+    expect(all.facets.calibre.map((b) => b.value).sort()).toEqual(['.50 BMG', '7.62X39']);
+  });
+
   it('audits imports, successful and failed', async () => {
     const r = await rawClient().execute(`SELECT outcome, count(*) AS n FROM audit_log WHERE action = 'seizures.import' GROUP BY outcome ORDER BY outcome`);
     const byOutcome = Object.fromEntries(r.rows.map((x) => [x.outcome, x.n]));

@@ -183,6 +183,23 @@ export interface ReferenceLookup {
   stateCodes: Map<string, string>;
   countries: Map<string, string>;
   agencies: Set<string>;
+  /**
+   * The spelling already in use for a manufacturer or calibre, keyed by field and lower case, so
+   * "COLT" joins "Colt" instead of becoming a second facet value. Rows of the file add to it.
+   */
+  spellings: Map<string, string>;
+}
+
+const spellingKey = (field: 'manufacturer' | 'calibre', value: string) => `${field}\u0000${value.toLowerCase()}`;
+
+/** The first spelling seen of a value (in the database, else earlier in the file) wins. */
+function canonicalSpelling(ref: ReferenceLookup, field: 'manufacturer' | 'calibre', value: string | null): string | null {
+  if (value === null) return null;
+  const key = spellingKey(field, value);
+  const known = ref.spellings.get(key);
+  if (known !== undefined) return known;
+  ref.spellings.set(key, value);
+  return value;
 }
 
 export async function loadReferenceLookup(): Promise<ReferenceLookup> {
@@ -208,7 +225,13 @@ export async function loadReferenceLookup(): Promise<ReferenceLookup> {
   countries.set('eua', 'US');
   countries.set('usa', 'US');
   countries.set('mexico', 'MX');
-  return { states, stateCodes, countries, agencies: new Set(agencyRows.map((a) => a.code)) };
+  const spellingRows = await allRaw<{ field: 'manufacturer' | 'calibre'; value: string }>(
+    ex,
+    "SELECT field, value FROM facet_values WHERE field IN ('manufacturer', 'calibre') ORDER BY id",
+  );
+  const spellings = new Map<string, string>();
+  for (const r of spellingRows) if (!spellings.has(spellingKey(r.field, r.value))) spellings.set(spellingKey(r.field, r.value), r.value);
+  return { states, stateCodes, countries, agencies: new Set(agencyRows.map((a) => a.code)), spellings };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,7 +458,8 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onP
       else {
         const v = f.data;
         firearm = {
-          type: v.firearm_type, manufacturer: v.manufacturer, model: v.model, calibre: v.calibre, serial: v.serial,
+          type: v.firearm_type, manufacturer: canonicalSpelling(ref, 'manufacturer', v.manufacturer), model: v.model,
+          calibre: canonicalSpelling(ref, 'calibre', v.calibre), serial: v.serial,
           obliteratedSerial: v.obliterated_serial, countryOfManufacture: v.country_of_manufacture, importer: v.importer,
           otherMarkings: v.other_markings, quantity: v.quantity, traceStatus: v.trace_status, traceSourceCountry: v.trace_source_country,
           traceSourceState: v.trace_source_state, timeToCrimeDays: v.time_to_crime_days,
