@@ -41,6 +41,8 @@ describe('seizures in the browser', () => {
     await fgr.press('#seizure-q', 'Enter');
     await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');
     expect(fgr.url()).toContain('q=kjh771');
+    // Relevance is the default sort and is not pinned to "newest first" by the empty form.
+    expect(fgr.url()).not.toContain('sort=');
 
     await fgr.fill('#seizure-q', 'zitacuaro');
     await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');

@@ -138,6 +138,9 @@ describe('search page', () => {
     expect(unaccented).not.toMatch(/^0 /);
     const page2 = await (await fgr.get('/es/seizures?q=michoacan&sort=date_desc&page=2')).text();
     expect(page2).toContain('Página 2 de');
+    expect(page2).toMatch(/<option value="date_desc" selected>/);
+    const ranked = await (await fgr.get('/es/seizures?q=michoacan')).text();
+    expect(ranked).toMatch(/<option value(="")? selected>Relevancia<\/option>/);
     expect(page2).toMatch(/<mark>Michoac[aá]n<\/mark>/);
     const filtered = await (await fgr.get('/en/seizures?country=MX&type=rifle&from=2024-01-01&to=2024-12-31')).text();
     expect(filtered).toMatch(/name="type" value="rifle" checked/);
