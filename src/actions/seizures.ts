@@ -2,6 +2,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { importSeizures, validateImport, errorsToCsv, type ImportError } from '../server/seizures/import.ts';
 import { failWith, run } from '../lib/forms.ts';
+import { actorOf } from '../server/audit.ts';
 
 export const MAX_IMPORT_MB = 25;
 
@@ -29,7 +30,7 @@ export const seizureActions = {
         if (parsed.errors.length) return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
         return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length };
       }
-      const actor = { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: ctx.locals.ip };
+      const actor = actorOf(user, ctx.locals.ip);
       const result = await run(() => importSeizures(file, { reader: user, actor }));
       if (!result.ok) return { kind: 'invalid', rows: result.rows, errors: result.errors, errorsCsv: errorsToCsv(result.errors, lang) };
       return { kind: 'imported', rows: result.rows, ...result.summary };

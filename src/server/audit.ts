@@ -16,6 +16,11 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** The audit actor for a signed-in user acting from an address. */
+export function actorOf(user: { id: string; email: string; agencyCode: string }, ip: string | null | undefined): Actor {
+  return { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: ip ?? null };
+}
+
 /** Appends to the audit log (the table refuses updates and deletes). */
 export async function audit(actor: Actor, entry: AuditEntry, executor: Executor = db()): Promise<void> {
   await executor.insert(auditLog).values({

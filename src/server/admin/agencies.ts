@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { agencies, type Country } from '../../../db/schema/index.ts';
 import { requireRole } from '../access.ts';
-import { audit } from '../audit.ts';
+import { actorOf, audit } from '../audit.ts';
 import { db } from '../db.ts';
 import { DomainError } from '../errors.ts';
 import type { AdminActor } from '../auth/invitations.ts';
@@ -13,9 +13,6 @@ export interface AgencyInput {
   country: Country;
 }
 
-function actorOf(admin: AdminActor) {
-  return { userId: admin.id, email: admin.email, agencyCode: admin.agencyCode, ip: admin.ip };
-}
 
 export async function createAgency(admin: AdminActor, input: AgencyInput): Promise<void> {
   requireRole(admin, 'admin');
@@ -24,7 +21,7 @@ export async function createAgency(admin: AdminActor, input: AgencyInput): Promi
   if (taken) throw new DomainError('agency_code_taken', 'code');
   await db().transaction(async (tx) => {
     await tx.insert(agencies).values({ code, nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country, createdAt: new Date() });
-    await audit(actorOf(admin), { action: 'admin.agency_created', target: code }, tx);
+    await audit(actorOf(admin, admin.ip), { action: 'admin.agency_created', target: code }, tx);
   });
 }
 
@@ -35,6 +32,6 @@ export async function updateAgency(admin: AdminActor, id: number, input: Omit<Ag
   if (!agency) throw new DomainError('agency_unknown');
   await db().transaction(async (tx) => {
     await tx.update(agencies).set({ nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country }).where(eq(agencies.id, id));
-    await audit(actorOf(admin), { action: 'admin.agency_updated', target: agency.code, detail: { from: { nameEs: agency.nameEs, nameEn: agency.nameEn, country: agency.country }, to: input } }, tx);
+    await audit(actorOf(admin, admin.ip), { action: 'admin.agency_updated', target: agency.code, detail: { from: { nameEs: agency.nameEs, nameEn: agency.nameEn, country: agency.country }, to: input } }, tx);
   });
 }

@@ -1,37 +1,36 @@
 import { and, asc, eq, gt, like, or, sql } from 'drizzle-orm';
 import { agencies, signInThrottle, users, type Role } from '../../../db/schema/index.ts';
 import { requireRole, type Reader } from '../access.ts';
-import { audit } from '../audit.ts';
+import { actorOf, audit } from '../audit.ts';
 import { db } from '../db.ts';
 import { DomainError } from '../errors.ts';
 import type { AdminActor } from '../auth/invitations.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.ts';
 
-function actorOf(admin: AdminActor) {
-  return { userId: admin.id, email: admin.email, agencyCode: admin.agencyCode, ip: admin.ip };
-}
 
-const lockJoin = and(eq(signInThrottle.key, sql`'account:' || ${users.emailNormalized}`), gt(signInThrottle.lockedUntil, sql`${Date.now()}`));
+/** The account's lock, when one is in force now (evaluated per query, not at start-up). */
+const lockJoin = () => and(eq(signInThrottle.key, sql`'account:' || ${users.emailNormalized}`), gt(signInThrottle.lockedUntil, sql`${Date.now()}`));
+
+const userColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  role: users.role,
+  disabled: users.disabled,
+  agencyCode: agencies.code,
+  lockedUntil: signInThrottle.lockedUntil,
+};
 
 export async function listUsers(admin: Reader | null, search: string) {
   requireRole(admin, 'admin');
   const q = search.trim().toLowerCase();
   const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   return db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      disabled: users.disabled,
-      preferredLang: users.preferredLang,
-      agencyCode: agencies.code,
-      lockedUntil: signInThrottle.lockedUntil,
-    })
+    .select({ ...userColumns, preferredLang: users.preferredLang })
     .from(users)
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .leftJoin(signInThrottle, lockJoin)
+    .leftJoin(signInThrottle, lockJoin())
     .where(
       q
         ? or(
@@ -48,21 +47,10 @@ export async function listUsers(admin: Reader | null, search: string) {
 export async function getUserForAdmin(admin: Reader | null, id: string) {
   requireRole(admin, 'admin');
   const [row] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      disabled: users.disabled,
-      agencyId: users.agencyId,
-      agencyCode: agencies.code,
-      createdAt: users.createdAt,
-      lockedUntil: signInThrottle.lockedUntil,
-      emailNormalized: users.emailNormalized,
-    })
+    .select({ ...userColumns, agencyId: users.agencyId, createdAt: users.createdAt, emailNormalized: users.emailNormalized })
     .from(users)
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .leftJoin(signInThrottle, lockJoin)
+    .leftJoin(signInThrottle, lockJoin())
     .where(eq(users.id, id))
     .limit(1);
   return row ?? null;
@@ -80,7 +68,7 @@ export async function changeRoleAndAgency(admin: AdminActor, id: string, role: R
   await db().transaction(async (tx) => {
     await tx.update(users).set({ role, agencyId, updatedAt: new Date() }).where(eq(users.id, id));
     await invalidateUserSessions(id, tx);
-    await audit(actorOf(admin), { action: 'admin.user_changed', target: target.email, detail: { from: { role: target.role, agency: target.agencyCode }, to: { role, agency: agency.code } } }, tx);
+    await audit(actorOf(admin, admin.ip), { action: 'admin.user_changed', target: target.email, detail: { from: { role: target.role, agency: target.agencyCode }, to: { role, agency: agency.code } } }, tx);
   });
 }
 
@@ -92,7 +80,7 @@ export async function setUserDisabled(admin: AdminActor, id: string, disabled: b
   await db().transaction(async (tx) => {
     await tx.update(users).set({ disabled, updatedAt: new Date() }).where(eq(users.id, id));
     if (disabled) await invalidateUserSessions(id, tx);
-    await audit(actorOf(admin), { action: disabled ? 'admin.user_disabled' : 'admin.user_enabled', target: target.email }, tx);
+    await audit(actorOf(admin, admin.ip), { action: disabled ? 'admin.user_disabled' : 'admin.user_enabled', target: target.email }, tx);
   });
 }
 
@@ -101,7 +89,7 @@ export async function releaseLockout(admin: AdminActor, id: string): Promise<voi
   const target = await getUserForAdmin(admin, id);
   if (!target) throw new DomainError('user_unknown');
   const released = await clearThrottle(accountKey(target.emailNormalized));
-  await audit(actorOf(admin), { action: 'admin.lockout_released', target: target.email, outcome: released ? 'ok' : 'failed' });
+  await audit(actorOf(admin, admin.ip), { action: 'admin.lockout_released', target: target.email, outcome: released ? 'ok' : 'failed' });
 }
 
 export async function listAgencies() {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { agencies, users } from '../../../db/schema/index.ts';
-import { audit } from '../audit.ts';
+import { actorOf, audit } from '../audit.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
 import { DomainError } from '../errors.ts';
@@ -76,7 +76,7 @@ export async function signIn(emailInput: string, password: string, meta: Request
 }
 
 export async function recordSignOut(user: SessionUser, ip: string | null): Promise<void> {
-  await audit({ userId: user.id, email: user.email, agencyCode: user.agencyCode, ip }, { action: 'auth.sign_out' });
+  await audit(actorOf(user, ip), { action: 'auth.sign_out' });
 }
 
 /** Changing the password ends every session; the caller issues a fresh one. */
@@ -89,7 +89,7 @@ export async function changePassword(user: SessionUser, current: string, next: s
   return db().transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     await invalidateUserSessions(user.id, tx);
-    await audit({ userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: meta.ip }, { action: 'auth.password_changed', target: user.id }, tx);
+    await audit(actorOf(user, meta.ip), { action: 'auth.password_changed', target: user.id }, tx);
     return createSession(user.id, meta, tx);
   });
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { agencies, invitations, users, type Lang, type Role } from '../../../db/schema/index.ts';
 import { requireRole, type Reader } from '../access.ts';
-import { audit } from '../audit.ts';
+import { actorOf, audit } from '../audit.ts';
 import { config } from '../config.ts';
 import { db } from '../db.ts';
 import { DomainError } from '../errors.ts';
@@ -13,9 +13,6 @@ import { randomId, sha256Hex } from './tokens.ts';
 /** The admin acting, as the audit log needs it. */
 export type AdminActor = SessionUser & { ip: string | null };
 
-function actorOf(admin: AdminActor) {
-  return { userId: admin.id, email: admin.email, agencyCode: admin.agencyCode, ip: admin.ip };
-}
 
 function newToken(): { token: string; tokenHash: string } {
   // 40 characters of 5 bits: 200 bits, more than enough for a one-time link.
@@ -61,7 +58,7 @@ export async function createInvitation(
       createdAt: now,
       expiresAt,
     });
-    await audit(actorOf(admin), { action: 'admin.invitation_created', target: emailNormalized, detail: { agencyId: input.agencyId, role: input.role } }, tx);
+    await audit(actorOf(admin, admin.ip), { action: 'admin.invitation_created', target: emailNormalized, detail: { agencyId: input.agencyId, role: input.role } }, tx);
   });
   return { id, token, expiresAt };
 }
@@ -77,7 +74,7 @@ export async function resendInvitation(admin: AdminActor, id: string): Promise<C
     .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning({ email: invitations.emailNormalized });
   if (!rows[0]) throw new DomainError('invitation_not_pending');
-  await audit(actorOf(admin), { action: 'admin.invitation_resent', target: rows[0].email });
+  await audit(actorOf(admin, admin.ip), { action: 'admin.invitation_resent', target: rows[0].email });
   return { id, token, expiresAt };
 }
 
@@ -89,7 +86,7 @@ export async function revokeInvitation(admin: AdminActor, id: string): Promise<v
     .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning({ email: invitations.emailNormalized });
   if (!rows[0]) throw new DomainError('invitation_not_pending');
-  await audit(actorOf(admin), { action: 'admin.invitation_revoked', target: rows[0].email });
+  await audit(actorOf(admin, admin.ip), { action: 'admin.invitation_revoked', target: rows[0].email });
 }
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';

@@ -19,7 +19,7 @@ import {
   type RequestType,
 } from '../../../db/schema/index.ts';
 import { canSee, requestListAgency, requestScope, requestSide, type Reader } from '../access.ts';
-import { audit, type Actor } from '../audit.ts';
+import { actorOf, audit } from '../audit.ts';
 import { db, type Executor } from '../db.ts';
 import { DomainError } from '../errors.ts';
 import { getSeizure } from '../search/index.ts';
@@ -34,10 +34,6 @@ export interface RequestActor extends Reader {
   email: string;
   displayName: string;
   ip?: string | null;
-}
-
-function actorOf(a: RequestActor): Actor {
-  return { userId: a.id, email: a.email, agencyCode: a.agencyCode, ip: a.ip ?? null };
 }
 
 export interface TraceFirearm {
@@ -150,7 +146,7 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
     await tx.insert(requestRecipients).values(addressed.map((agencyCode) => ({ requestId: id, agencyCode })));
     if (firearms.length) await tx.insert(requestFirearms).values(firearms.map((f) => ({ ...f, seizureId: f.seizureId ?? null, requestId: id })));
     await tx.insert(requestEvents).values({ requestId: id, at: now, actorId: actor.id, actorAgencyCode: actor.agencyCode, fromStatus: null, toStatus: 'sent' });
-    await audit(actorOf(actor), { action: 'requests.create', target: reference, detail: { id, addressed, type: input.type, priority: input.priority, seizureId: seizure?.id ?? null } }, tx);
+    await audit(actorOf(actor, actor.ip), { action: 'requests.create', target: reference, detail: { id, addressed, type: input.type, priority: input.priority, seizureId: seizure?.id ?? null } }, tx);
     const mails = await notifyParties(tx, { requestId: id, kind: 'new_request', actor, now, audience: 'recipients' });
     return { id, reference, mails };
   });
@@ -261,7 +257,7 @@ export async function openRequest(id: number, reader: RequestActor, opts: { audi
     }
   }
   await markRequestNotificationsRead(reader.id, id);
-  if (opts.audit !== false) await audit(actorOf(reader), { action: opts.print ? 'requests.print' : 'requests.view', target: detail.reference, detail: { id } });
+  if (opts.audit !== false) await audit(actorOf(reader, reader.ip), { action: opts.print ? 'requests.print' : 'requests.view', target: detail.reference, detail: { id } });
   return detail;
 }
 
@@ -389,7 +385,7 @@ export async function transitionRequest(actor: RequestActor, id: number, transit
     const { req, side } = await visibleForWrite(actor, id, tx);
     const check = checkTransition(req.status, transition, side);
     if (!check.ok) {
-      await audit(actorOf(actor), { action: 'requests.status', target: req.reference, outcome: 'denied', detail: { id, from: req.status, transition, reason: check.code } }, tx);
+      await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, outcome: 'denied', detail: { id, from: req.status, transition, reason: check.code } }, tx);
       return { ok: false, error: check.code, from: req.status };
     }
     if (transition === 'decline' && !text) throw new DomainError('request_reason_required', 'reason');
@@ -410,7 +406,7 @@ export async function transitionRequest(actor: RequestActor, id: number, transit
       await tx.insert(requestMessages).values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: transition, body: text!, createdAt: now });
     }
     await tx.insert(requestEvents).values({ requestId: id, at: now, actorId: actor.id, actorAgencyCode: actor.agencyCode, fromStatus: req.status, toStatus: to, note: transition === 'answer' ? null : text });
-    await audit(actorOf(actor), { action: 'requests.status', target: req.reference, detail: { id, from: req.status, to } }, tx);
+    await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, detail: { id, from: req.status, to } }, tx);
     const mails = await notifyParties(tx, { requestId: id, kind: 'status', actor, now, audience: 'all', params: { status: to } });
     return { ok: true, to, mails };
   });
@@ -470,7 +466,7 @@ export async function assignRequest(actor: RequestActor, id: number, assigneeId:
       .set({ assignedTo: assigneeId })
       .where(and(eq(requestRecipients.requestId, id), eq(requestRecipients.agencyCode, actor.agencyCode)));
     await tx.update(requests).set({ updatedAt: new Date() }).where(eq(requests.id, id));
-    await audit(actorOf(actor), { action: 'requests.assign', target: req.reference, detail: { id, assigneeId } }, tx);
+    await audit(actorOf(actor, actor.ip), { action: 'requests.assign', target: req.reference, detail: { id, assigneeId } }, tx);
     if (assigneeId && assigneeId !== actor.id) return notifyParties(tx, { requestId: id, kind: 'assigned', actor, now: new Date(), audience: 'users', userIds: [assigneeId] });
     return () => {};
   });
@@ -498,6 +494,6 @@ export async function exportRequestsCsv(reader: RequestActor, filter: RequestFil
     t('requests.col.reference'), t('requests.col.from'), t('requests.col.to'), t('field.type'), t('requests.col.subject'), t('requests.col.priority'),
     t('requests.col.status'), t('requests.col.due'), t('requests.overdue'), t('requests.handling.label'), t('requests.detail.created'), t('requests.sort.updated'),
   ];
-  await audit(actorOf(reader), { action: 'requests.export', target: 'requests', detail: { filter, rows: rows.length, lang } });
+  await audit(actorOf(reader, reader.ip), { action: 'requests.export', target: 'requests', detail: { filter, rows: rows.length, lang } });
   return toCsv([header, ...rows]);
 }

@@ -3,7 +3,7 @@ import { getCollection } from 'astro:content';
 import { readFile } from 'node:fs/promises';
 import { attachmentPath, attachmentType } from '../../../lib/attachments.ts';
 import { isVisible, type ItemCollection } from '../../../lib/content.ts';
-import { audit } from '../../../server/audit.ts';
+import { actorOf, audit } from '../../../server/audit.ts';
 
 /**
  * An attachment is served only when the reader may see at least one item that lists it;
@@ -25,7 +25,7 @@ export const GET: APIRoute = async (context) => {
   const body = path ? await readFile(path).catch(() => null) : null;
   if (!body) return context.rewrite(`/${context.locals.lang}/404`);
   if (reader) {
-    await audit({ userId: reader.id, email: reader.email, agencyCode: reader.agencyCode, ip: context.locals.ip }, { action: 'content.download', target: file });
+    await audit(actorOf(reader, context.locals.ip), { action: 'content.download', target: file });
   }
   const name = rest.split('/').pop() ?? 'file';
   return new Response(body, {

@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { exportMetricsCsv } from '../../../server/requests/metrics.ts';
+import { actorOf } from '../../../server/audit.ts';
 
 /** Cooperation metrics as CSV: members get their agency's; admins the agency asked (empty: all). Audited. */
 export const GET: APIRoute = async ({ locals, url }) => {
@@ -7,7 +8,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
   if (!user) return new Response(null, { status: 404 });
   const param = url.searchParams.get('agency');
   const asked = param === null ? user.agencyCode : /^[A-Z0-9-]{2,20}$/.test(param) ? param : null;
-  const csv = await exportMetricsCsv(user, { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: locals.ip }, asked, locals.lang);
+  const csv = await exportMetricsCsv(user, actorOf(user, locals.ip), asked, locals.lang);
   const name = locals.lang === 'es' ? 'metricas-solicitudes' : 'request-metrics';
   return new Response(csv, {
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"`, 'Cache-Control': 'no-store' },

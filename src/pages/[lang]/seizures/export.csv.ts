@@ -2,6 +2,7 @@ import type { APIRoute } from 'astro';
 import { translate } from '../../../i18n/index.ts';
 import { parseSeizureQuery } from '../../../lib/seizure-query.ts';
 import { exportCsv } from '../../../server/search/index.ts';
+import { actorOf } from '../../../server/audit.ts';
 
 /** The current result set as CSV: only what the reader may see (the query carries the access rule); audited. */
 export const GET: APIRoute = ({ url, locals }) => {
@@ -9,7 +10,7 @@ export const GET: APIRoute = ({ url, locals }) => {
   if (!user) return new Response(null, { status: 404 });
   const lang = locals.lang;
   const query = parseSeizureQuery(url.searchParams, lang);
-  const actor = { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: locals.ip };
+  const actor = actorOf(user, locals.ip);
   // Streamed: a large result set is never held in memory whole.
   const rows = exportCsv(query, user, lang, actor);
   const stream = new ReadableStream<string>({
