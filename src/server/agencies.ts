@@ -1,3 +1,4 @@
+import { asc } from 'drizzle-orm';
 import { agencies } from '../../db/schema/index.ts';
 import { db } from './db.ts';
 
@@ -9,4 +10,9 @@ export async function agencyNames(lang: 'es' | 'en'): Promise<Map<string, string
     cache = { at: Date.now(), rows: await db().select({ code: agencies.code, nameEs: agencies.nameEs, nameEn: agencies.nameEn }).from(agencies) };
   }
   return new Map(cache.rows.map((r) => [r.code, lang === 'es' ? r.nameEs : r.nameEn]));
+}
+
+/** Every agency, by country and code (forms that pick agencies). */
+export async function listAgencies() {
+  return db().select().from(agencies).orderBy(asc(agencies.country), asc(agencies.code));
 }

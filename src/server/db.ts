@@ -43,3 +43,13 @@ export function closeDb(): void {
   client = undefined;
   database = undefined;
 }
+
+/** For the health check: true when a trivial query on the agencies table answers. */
+export async function databaseReachable(): Promise<boolean> {
+  try {
+    await rawClient().execute('SELECT count(*) FROM agencies');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -92,10 +92,6 @@ export async function releaseLockout(admin: AdminActor, id: string): Promise<voi
   await audit(actorOf(admin, admin.ip), { action: 'admin.lockout_released', target: target.email, outcome: released ? 'ok' : 'failed' });
 }
 
-export async function listAgencies() {
-  return db().select().from(agencies).orderBy(asc(agencies.country), asc(agencies.code));
-}
-
 export async function countUsersByAgency(): Promise<Map<number, number>> {
   const rows = await db().select({ agencyId: users.agencyId, n: sql<number>`count(*)` }).from(users).groupBy(users.agencyId);
   return new Map(rows.map((r) => [r.agencyId, Number(r.n)]));
