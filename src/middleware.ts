@@ -2,6 +2,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { DEFAULT_LANG, LANG_COOKIE, isLang, langFromAcceptLanguage, type Lang } from './i18n/locale.ts';
 import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
 import { sessionCookieOptions } from './lib/cookies.ts';
+import { hasRole } from './server/access.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -112,7 +113,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       return withSecurityHeaders(context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302), secure);
     }
     // The admin area does not exist for anyone else (the server functions check the role too).
-    if (/^\/admin(\/|$)/.test(rest) && locals.user?.role !== 'admin') {
+    if (/^\/admin(\/|$)/.test(rest) && !hasRole(locals.user, 'admin')) {
       return withSecurityHeaders(await context.rewrite(`/${segment}/404`), secure);
     }
   }

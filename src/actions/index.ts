@@ -15,6 +15,7 @@ import { formatDate } from '../i18n/index.ts';
 import { sessionCookieOptions } from '../lib/cookies.ts';
 import { failWith, run } from '../lib/forms.ts';
 import { config } from '../server/config.ts';
+import { hasRole } from '../server/access.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
 
@@ -46,7 +47,7 @@ function requireUser(ctx: ActionAPIContext) {
 function adminActor(ctx: ActionAPIContext): AdminActor {
   const { user } = requireUser(ctx);
   // The server functions check the role again; this only gives a clean answer early.
-  if (user.role !== 'admin') failWith('error.forbidden', undefined, undefined, 'FORBIDDEN');
+  if (!hasRole(user, 'admin')) failWith('error.forbidden', undefined, undefined, 'FORBIDDEN');
   return { ...user, ip: ctx.locals.ip };
 }
 
