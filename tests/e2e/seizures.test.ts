@@ -73,7 +73,7 @@ describe('seizures in the browser', () => {
     expect(exported.split('\n')[0]).toContain('referencia');
 
     await fgr.click('[data-testid=dashboard-link]');
-    expect(await fgr.locator('[data-testid=dashboard-totals]').innerText()).toBe('1 aseguramientos, 2 armas');
+    expect(await fgr.locator('[data-testid=dashboard-totals]').innerText()).toBe('1 aseguramiento, 2 armas');
     await fgr.context().close();
   });
 

@@ -111,7 +111,7 @@ describe('access to a seizure restricted to FGR', () => {
     const fgrDash = await (await fgr.get('/en/seizures/dashboard?q=Z9Q')).text();
     const atfDash = await (await atf.get('/en/seizures/dashboard?q=Z9Q')).text();
     expect(/data-testid="dashboard-totals">([^<]+)</.exec(fgrDash)?.[1]).toBe('2 seizures, 3 firearms');
-    expect(/data-testid="dashboard-totals">([^<]+)</.exec(atfDash)?.[1]).toBe('1 seizures, 1 firearms');
+    expect(/data-testid="dashboard-totals">([^<]+)</.exec(atfDash)?.[1]).toBe('1 seizure, 1 firearm');
     const fgrCsv = await (await fgr.get('/en/seizures/export.csv?q=Z9Q')).text();
     const atfCsv = await (await atf.get('/en/seizures/export.csv?q=Z9Q')).text();
     expect(fgrCsv).toContain('Z9QW778812');

@@ -17,7 +17,7 @@ describe('dictionaries', () => {
 
   it('fills parameters', () => {
     expect(translate('en', 'home.welcome', { name: 'Ana' })).toBe('Welcome, Ana');
-    expect(translate('es', 'home.welcome', { name: 'Ana' })).toBe('Bienvenida, Ana');
+    expect(translate('es', 'home.welcome', { name: 'Ana' })).toBe('Le damos la bienvenida, Ana');
   });
 });
 

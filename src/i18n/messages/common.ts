@@ -34,7 +34,7 @@ export const es = {
   'footer.security': 'No comparta su contraseña. Cierre sesión al terminar en equipos compartidos.',
   'footer.accessibility': 'Accesibilidad: este portal busca cumplir WCAG 2.2 AA en ambos idiomas.',
   'home.title': 'Inicio',
-  'home.welcome': 'Bienvenida, {name}',
+  'home.welcome': 'Le damos la bienvenida, {name}',
   'home.intro': 'Consulte boletines y protocolos, busque aseguramientos y pida información a una agencia contraparte.',
   'home.visitor.intro': 'Portal de uso oficial. Las cuentas se crean solo por invitación de un administrador.',
   'home.yourAccount': 'Su cuenta',
