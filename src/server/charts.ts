@@ -45,7 +45,13 @@ function shade(value: number, max: number): string {
  * keyed by ISO 3166-2 code (MX-TAM). Each state carries a <title> with its name and value, so the
  * map reads out in a screen reader as well as on hover.
  */
-export function mexicoChoropleth(values: Map<string, number>, names: Map<string, string>, label: string, format: (n: number) => string): string {
+export function mexicoChoropleth(
+  values: Map<string, number>,
+  names: Map<string, string>,
+  label: string,
+  format: (n: number) => string,
+  options: { legend?: boolean } = {},
+): string {
   const max = Math.max(0, ...values.values());
   const paths = mexico.locations
     .map((loc) => {
@@ -55,7 +61,7 @@ export function mexicoChoropleth(values: Map<string, number>, names: Map<string,
       return `<path d="${loc.path}" fill="${shade(value, max)}" class="portal-map__state" data-state="${code}"><title>${escapeXml(`${name}: ${format(value)}`)}</title></path>`;
     })
     .join('');
-  const legend = [0, 0.25, 0.5, 0.75, 1]
+  const legend = options.legend === false ? '' : [0, 0.25, 0.5, 0.75, 1]
     .map((f, i) => {
       const v = Math.round(max * f * f);
       return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeXml(format(v))}</text></g>`;
