@@ -2,15 +2,81 @@
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The rooms of ../shared/DESIGN.md, kept by the linter rather than by memory:
+ * which folder may import which. Each entry: files, then the import patterns they may not use.
+ */
+const DB = {
+  regex: '^(#db/|drizzle-orm|@libsql/|libsql$)|/db/',
+  message: 'Pages, actions, components and web helpers never touch the database: call src/server.',
+};
+const CLIMB = { regex: '^\\.\\./\\.\\./', message: 'Use the #src/, #db/, #tests/ or #scripts/ import alias instead of climbing folders.' };
+const WEB = {
+  regex: '^(astro|astro:.*|@astrojs/.*)$|^#src/(pages|actions|components|layouts|lib|middleware)',
+  message: 'src/server is plain TypeScript: no Astro, pages, actions, components or web helpers.',
+};
+
+/**
+ * @param {Array<{ regex: string, message: string }>} patterns
+ * @returns {import('eslint').Linter.RulesRecord}
+ */
+function forbid(patterns, allowTypeImports = false) {
+  return { '@typescript-eslint/no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }] };
+}
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', '.astro/', 'data/', 'tmp/'] },
+  { ignores: ['dist/', 'node_modules/', '.astro/', 'data/', 'tmp/', 'db/migrations/'] },
   ...tseslint.configs.recommended,
   ...astro.configs.recommended,
   {
-    rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      '@typescript-eslint/no-explicit-any': 'error',
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+      // Dependencies are parsed too (for the cycle check): TypeScript files need the TypeScript parser.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts'], 'astro-eslint-parser': ['.astro'] },
+      'import-x/extensions': ['.ts', '.mts', '.js', '.mjs', '.astro'],
     },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      ...forbid([CLIMB]),
+    },
+  },
+  // Web layer: pages, actions, components, layouts, web helpers, client scripts, dictionaries.
+  {
+    files: ['src/pages/**', 'src/actions/**', 'src/lib/**', 'src/i18n/**', 'src/scripts/**', 'src/middleware.ts'],
+    rules: forbid([CLIMB, DB]),
+  },
+  // Components render what they are given: no I/O, so nothing from src/server but types and the access check.
+  {
+    files: ['src/components/**', 'src/layouts/**'],
+    rules: forbid(
+      [
+        CLIMB,
+        DB,
+        {
+          regex: '^#src/server/(?!access\\.ts$)',
+          message: 'Components do no I/O: the page loads, the component renders (import types only).',
+        },
+      ],
+      true,
+    ),
+  },
+  { files: ['src/server/**'], rules: forbid([CLIMB, WEB]) },
+  // db/schema imports nothing of ours but the plain constants of src/domain.
+  {
+    files: ['db/schema/**'],
+    rules: forbid([CLIMB, { regex: '^#(?!src/domain/)', message: 'db/schema imports nothing of ours except src/domain.' }]),
+  },
+  {
+    files: ['src/domain/**'],
+    rules: forbid([{ regex: '^(#|\\.\\./|[a-z@])', message: 'src/domain holds plain constants and imports nothing.' }]),
   },
 );

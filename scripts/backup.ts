@@ -2,8 +2,8 @@
 // npm run backup -- --restore FILE.db — checks FILE.db and puts it in place of DATABASE_URL
 // (stop the portal first).
 import { parseArgs } from 'node:util';
-import { backupDatabase, restoreDatabase } from '../src/server/backup.ts';
-import { closeDb } from '../src/server/db.ts';
+import { backupDatabase, restoreDatabase } from '#src/server/backup.ts';
+import { closeDb } from '#src/server/db.ts';
 
 const { values, positionals } = parseArgs({ options: { restore: { type: 'string' } }, allowPositionals: true });
 try {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkContent } from '../src/server/content/check.ts';
+import { checkContent } from '#src/server/content/check.ts';
 
 const defaultRoot = fileURLToPath(new URL('../content', import.meta.url));
 const root = path.resolve(process.argv[2] ?? defaultRoot);

@@ -4,15 +4,15 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
-import { agencies, users } from '../db/schema/index.ts';
-import { normalizeEmail } from '../src/server/auth/accounts.ts';
-import { hashPassword, passwordProblem } from '../src/server/auth/password.ts';
-import { invalidateUserSessions } from '../src/server/auth/session.ts';
-import { randomId } from '../src/server/auth/tokens.ts';
-import { audit } from '../src/server/audit.ts';
-import { closeDb, db } from '../src/server/db.ts';
-import { applyMigrations } from '../src/server/migrate.ts';
-import { seedBaseData } from '../src/server/seed.ts';
+import { agencies, users } from '#db/schema/index.ts';
+import { normalizeEmail } from '#src/server/auth/accounts.ts';
+import { hashPassword, passwordProblem } from '#src/server/auth/password.ts';
+import { invalidateUserSessions } from '#src/server/auth/session.ts';
+import { randomId } from '#src/server/auth/tokens.ts';
+import { audit } from '#src/server/audit.ts';
+import { closeDb, db } from '#src/server/db.ts';
+import { applyMigrations } from '#src/server/migrate.ts';
+import { seedBaseData } from '#src/server/seed.ts';
 
 const { values } = parseArgs({
   options: { email: { type: 'string' }, name: { type: 'string' }, agency: { type: 'string' }, lang: { type: 'string', default: 'es' } },
@@ -45,25 +45,37 @@ const [existing] = await db().select().from(users).where(eq(users.emailNormalize
 if (existing) {
   await db().update(users).set({ role: 'admin', disabled: false, updatedAt: new Date() }).where(eq(users.id, existing.id));
   await invalidateUserSessions(existing.id);
-  await audit({ email: 'create-admin (command line)' }, { action: 'admin.user_changed', target: emailNormalized, detail: { to: { role: 'admin' } } });
+  await audit(
+    { email: 'create-admin (command line)' },
+    { action: 'admin.user_changed', target: emailNormalized, detail: { to: { role: 'admin' } } },
+  );
   console.log(`${values.email} is now an administrator.`);
 } else {
   const password = await readPassword();
   const problem = passwordProblem(password);
-  if (problem) fail({ password_too_short: 'password too short (12 characters at least)', password_too_long: 'password too long (128 at most)', password_common: 'that password is too common' }[problem]);
+  if (problem)
+    fail(
+      {
+        password_too_short: 'password too short (12 characters at least)',
+        password_too_long: 'password too long (128 at most)',
+        password_common: 'that password is too common',
+      }[problem],
+    );
   const now = new Date();
-  await db().insert(users).values({
-    id: randomId(),
-    email: values.email.trim(),
-    emailNormalized,
-    displayName: values.name?.trim() || values.email.trim(),
-    agencyId: agency.id,
-    role: 'admin',
-    preferredLang: lang,
-    passwordHash: await hashPassword(password),
-    createdAt: now,
-    updatedAt: now,
-  });
+  await db()
+    .insert(users)
+    .values({
+      id: randomId(),
+      email: values.email.trim(),
+      emailNormalized,
+      displayName: values.name?.trim() || values.email.trim(),
+      agencyId: agency.id,
+      role: 'admin',
+      preferredLang: lang,
+      passwordHash: await hashPassword(password),
+      createdAt: now,
+      updatedAt: now,
+    });
   await audit({ email: 'create-admin (command line)' }, { action: 'admin.user_created', target: emailNormalized });
   console.log(`Administrator ${values.email} created.`);
 }

@@ -1,16 +1,18 @@
 // npm run demo — migrations, the agencies, demo accounts (password DEMO_PASSWORD) and demo data,
 // then the portal on http://localhost:4321 with the embedded database under data/.
 import { ensureBuild } from './lib/ensure-build.ts';
-import { closeDb } from '../src/server/db.ts';
-import { applyMigrations } from '../src/server/migrate.ts';
-import { seedDemoData } from '../src/server/demo.ts';
-import { DEFAULT_DEMO_PASSWORD } from '../db/seed/demo-users.ts';
+import { closeDb } from '#src/server/db.ts';
+import { applyMigrations } from '#src/server/migrate.ts';
+import { seedDemoData } from '#src/server/demo.ts';
+import { DEFAULT_DEMO_PASSWORD } from '#db/seed/demo-users.ts';
 
 const entry = ensureBuild();
 await applyMigrations();
 const password = process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
 await seedDemoData(password);
 closeDb();
-console.log(`Demo accounts ready (admin@demo.test, agent.atf@demo.test, analyst.fgr@demo.test, …) with password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : `"${DEFAULT_DEMO_PASSWORD}"`}.`);
+console.log(
+  `Demo accounts ready (admin@demo.test, agent.atf@demo.test, analyst.fgr@demo.test, …) with password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : `"${DEFAULT_DEMO_PASSWORD}"`}.`,
+);
 console.log(`Portal: http://localhost:${process.env.PORT || 4321}/`);
 await import(new URL(`../${entry}`, import.meta.url).href);

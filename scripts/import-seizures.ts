@@ -6,14 +6,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import type { Reader } from '../src/server/access.ts';
-import type { Role } from '../db/schema/index.ts';
-import { closeDb, rawClient } from '../src/server/db.ts';
-import { applyMigrations } from '../src/server/migrate.ts';
-import { seedAgencies } from '../src/server/seed.ts';
-import { errorMessage, errorsToCsv, importSeizures, type ImportBy } from '../src/server/seizures/import.ts';
+import type { Reader } from '#src/server/access.ts';
+import type { Role } from '#db/schema/index.ts';
+import { closeDb, rawClient } from '#src/server/db.ts';
+import { applyMigrations } from '#src/server/migrate.ts';
+import { seedAgencies } from '#src/server/seed.ts';
+import { errorMessage, errorsToCsv, importSeizures, type ImportBy } from '#src/server/seizures/import.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { as: { type: 'string' }, lang: { type: 'string', default: 'es' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { as: { type: 'string' }, lang: { type: 'string', default: 'es' } },
+});
 const file = positionals[0];
 const lang = values.lang === 'en' ? 'en' : 'es';
 if (!file) {
@@ -48,7 +51,12 @@ try {
   result = await importSeizures({ fileName: basename(file), content }, by, (phase, done, total) => {
     let bar = phaseBars.get(phase);
     if (!bar) {
-      bar = bars.create(total, 0, {}, { format: `${phase === 'validate' ? 'Validating rows ' : 'Writing seizures'} [{bar}] {value}/{total}` });
+      bar = bars.create(
+        total,
+        0,
+        {},
+        { format: `${phase === 'validate' ? 'Validating rows ' : 'Writing seizures'} [{bar}] {value}/{total}` },
+      );
       phaseBars.set(phase, bar);
     }
     bar.setTotal(total);

@@ -1,8 +1,8 @@
 // npm start — production: migrations (and the agency list), then the server. No demo data.
 import { ensureBuild } from './lib/ensure-build.ts';
-import { closeDb } from '../src/server/db.ts';
-import { applyMigrations } from '../src/server/migrate.ts';
-import { seedBaseData } from '../src/server/seed.ts';
+import { closeDb } from '#src/server/db.ts';
+import { applyMigrations } from '#src/server/migrate.ts';
+import { seedBaseData } from '#src/server/seed.ts';
 
 const entry = ensureBuild();
 await applyMigrations();

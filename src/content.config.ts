@@ -1,12 +1,6 @@
 import { defineCollection } from 'astro:content';
 import { glob, file } from 'astro/loaders';
-import {
-  bulletinSchema,
-  glossaryEntrySchema,
-  protocolSchema,
-  trainingLessonSchema,
-  trainingModuleSchema,
-} from './content/schemas.ts';
+import { bulletinSchema, glossaryEntrySchema, protocolSchema, trainingLessonSchema, trainingModuleSchema } from './content/schemas.ts';
 
 // Ids are `<lang>/<slug>` (lessons: `<lang>/<module>/<NN>-<slug>`); the same slug in es/
 // and en/ links a translation pair. `npm run check:content` checks links, attachments,

@@ -7,5 +7,7 @@ declare namespace App {
     lang: import('./i18n/locale.ts').Lang;
     /** The caller's address as the audit log and throttling record it. */
     ip: string | null;
+    /** Unread notifications of the signed-in user, for the header badge (0 for visitors). */
+    unreadNotifications: number;
   }
 }

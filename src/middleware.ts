@@ -3,6 +3,7 @@ import { DEFAULT_LANG, LANG_COOKIE, isLang, langFromAcceptLanguage, type Lang } 
 import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
 import { sessionCookieOptions } from './lib/cookies.ts';
 import { hasRole } from './server/access.ts';
+import { unreadCount } from './server/requests/notify.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -61,7 +62,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   const segment = url.pathname.split('/')[1] ?? '';
   const cookieLang = cookies.get(LANG_COOKIE)?.value;
-  const preferred: Lang = isLang(cookieLang) ? cookieLang : (langFromAcceptLanguage(request.headers.get('accept-language')) ?? DEFAULT_LANG);
+  const preferred: Lang = isLang(cookieLang)
+    ? cookieLang
+    : (langFromAcceptLanguage(request.headers.get('accept-language')) ?? DEFAULT_LANG);
 
   // Every state-changing request must come from our own pages. Astro's checkOrigin covers form
   // posts only (STACK-NOTES #5); this also covers JSON and any other body, as Lucia's guide advises.
@@ -103,19 +106,32 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   if (isLang(segment)) {
-    if (cookieLang !== segment) cookies.set(LANG_COOKIE, segment, { path: '/', sameSite: 'lax', secure, httpOnly: true, maxAge: 31_536_000 });
+    if (cookieLang !== segment)
+      cookies.set(LANG_COOKIE, segment, { path: '/', sameSite: 'lax', secure, httpOnly: true, maxAge: 31_536_000 });
     const rest = url.pathname.slice(segment.length + 1);
     // An address that matches no page gets the 404 page, signed in or not.
     const unknownPage = context.routePattern === '/404';
     if (!locals.user && !unknownPage && !PUBLIC_PATHS.some((re) => re.test(rest))) {
       const nextPath = url.pathname + url.search;
       const reason = token ? 'expired' : 'needed';
-      return withSecurityHeaders(context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302), secure);
+      return withSecurityHeaders(
+        context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302),
+        secure,
+      );
     }
     // The admin area does not exist for anyone else (the server functions check the role too).
     if (/^\/admin(\/|$)/.test(rest) && !hasRole(locals.user, 'admin')) {
       return withSecurityHeaders(await context.rewrite(`/${segment}/404`), secure);
     }
+  }
+
+  // The header badge: loaded here, before the page streams, so a failure cannot break a page half-sent.
+  locals.unreadNotifications = 0;
+  if (locals.user && isLang(segment) && !/\.(csv|xml|json)$/.test(url.pathname)) {
+    locals.unreadNotifications = await unreadCount(locals.user).catch((error: unknown) => {
+      console.error('unread notification count failed', error);
+      return 0;
+    });
   }
 
   const response = await next();

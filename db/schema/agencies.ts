@@ -1,8 +1,7 @@
 import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
-
-/** Countries whose agencies take part; also the values of a country-wide visibility scope. */
-export const COUNTRIES = ['US', 'MX', 'GT', 'BZ', 'SV'] as const;
-export type Country = (typeof COUNTRIES)[number];
+import { COUNTRIES, type Country } from '#src/domain/agencies.ts';
+// Plain domain constants live in src/domain so pages may import them without importing db/.
+export { COUNTRIES, type Country };
 
 export const agencies = sqliteTable('agencies', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -1,7 +1,7 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
-
-export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+import { AUDIT_OUTCOMES, type AuditOutcome } from '#src/domain/audit.ts';
+// Plain domain constants live in src/domain so pages may import them without importing db/.
+export { AUDIT_OUTCOMES, type AuditOutcome };
 
 /** Append-only: a migration adds triggers that refuse UPDATE and DELETE. */
 export const auditLog = sqliteTable(

@@ -1,10 +1,8 @@
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { agencies } from './agencies.ts';
-
-export const ROLES = ['member', 'editor', 'moderator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const LANGS = ['es', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+import { ROLES, LANGS, type Role, type Lang } from '#src/domain/auth.ts';
+// Plain domain constants live in src/domain so pages may import them without importing db/.
+export { ROLES, LANGS, type Role, type Lang };
 
 export const users = sqliteTable(
   'users',

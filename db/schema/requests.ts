@@ -1,21 +1,30 @@
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { users } from './auth.ts';
-
-export const REQUEST_TYPES = ['firearm_trace', 'records_check', 'case_assistance', 'evidence_request', 'other'] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
-
-export const REQUEST_PRIORITIES = ['routine', 'urgent', 'immediate'] as const;
-export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
-
-/** H0: use only against crime; H1: not in court without permission; H2: not to be passed on; H3: other, stated. */
-export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
-export type HandlingCode = (typeof HANDLING_CODES)[number];
-
-export const REQUEST_STATUSES = ['sent', 'acknowledged', 'in_progress', 'answered', 'closed', 'declined', 'reopened'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-export const NOTIFICATION_KINDS = ['new_request', 'reply', 'status', 'due_soon', 'overdue', 'assigned'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import {
+  REQUEST_TYPES,
+  REQUEST_PRIORITIES,
+  HANDLING_CODES,
+  REQUEST_STATUSES,
+  NOTIFICATION_KINDS,
+  type RequestType,
+  type RequestPriority,
+  type HandlingCode,
+  type RequestStatus,
+  type NotificationKind,
+} from '#src/domain/requests.ts';
+// Plain domain constants live in src/domain so pages may import them without importing db/.
+export {
+  REQUEST_TYPES,
+  REQUEST_PRIORITIES,
+  HANDLING_CODES,
+  REQUEST_STATUSES,
+  NOTIFICATION_KINDS,
+  type RequestType,
+  type RequestPriority,
+  type HandlingCode,
+  type RequestStatus,
+  type NotificationKind,
+};
 
 /**
  * An information request from one agency to one or more counterpart agencies. Visible to the
@@ -77,7 +86,11 @@ export const requestRecipients = sqliteTable(
     assignedTo: text('assigned_to').references(() => users.id),
     firstOpenedAt: integer('first_opened_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.agencyCode] }), index('request_recipients_agency_idx').on(t.agencyCode, t.requestId), index('request_recipients_assignee_idx').on(t.assignedTo)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.agencyCode] }),
+    index('request_recipients_agency_idx').on(t.agencyCode, t.requestId),
+    index('request_recipients_assignee_idx').on(t.assignedTo),
+  ],
 );
 
 /** The trace minimum of each firearm the request is about (copied from a seizure or typed). */
@@ -157,5 +170,8 @@ export const notifications = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     readAt: integer('read_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('notifications_user_idx').on(t.userId, t.readAt, t.createdAt), uniqueIndex('notifications_dedupe_idx').on(t.userId, t.dedupeKey)],
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.readAt, t.createdAt),
+    uniqueIndex('notifications_dedupe_idx').on(t.userId, t.dedupeKey),
+  ],
 );

@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
-
-export const FIREARM_TYPES = ['pistol', 'revolver', 'rifle', 'shotgun', 'submachine_gun', 'machine_gun', 'grenade_launcher', 'other'] as const;
-export type FirearmType = (typeof FIREARM_TYPES)[number];
-
-export const TRACE_STATUSES = ['not_requested', 'requested', 'traced_us_retail', 'traced_other_country', 'untraceable'] as const;
-export type TraceStatus = (typeof TRACE_STATUSES)[number];
+import { FIREARM_TYPES, TRACE_STATUSES, type FirearmType, type TraceStatus } from '#src/domain/seizures.ts';
+// Plain domain constants live in src/domain so pages may import them without importing db/.
+export { FIREARM_TYPES, TRACE_STATUSES, type FirearmType, type TraceStatus };
 
 /** Reference data (seeded by db/seed/reference.ts, in production too). */
 export const countries = sqliteTable('countries', {

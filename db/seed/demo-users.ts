@@ -1,4 +1,4 @@
-import type { Lang, Role } from '../schema/auth.ts';
+import type { Lang, Role } from '#db/schema/auth.ts';
 
 export const DEFAULT_DEMO_PASSWORD = 'cruzadas-demo-2026';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { countries, states } from '../schema/seizures.ts';
-import type { Executor } from '../../src/server/db.ts';
+import { countries, states } from '#db/schema/seizures.ts';
+import type { Executor } from '#src/server/db.ts';
 
 export interface CountryRow {
   code: string;

@@ -4,9 +4,9 @@
  * rifles, .50 BMG rifles, 9 mm and .38 Super pistols, US makers and importers.
  * Demo data only: the names, serials and case numbers are invented.
  */
-import type { ScopeToken } from '../../src/server/access.ts';
-import type { FirearmInput, SeizureInput } from '../../src/server/seizures/types.ts';
-import type { FirearmType, TraceStatus } from '../schema/seizures.ts';
+import type { ScopeToken } from '#src/server/access.ts';
+import type { FirearmInput, SeizureInput } from '#src/server/seizures/types.ts';
+import type { FirearmType, TraceStatus } from '#db/schema/seizures.ts';
 import { REFERENCE_STATES } from './reference.ts';
 
 export function mulberry32(seed: number): () => number {
@@ -36,14 +36,58 @@ function weighted<T>(pairs: readonly (readonly [T, number])[]): (rng: Rng) => T 
 // Where seizures happen: weights loosely follow the published state totals of recovered
 // firearms (Tamaulipas, Jalisco, Sinaloa, Michoacán, Guerrero, Chihuahua, Sonora, ...).
 const STATE = weighted<string>([
-  ['MX-TAM', 14], ['MX-JAL', 9], ['MX-SIN', 8], ['MX-MIC', 8], ['MX-GRO', 7], ['MX-CHH', 8], ['MX-SON', 7], ['MX-BCN', 6],
-  ['MX-GUA', 5], ['MX-NLE', 4], ['MX-ZAC', 3], ['MX-MEX', 3], ['MX-CMX', 2], ['MX-VER', 2], ['MX-COA', 2], ['MX-DUR', 2],
-  ['MX-CHP', 2], ['MX-OAX', 1], ['MX-MOR', 1], ['MX-SLP', 1], ['MX-PUE', 1], ['MX-TAB', 1], ['MX-COL', 1], ['MX-NAY', 1],
-  ['MX-ROO', 1], ['MX-QUE', 0.5], ['MX-HID', 0.5], ['MX-AGU', 0.3], ['MX-BCS', 0.4], ['MX-CAM', 0.3], ['MX-TLA', 0.2], ['MX-YUC', 0.2],
-  ['US-TX', 2], ['US-AZ', 1.5], ['US-CA', 1], ['US-NM', 0.4],
-  ['GT-GU', 1.5], ['GT-PE', 1], ['GT-HU', 0.8], ['GT-IZ', 0.5], ['GT-ES', 0.5], ['GT-SM', 0.4], ['GT-ZA', 0.3],
-  ['BZ-BZ', 0.4], ['BZ-CY', 0.3], ['BZ-OW', 0.2], ['BZ-CZL', 0.2],
-  ['SV-SS', 1], ['SV-LI', 0.4], ['SV-SM', 0.4], ['SV-SA', 0.3], ['SV-US', 0.2],
+  ['MX-TAM', 14],
+  ['MX-JAL', 9],
+  ['MX-SIN', 8],
+  ['MX-MIC', 8],
+  ['MX-GRO', 7],
+  ['MX-CHH', 8],
+  ['MX-SON', 7],
+  ['MX-BCN', 6],
+  ['MX-GUA', 5],
+  ['MX-NLE', 4],
+  ['MX-ZAC', 3],
+  ['MX-MEX', 3],
+  ['MX-CMX', 2],
+  ['MX-VER', 2],
+  ['MX-COA', 2],
+  ['MX-DUR', 2],
+  ['MX-CHP', 2],
+  ['MX-OAX', 1],
+  ['MX-MOR', 1],
+  ['MX-SLP', 1],
+  ['MX-PUE', 1],
+  ['MX-TAB', 1],
+  ['MX-COL', 1],
+  ['MX-NAY', 1],
+  ['MX-ROO', 1],
+  ['MX-QUE', 0.5],
+  ['MX-HID', 0.5],
+  ['MX-AGU', 0.3],
+  ['MX-BCS', 0.4],
+  ['MX-CAM', 0.3],
+  ['MX-TLA', 0.2],
+  ['MX-YUC', 0.2],
+  ['US-TX', 2],
+  ['US-AZ', 1.5],
+  ['US-CA', 1],
+  ['US-NM', 0.4],
+  ['GT-GU', 1.5],
+  ['GT-PE', 1],
+  ['GT-HU', 0.8],
+  ['GT-IZ', 0.5],
+  ['GT-ES', 0.5],
+  ['GT-SM', 0.4],
+  ['GT-ZA', 0.3],
+  ['BZ-BZ', 0.4],
+  ['BZ-CY', 0.3],
+  ['BZ-OW', 0.2],
+  ['BZ-CZL', 0.2],
+  ['SV-SS', 1],
+  ['SV-LI', 0.4],
+  ['SV-SM', 0.4],
+  ['SV-SA', 0.3],
+  ['SV-US', 0.2],
 ]);
 
 const MUNICIPALITIES: Record<string, string[]> = {
@@ -68,11 +112,26 @@ const MUNICIPALITIES: Record<string, string[]> = {
 };
 
 const AGENCY_BY_COUNTRY: Record<string, (rng: Rng) => string> = {
-  MX: weighted([['FGR', 40], ['SEDENA', 35], ['SSPC', 20], ['CENAPI', 5]]),
-  US: weighted([['CBP', 50], ['ATF', 35], ['ICE-HSI', 15]]),
-  GT: weighted([['PNC-GT', 70], ['MP-GT', 30]]),
+  MX: weighted([
+    ['FGR', 40],
+    ['SEDENA', 35],
+    ['SSPC', 20],
+    ['CENAPI', 5],
+  ]),
+  US: weighted([
+    ['CBP', 50],
+    ['ATF', 35],
+    ['ICE-HSI', 15],
+  ]),
+  GT: weighted([
+    ['PNC-GT', 70],
+    ['MP-GT', 30],
+  ]),
   BZ: weighted([['BPD', 1]]),
-  SV: weighted([['PNC-SV', 70], ['FGR-SV', 30]]),
+  SV: weighted([
+    ['PNC-SV', 70],
+    ['FGR-SV', 30],
+  ]),
 };
 
 interface Model {
@@ -91,49 +150,265 @@ const digits = (rng: Rng, n: number) => Array.from({ length: n }, () => Math.flo
 const letters = (rng: Rng, n: number) => Array.from({ length: n }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ'[Math.floor(rng() * 23)]).join('');
 
 const M = (
-  type: FirearmType, manufacturer: string, model: string, calibre: string, made: string, importer: string | null,
-  serial: (rng: Rng) => string, descEs: string, descEn: string,
+  type: FirearmType,
+  manufacturer: string,
+  model: string,
+  calibre: string,
+  made: string,
+  importer: string | null,
+  serial: (rng: Rng) => string,
+  descEs: string,
+  descEn: string,
 ): Model => ({ type, manufacturer, model, calibre, made, importer, serial, descEs, descEn });
 
 const MODEL = weighted<Model>([
-  [M('rifle', 'Cugir (Romarm)', 'WASR-10', '7.62x39', 'RO', 'Century Arms', (r) => `${pick(r, ['1974', '1981', '1986', 'PW', 'PR', 'RO'])}${letters(r, 2)}${digits(r, 4)}`, 'un fusil tipo AK', 'AK-pattern rifle'), 9],
+  [
+    M(
+      'rifle',
+      'Cugir (Romarm)',
+      'WASR-10',
+      '7.62x39',
+      'RO',
+      'Century Arms',
+      (r) => `${pick(r, ['1974', '1981', '1986', 'PW', 'PR', 'RO'])}${letters(r, 2)}${digits(r, 4)}`,
+      'un fusil tipo AK',
+      'AK-pattern rifle',
+    ),
+    9,
+  ],
   [M('rifle', 'Colt', 'AR-15', '5.56x45', 'US', null, (r) => `LE${digits(r, 6)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 8],
-  [M('rifle', 'Smith & Wesson', 'M&P15', '5.56x45', 'US', null, (r) => `S${letters(r, 2)}${digits(r, 5)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 5],
-  [M('rifle', 'Ruger', 'AR-556', '5.56x45', 'US', null, (r) => `85${digits(r, 1)}-${digits(r, 5)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 4],
+  [
+    M(
+      'rifle',
+      'Smith & Wesson',
+      'M&P15',
+      '5.56x45',
+      'US',
+      null,
+      (r) => `S${letters(r, 2)}${digits(r, 5)}`,
+      'un fusil tipo AR-15',
+      'AR-15-style rifle',
+    ),
+    5,
+  ],
+  [
+    M(
+      'rifle',
+      'Ruger',
+      'AR-556',
+      '5.56x45',
+      'US',
+      null,
+      (r) => `85${digits(r, 1)}-${digits(r, 5)}`,
+      'un fusil tipo AR-15',
+      'AR-15-style rifle',
+    ),
+    4,
+  ],
   [M('rifle', 'Bushmaster', 'XM-15', '.223 Rem', 'US', null, (r) => `L${digits(r, 6)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 3],
-  [M('rifle', 'Anderson Manufacturing', 'AM-15', '5.56x45', 'US', null, (r) => `16${digits(r, 6)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 3],
-  [M('rifle', 'Palmetto State Armory', 'PA-15', '5.56x45', 'US', null, (r) => `SCD${digits(r, 6)}`, 'un fusil tipo AR-15', 'AR-15-style rifle'), 3],
-  [M('rifle', 'Zastava', 'PAP M70', '7.62x39', 'RS', 'Century Arms', (r) => `M70PA${digits(r, 6)}`, 'un fusil tipo AK', 'AK-pattern rifle'), 3],
+  [
+    M(
+      'rifle',
+      'Anderson Manufacturing',
+      'AM-15',
+      '5.56x45',
+      'US',
+      null,
+      (r) => `16${digits(r, 6)}`,
+      'un fusil tipo AR-15',
+      'AR-15-style rifle',
+    ),
+    3,
+  ],
+  [
+    M(
+      'rifle',
+      'Palmetto State Armory',
+      'PA-15',
+      '5.56x45',
+      'US',
+      null,
+      (r) => `SCD${digits(r, 6)}`,
+      'un fusil tipo AR-15',
+      'AR-15-style rifle',
+    ),
+    3,
+  ],
+  [
+    M(
+      'rifle',
+      'Zastava',
+      'PAP M70',
+      '7.62x39',
+      'RS',
+      'Century Arms',
+      (r) => `M70PA${digits(r, 6)}`,
+      'un fusil tipo AK',
+      'AK-pattern rifle',
+    ),
+    3,
+  ],
   [M('rifle', 'Norinco', 'Type 56', '7.62x39', 'CN', null, (r) => `${digits(r, 8)}`, 'un fusil tipo AK', 'AK-pattern rifle'), 2],
-  [M('rifle', 'Izhmash', 'Saiga', '7.62x39', 'RU', 'Russian American Armory', (r) => `H${digits(r, 8)}`, 'un fusil tipo AK', 'AK-pattern rifle'), 1],
+  [
+    M(
+      'rifle',
+      'Izhmash',
+      'Saiga',
+      '7.62x39',
+      'RU',
+      'Russian American Armory',
+      (r) => `H${digits(r, 8)}`,
+      'un fusil tipo AK',
+      'AK-pattern rifle',
+    ),
+    1,
+  ],
   [M('rifle', 'Barrett', 'M82A1', '.50 BMG', 'US', null, (r) => `AA${digits(r, 6)}`, 'un fusil antimaterial', '.50-calibre rifle'), 2],
   [M('rifle', 'Barrett', 'M107A1', '.50 BMG', 'US', null, (r) => `AE${digits(r, 6)}`, 'un fusil antimaterial', '.50-calibre rifle'), 1],
-  [M('rifle', 'FN Herstal', 'SCAR 17S', '7.62x51', 'BE', 'FN America', (r) => `HC${digits(r, 5)}`, 'un fusil de asalto', 'battle rifle'), 1],
-  [M('rifle', 'Heckler & Koch', 'G3', '7.62x51', 'DE', null, (r) => `${letters(r, 1)}${digits(r, 6)}`, 'un fusil de asalto', 'battle rifle'), 1],
+  [
+    M('rifle', 'FN Herstal', 'SCAR 17S', '7.62x51', 'BE', 'FN America', (r) => `HC${digits(r, 5)}`, 'un fusil de asalto', 'battle rifle'),
+    1,
+  ],
+  [
+    M(
+      'rifle',
+      'Heckler & Koch',
+      'G3',
+      '7.62x51',
+      'DE',
+      null,
+      (r) => `${letters(r, 1)}${digits(r, 6)}`,
+      'un fusil de asalto',
+      'battle rifle',
+    ),
+    1,
+  ],
   [M('rifle', 'Ruger', 'Mini-14', '5.56x45', 'US', null, (r) => `58${digits(r, 1)}-${digits(r, 5)}`, 'una carabina', 'carbine'), 1],
   [M('pistol', 'Glock', '17', '9mm', 'AT', 'Glock Inc.', (r) => `${letters(r, 3)}${digits(r, 3)}`, 'una pistola', 'pistol'), 7],
   [M('pistol', 'Glock', '19', '9mm', 'AT', 'Glock Inc.', (r) => `${letters(r, 3)}${digits(r, 3)}`, 'una pistola', 'pistol'), 5],
-  [M('pistol', 'Colt', 'Government 1911', '.38 Super', 'US', null, (r) => `38SS${digits(r, 5)}`, 'una pistola .38 Súper', '.38 Super pistol'), 6],
+  [
+    M(
+      'pistol',
+      'Colt',
+      'Government 1911',
+      '.38 Super',
+      'US',
+      null,
+      (r) => `38SS${digits(r, 5)}`,
+      'una pistola .38 Súper',
+      '.38 Super pistol',
+    ),
+    6,
+  ],
   [M('pistol', 'Smith & Wesson', 'M&P9', '9mm', 'US', null, (r) => `${letters(r, 3)}${digits(r, 4)}`, 'una pistola', 'pistol'), 3],
-  [M('pistol', 'Taurus', 'PT92', '9mm', 'BR', 'Taurus International', (r) => `T${letters(r, 1)}${digits(r, 5)}`, 'una pistola', 'pistol'), 3],
+  [
+    M('pistol', 'Taurus', 'PT92', '9mm', 'BR', 'Taurus International', (r) => `T${letters(r, 1)}${digits(r, 5)}`, 'una pistola', 'pistol'),
+    3,
+  ],
   [M('pistol', 'Beretta', '92FS', '9mm', 'IT', 'Beretta USA', (r) => `BER${digits(r, 6)}`, 'una pistola', 'pistol'), 3],
   [M('pistol', 'Sig Sauer', 'P320', '9mm', 'US', null, (r) => `58${letters(r, 1)}${digits(r, 6)}`, 'una pistola', 'pistol'), 2],
-  [M('pistol', 'FN Herstal', 'Five-seveN', '5.7x28', 'BE', 'FN America', (r) => `386${digits(r, 6)}`, 'una pistola «matapolicías» 5.7', '5.7 mm pistol'), 2],
-  [M('pistol', 'Bersa', 'Thunder 380', '.380 ACP', 'AR', 'Eagle Imports', (r) => `${letters(r, 1)}${digits(r, 5)}`, 'una pistola', 'pistol'), 2],
+  [
+    M(
+      'pistol',
+      'FN Herstal',
+      'Five-seveN',
+      '5.7x28',
+      'BE',
+      'FN America',
+      (r) => `386${digits(r, 6)}`,
+      'una pistola «matapolicías» 5.7',
+      '5.7 mm pistol',
+    ),
+    2,
+  ],
+  [
+    M(
+      'pistol',
+      'Bersa',
+      'Thunder 380',
+      '.380 ACP',
+      'AR',
+      'Eagle Imports',
+      (r) => `${letters(r, 1)}${digits(r, 5)}`,
+      'una pistola',
+      'pistol',
+    ),
+    2,
+  ],
   [M('pistol', 'Ruger', 'LCP', '.380 ACP', 'US', null, (r) => `37${digits(r, 1)}-${digits(r, 5)}`, 'una pistola', 'pistol'), 1],
-  [M('revolver', 'Smith & Wesson', 'Model 686', '.357 Magnum', 'US', null, (r) => `${letters(r, 3)}${digits(r, 4)}`, 'un revólver', 'revolver'), 1],
-  [M('revolver', 'Taurus', 'Model 85', '.38 Special', 'BR', 'Taurus International', (r) => `${letters(r, 2)}${digits(r, 5)}`, 'un revólver', 'revolver'), 1],
+  [
+    M(
+      'revolver',
+      'Smith & Wesson',
+      'Model 686',
+      '.357 Magnum',
+      'US',
+      null,
+      (r) => `${letters(r, 3)}${digits(r, 4)}`,
+      'un revólver',
+      'revolver',
+    ),
+    1,
+  ],
+  [
+    M(
+      'revolver',
+      'Taurus',
+      'Model 85',
+      '.38 Special',
+      'BR',
+      'Taurus International',
+      (r) => `${letters(r, 2)}${digits(r, 5)}`,
+      'un revólver',
+      'revolver',
+    ),
+    1,
+  ],
   [M('shotgun', 'Mossberg', '500', '12 GA', 'US', null, (r) => `V${digits(r, 7)}`, 'una escopeta', 'shotgun'), 2],
   [M('shotgun', 'Remington', '870', '12 GA', 'US', null, (r) => `RS${digits(r, 5)}${letters(r, 1)}`, 'una escopeta', 'shotgun'), 1],
-  [M('submachine_gun', 'Heckler & Koch', 'MP5', '9mm', 'DE', null, (r) => `${digits(r, 2)}-${digits(r, 6)}`, 'una subametralladora', 'submachine gun'), 1],
+  [
+    M(
+      'submachine_gun',
+      'Heckler & Koch',
+      'MP5',
+      '9mm',
+      'DE',
+      null,
+      (r) => `${digits(r, 2)}-${digits(r, 6)}`,
+      'una subametralladora',
+      'submachine gun',
+    ),
+    1,
+  ],
   [M('submachine_gun', 'IWI', 'Uzi', '9mm', 'IL', null, (r) => `SA${digits(r, 5)}`, 'una subametralladora', 'submachine gun'), 0.5],
   [M('machine_gun', 'FN Herstal', 'M249', '5.56x45', 'BE', null, (r) => `M249${digits(r, 5)}`, 'una ametralladora', 'machine gun'), 0.3],
   [M('grenade_launcher', 'Colt', 'M203', '40mm', 'US', null, (r) => `M203${digits(r, 5)}`, 'un lanzagranadas', 'grenade launcher'), 0.3],
-  [M('other', 'Hechiza (artesanal)', 'Sin modelo', '.22 LR', 'MX', null, (r) => `H${digits(r, 4)}`, 'un arma hechiza', 'craft-made gun'), 0.5],
+  [
+    M('other', 'Hechiza (artesanal)', 'Sin modelo', '.22 LR', 'MX', null, (r) => `H${digits(r, 4)}`, 'un arma hechiza', 'craft-made gun'),
+    0.5,
+  ],
 ]);
 
-const TRACE = weighted<TraceStatus>([['not_requested', 35], ['requested', 15], ['traced_us_retail', 30], ['traced_other_country', 8], ['untraceable', 12]]);
-const US_SOURCE_STATE = weighted<string>([['US-TX', 40], ['US-AZ', 20], ['US-CA', 12], ['US-NM', 5], ['US-FL', 5], ['US-IL', 3], ['US-GA', 3], ['US-NV', 3], ['US-CO', 2], ['US-OK', 2], ['US-WA', 2]]);
+const TRACE = weighted<TraceStatus>([
+  ['not_requested', 35],
+  ['requested', 15],
+  ['traced_us_retail', 30],
+  ['traced_other_country', 8],
+  ['untraceable', 12],
+]);
+const US_SOURCE_STATE = weighted<string>([
+  ['US-TX', 40],
+  ['US-AZ', 20],
+  ['US-CA', 12],
+  ['US-NM', 5],
+  ['US-FL', 5],
+  ['US-IL', 3],
+  ['US-GA', 3],
+  ['US-NV', 3],
+  ['US-CO', 2],
+  ['US-OK', 2],
+  ['US-WA', 2],
+]);
 
 function firearmCount(rng: Rng): number {
   const x = rng();
@@ -144,17 +419,49 @@ function firearmCount(rng: Rng): number {
   return 7 + Math.floor(rng() * 9);
 }
 
-const CONTEXT_ES = ['un patrullaje', 'un operativo', 'un cateo a un domicilio', 'una revisión en un punto carretero', 'una revisión aduanal', 'una denuncia anónima', 'un enfrentamiento'];
-const CONTEXT_EN = ['a patrol', 'an operation', 'a search of a house', 'a highway checkpoint inspection', 'a customs inspection', 'an anonymous tip', 'an armed confrontation'];
-const HIDING_ES = ['ocultas en el doble fondo de una camioneta', 'en una bodega', 'en un autobús de pasajeros', 'en un tractocamión con mercancía', 'en un inmueble abandonado', 'en una embarcación'];
-const HIDING_EN = ['hidden in a false floor of a pickup truck', 'in a warehouse', 'on a passenger bus', 'in a tractor-trailer with cargo', 'in an abandoned building', 'on a boat'];
+const CONTEXT_ES = [
+  'un patrullaje',
+  'un operativo',
+  'un cateo a un domicilio',
+  'una revisión en un punto carretero',
+  'una revisión aduanal',
+  'una denuncia anónima',
+  'un enfrentamiento',
+];
+const CONTEXT_EN = [
+  'a patrol',
+  'an operation',
+  'a search of a house',
+  'a highway checkpoint inspection',
+  'a customs inspection',
+  'an anonymous tip',
+  'an armed confrontation',
+];
+const HIDING_ES = [
+  'ocultas en el doble fondo de una camioneta',
+  'en una bodega',
+  'en un autobús de pasajeros',
+  'en un tractocamión con mercancía',
+  'en un inmueble abandonado',
+  'en una embarcación',
+];
+const HIDING_EN = [
+  'hidden in a false floor of a pickup truck',
+  'in a warehouse',
+  'on a passenger bus',
+  'in a tractor-trailer with cargo',
+  'in an abandoned building',
+  'on a boat',
+];
 
 const ES_NAMES = new Map(REFERENCE_STATES.map((s) => [s.code, s]));
 
 function describeGuns(guns: FirearmInput[], descs: { es: string; en: string }[], lang: 'es' | 'en'): string {
   const parts = guns.slice(0, 2).map((g, i) => {
     const d = descs[i] ?? { es: '', en: '' };
-    return lang === 'es' ? `${d.es} ${g.manufacturer} ${g.model} calibre ${g.calibre}` : `${/^[AEIOU]/.test(g.manufacturer ?? '') ? 'an' : 'a'} ${g.manufacturer} ${g.model} ${d.en} (${g.calibre})`;
+    return lang === 'es'
+      ? `${d.es} ${g.manufacturer} ${g.model} calibre ${g.calibre}`
+      : `${/^[AEIOU]/.test(g.manufacturer ?? '') ? 'an' : 'a'} ${g.manufacturer} ${g.model} ${d.en} (${g.calibre})`;
   });
   const more = guns.length - parts.length;
   if (more > 0) parts.push(lang === 'es' ? `${more} armas más` : `${more} more firearms`);
@@ -186,9 +493,18 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
       if (obliterated && rng() < 0.7) trace = 'untraceable';
       const traced = trace === 'traced_us_retail';
       guns.push({
-        type: m.type, manufacturer: m.manufacturer, model: m.model, calibre: m.calibre, serial: obliterated ? null : m.serial(rng), obliteratedSerial: obliterated,
-        countryOfManufacture: m.made, importer: m.importer, otherMarkings: m.importer && rng() < 0.3 ? `${m.importer.toUpperCase()} ${m.made}` : null,
-        quantity: 1, traceStatus: trace, traceSourceCountry: traced ? 'US' : trace === 'traced_other_country' ? pick(rng, ['GT', 'HN', 'BZ', m.made]) : null,
+        type: m.type,
+        manufacturer: m.manufacturer,
+        model: m.model,
+        calibre: m.calibre,
+        serial: obliterated ? null : m.serial(rng),
+        obliteratedSerial: obliterated,
+        countryOfManufacture: m.made,
+        importer: m.importer,
+        otherMarkings: m.importer && rng() < 0.3 ? `${m.importer.toUpperCase()} ${m.made}` : null,
+        quantity: 1,
+        traceStatus: trace,
+        traceSourceCountry: traced ? 'US' : trace === 'traced_other_country' ? pick(rng, ['GT', 'HN', 'BZ', m.made]) : null,
         traceSourceState: traced ? US_SOURCE_STATE(rng) : null,
         timeToCrimeDays: traced ? Math.round(Math.exp(4 + rng() * 4.5)) : null,
       });
@@ -207,7 +523,13 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
     }
     const x = rng();
     const scope: ScopeToken[] =
-      x < 0.75 ? ['members'] : x < 0.87 ? [`country:${country}`] : x < 0.95 ? [`agency:${agencyCode}`] : (['agency:ATF', 'agency:FGR'] as ScopeToken[]);
+      x < 0.75
+        ? ['members']
+        : x < 0.87
+          ? [`country:${country}`]
+          : x < 0.95
+            ? [`agency:${agencyCode}`]
+            : (['agency:ATF', 'agency:FGR'] as ScopeToken[]);
     const seq = String(i + 1).padStart(6, '0');
     const ctx = Math.floor(rng() * CONTEXT_ES.length);
     const hide = Math.floor(rng() * HIDING_ES.length);
@@ -232,17 +554,31 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
       country,
       stateCode,
       municipality,
-      place: rng() < 0.5 ? `${pick(rng, ['Carretera federal', 'Colonia', 'Puerto fronterizo', 'Brecha', 'Rancho'])} ${pick(rng, ['Centro', 'Norte', 'km 23', 'El Mirador', 'Las Palmas', 'San José'])}` : null,
+      place:
+        rng() < 0.5
+          ? `${pick(rng, ['Carretera federal', 'Colonia', 'Puerto fronterizo', 'Brecha', 'Rancho'])} ${pick(rng, ['Centro', 'Norte', 'km 23', 'El Mirador', 'Las Palmas', 'San José'])}`
+          : null,
       agencyCode,
       operation: rng() < 0.3 ? pick(rng, ['Frontera Norte', 'Fast Track', 'Escudo', 'Centinela', 'Río Bravo', 'Southbound']) : null,
-      caseFile: country === 'MX' ? `FED/${stateCode.slice(3)}/${municipality.slice(0, 3).toUpperCase()}/${digits(rng, 7)}/${year}` : `${agencyCode}-${year}-${digits(rng, 6)}`,
+      caseFile:
+        country === 'MX'
+          ? `FED/${stateCode.slice(3)}/${municipality.slice(0, 3).toUpperCase()}/${digits(rng, 7)}/${year}`
+          : `${agencyCode}-${year}-${digits(rng, 6)}`,
       summaryEs: lang < 0.05 ? null : (es ?? null),
       summaryEn: lang > 0.9 ? null : (en ?? null),
       scope: [...scope].sort(),
       firearms: guns,
       ammunition: rounds ? [{ calibre: guns[0]?.calibre ?? '9mm', rounds }] : [],
       magazines: rng() < 0.5 ? [{ quantity: 1 + Math.floor(rng() * 20), capacity: pick(rng, [15, 17, 30, 30, 30, 100]) }] : [],
-      explosives: rng() < 0.05 ? [{ description: pick(rng, ['granada de fragmentación', 'artefacto explosivo improvisado', 'cartuchos de 40 mm']), quantity: 1 + Math.floor(rng() * 6) }] : [],
+      explosives:
+        rng() < 0.05
+          ? [
+              {
+                description: pick(rng, ['granada de fragmentación', 'artefacto explosivo improvisado', 'cartuchos de 40 mm']),
+                quantity: 1 + Math.floor(rng() * 6),
+              },
+            ]
+          : [],
     });
   }
   return out;
@@ -250,9 +586,9 @@ export function generateSeizures(count: number, seed = 1): SeizureInput[] {
 
 /** Writes `count` demo seizures (seed 1) through the real writer, index included. */
 export async function seedDemoSeizures(count: number, seed = 1): Promise<{ inserted: number; updated: number; unchanged: number }> {
-  const { writeTransaction } = await import('../../src/server/search/sql-util.ts');
+  const { writeTransaction } = await import('#src/server/sql.ts');
   const { seedReferenceData } = await import('./reference.ts');
-  const { writeSeizures } = await import('../../src/server/seizures/store.ts');
+  const { writeSeizures } = await import('#src/server/seizures/store.ts');
   const list = generateSeizures(count, seed);
   return writeTransaction(async (raw, tx) => {
     await seedReferenceData(tx);

@@ -4,24 +4,40 @@
  */
 import { defineAction, type ActionAPIContext } from 'astro:actions';
 import { z } from 'astro/zod';
-import { COUNTRIES, ROLES } from '../../db/schema/index.ts';
-import { changePassword, recordSignOut, setPreferredLang, signIn } from '../server/auth/accounts.ts';
-import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation, type AdminActor } from '../server/auth/invitations.ts';
-import { invalidateOtherSessions, invalidateOwnSession, invalidateSession, SESSION_COOKIE, type NewSession } from '../server/auth/session.ts';
-import { changeRoleAndAgency, releaseLockout, setUserDisabled } from '../server/admin/users.ts';
-import { createAgency, updateAgency } from '../server/admin/agencies.ts';
-import { PASSWORD_MAX } from '../server/auth/password.ts';
-import { formatDate } from '../i18n/index.ts';
-import { sessionCookieOptions } from '../lib/cookies.ts';
-import { failWith, run } from '../lib/forms.ts';
-import { config } from '../server/config.ts';
-import { hasRole } from '../server/access.ts';
+import { COUNTRIES } from '#src/domain/agencies.ts';
+import { ROLES } from '#src/domain/auth.ts';
+import { changePassword, recordSignOut, setPreferredLang, signIn } from '#src/server/auth/accounts.ts';
+import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation, type AdminActor } from '#src/server/auth/invitations.ts';
+import {
+  invalidateOtherSessions,
+  invalidateOwnSession,
+  invalidateSession,
+  SESSION_COOKIE,
+  type NewSession,
+} from '#src/server/auth/session.ts';
+import { changeRoleAndAgency, releaseLockout, setUserDisabled } from '#src/server/admin/users.ts';
+import { createAgency, updateAgency } from '#src/server/admin/agencies.ts';
+import { PASSWORD_MAX } from '#src/server/auth/password.ts';
+import { formatDate } from '#src/i18n/index.ts';
+import { sessionCookieOptions } from '#src/lib/cookies.ts';
+import { failWith, run } from '#src/lib/forms.ts';
+import { config } from '#src/server/config.ts';
+import { hasRole } from '#src/server/access.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
 
-const required = (max = 200) => z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
-const email = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(254, 'validation.too_long').pipe(z.email('validation.email'));
-const password = z.string({ error: 'validation.required' }).min(1, 'validation.required').max(PASSWORD_MAX * 4, 'validation.too_long');
+const required = (max = 200) =>
+  z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
+const email = z
+  .string({ error: 'validation.required' })
+  .trim()
+  .min(1, 'validation.required')
+  .max(254, 'validation.too_long')
+  .pipe(z.email('validation.email'));
+const password = z
+  .string({ error: 'validation.required' })
+  .min(1, 'validation.required')
+  .max(PASSWORD_MAX * 4, 'validation.too_long');
 const lang = z.enum(['es', 'en'], { error: 'validation.invalid' });
 const id = z.string().trim().min(1).max(64);
 
@@ -69,7 +85,12 @@ export const server = {
         if (result.reason === 'invalid_credentials') failWith('error.invalid_credentials');
         const time = formatDate(result.until, ctx.locals.lang, 'datetime');
         const minutes = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 60_000));
-        failWith(result.reason === 'account_locked' ? 'error.account_locked' : 'error.ip_limited', undefined, { time, minutes }, 'TOO_MANY_REQUESTS');
+        failWith(
+          result.reason === 'account_locked' ? 'error.account_locked' : 'error.ip_limited',
+          undefined,
+          { time, minutes },
+          'TOO_MANY_REQUESTS',
+        );
       }
       setSessionCookie(ctx, result.session);
       // Without a page to go back to, the account's preferred language decides.
@@ -145,7 +166,11 @@ export const server = {
 
   createInvitation: defineAction({
     accept: 'form',
-    input: z.object({ email, agencyId: z.coerce.number({ error: 'validation.required' }).int().positive('validation.required'), role: z.enum(ROLES, { error: 'validation.invalid' }) }),
+    input: z.object({
+      email,
+      agencyId: z.coerce.number({ error: 'validation.required' }).int().positive('validation.required'),
+      role: z.enum(ROLES, { error: 'validation.invalid' }),
+    }),
     handler: async (input, ctx) => {
       const admin = adminActor(ctx);
       const created = await run(() => createInvitation(admin, input));
@@ -175,7 +200,11 @@ export const server = {
 
   updateUser: defineAction({
     accept: 'form',
-    input: z.object({ id, role: z.enum(ROLES, { error: 'validation.invalid' }), agencyId: z.coerce.number().int().positive('validation.required') }),
+    input: z.object({
+      id,
+      role: z.enum(ROLES, { error: 'validation.invalid' }),
+      agencyId: z.coerce.number().int().positive('validation.required'),
+    }),
     handler: async (input, ctx) => {
       const admin = adminActor(ctx);
       await run(() => changeRoleAndAgency(admin, input.id, input.role, input.agencyId));
@@ -221,7 +250,12 @@ export const server = {
 
   updateAgency: defineAction({
     accept: 'form',
-    input: z.object({ id: z.coerce.number().int().positive(), nameEs: required(200), nameEn: required(200), country: z.enum(COUNTRIES, { error: 'validation.invalid' }) }),
+    input: z.object({
+      id: z.coerce.number().int().positive(),
+      nameEs: required(200),
+      nameEn: required(200),
+      country: z.enum(COUNTRIES, { error: 'validation.invalid' }),
+    }),
     handler: async (input, ctx) => {
       const admin = adminActor(ctx);
       await run(() => updateAgency(admin, input.id, input));

@@ -1,15 +1,16 @@
 /** Actions of the information requests: validate form input, call src/server/requests. */
 import { defineAction, type ActionAPIContext } from 'astro:actions';
 import { z } from 'astro/zod';
-import { HANDLING_CODES, REQUEST_PRIORITIES, REQUEST_TYPES } from '../../db/schema/index.ts';
-import { failWith, run } from '../lib/forms.ts';
-import { translate, isMessageKey } from '../i18n/index.ts';
-import { DomainError } from '../server/errors.ts';
-import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor } from '../server/requests/service.ts';
-import { markNotificationsRead } from '../server/requests/notify.ts';
-import { TRANSITIONS } from '../server/requests/status.ts';
+import { HANDLING_CODES, REQUEST_PRIORITIES, REQUEST_TYPES } from '#src/domain/requests.ts';
+import { failWith, run } from '#src/lib/forms.ts';
+import { translate, isMessageKey } from '#src/i18n/index.ts';
+import { DomainError } from '#src/server/errors.ts';
+import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor } from '#src/server/requests/service.ts';
+import { markNotificationsRead } from '#src/server/requests/notify.ts';
+import { TRANSITIONS } from '#src/server/requests/status.ts';
 
-const required = (max = 200) => z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
+const required = (max = 200) =>
+  z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
 const optionalText = (max = 2000) => z.string().trim().max(max, 'validation.too_long').optional();
 const id = z.number({ error: 'validation.invalid' }).int().positive('validation.invalid');
 const cells = z.array(z.string().max(200, 'validation.too_long')).max(20, 'validation.invalid').default([]);
@@ -27,7 +28,10 @@ async function runRequest<T>(ctx: ActionAPIContext, work: () => Promise<T>): Pro
       const from = error instanceof DomainError ? error.params?.from : undefined;
       if (error instanceof DomainError && typeof from === 'string') {
         const key = `requests.status.${from}`;
-        throw new DomainError(error.code, error.field, { ...error.params, from: isMessageKey(key) ? translate(ctx.locals.lang, key) : from });
+        throw new DomainError(error.code, error.field, {
+          ...error.params,
+          from: isMessageKey(key) ? translate(ctx.locals.lang, key) : from,
+        });
       }
       throw error;
     }),
@@ -65,14 +69,30 @@ export const requestActions = {
     handler: async (input, ctx) => {
       const who = actor(ctx);
       const firearms = input.fwManufacturer.map((manufacturer, i) => ({
-        manufacturer, model: input.fwModel[i] ?? null, calibre: input.fwCalibre[i] ?? null, serial: input.fwSerial[i] ?? null, type: input.fwType[i] ?? null,
-        countryOfOrigin: input.fwCountry[i] ?? null, importer: input.fwImporter[i] ?? null, obliteratedSerial: input.fwObliterated[i] === 'yes',
+        manufacturer,
+        model: input.fwModel[i] ?? null,
+        calibre: input.fwCalibre[i] ?? null,
+        serial: input.fwSerial[i] ?? null,
+        type: input.fwType[i] ?? null,
+        countryOfOrigin: input.fwCountry[i] ?? null,
+        importer: input.fwImporter[i] ?? null,
+        obliteratedSerial: input.fwObliterated[i] === 'yes',
       }));
       const created = await runRequest(ctx, () =>
         createRequest(who, {
-          addressed: input.addressed, type: input.type, subject: input.subject, body: input.body, lang: input.lang, priority: input.priority,
-          urgencyJustification: input.urgencyJustification ?? null, dueDate: input.dueDate ?? null, handlingCode: input.handlingCode, handlingNote: input.handlingNote ?? null,
-          seizureId: input.seizureId ?? null, seizureFirearms: input.seizureFirearm, firearms,
+          addressed: input.addressed,
+          type: input.type,
+          subject: input.subject,
+          body: input.body,
+          lang: input.lang,
+          priority: input.priority,
+          urgencyJustification: input.urgencyJustification ?? null,
+          dueDate: input.dueDate ?? null,
+          handlingCode: input.handlingCode,
+          handlingNote: input.handlingNote ?? null,
+          seizureId: input.seizureId ?? null,
+          seizureFirearms: input.seizureFirearm,
+          firearms,
         }),
       );
       return { redirect: `/${ctx.locals.lang}/requests/${created.id}?created=1`, reference: created.reference };

@@ -1,8 +1,8 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { importSeizures, validateImport, errorsToCsv, type ImportError } from '../server/seizures/import.ts';
-import { failWith, run } from '../lib/forms.ts';
-import { actorOf } from '../server/audit.ts';
+import { importSeizures, validateImport, errorsToCsv, type ImportError } from '#src/server/seizures/import.ts';
+import { failWith, run } from '#src/lib/forms.ts';
+import { actorOf } from '#src/server/audit.ts';
 
 export const MAX_IMPORT_MB = 25;
 
@@ -27,7 +27,8 @@ export const seizureActions = {
       const lang = ctx.locals.lang;
       if (input.mode === 'check') {
         const parsed = await run(() => validateImport(file));
-        if (parsed.errors.length) return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
+        if (parsed.errors.length)
+          return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
         return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length };
       }
       const actor = actorOf(user, ctx.locals.ip);

@@ -6,7 +6,7 @@
  * does not work). `astro/zod` re-exports this same zod 4 package.
  */
 import { z } from 'zod';
-import { AGENCIES } from '../../db/seed/agencies.ts';
+import { AGENCIES } from '#db/seed/agencies.ts';
 
 export const LANGS = ['es', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

@@ -1,4 +1,4 @@
-import type { Lang } from '../../db/schema/auth.ts';
+import type { Lang } from '#src/domain/auth.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['es', 'en'];
@@ -38,7 +38,12 @@ export function pathInLang(pathWithQuery: string, lang: Lang): string {
 
 export function formatDate(date: Date | string | number, lang: Lang, style: 'date' | 'datetime' = 'date'): string {
   const d = date instanceof Date ? date : new Date(date);
-  return new Intl.DateTimeFormat(INTL_LOCALE[lang], style === 'date' ? { dateStyle: 'long', timeZone: 'UTC' } : { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(d);
+  return new Intl.DateTimeFormat(
+    INTL_LOCALE[lang],
+    style === 'date'
+      ? { dateStyle: 'long', timeZone: 'UTC' }
+      : { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' },
+  ).format(d);
 }
 
 export function formatNumber(value: number, lang: Lang, options?: Intl.NumberFormatOptions): string {

@@ -3,8 +3,8 @@
  * through `visible…` here, which asks the one access check (src/server/access.ts).
  */
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
-import { audienceToScope, canSee, type Reader } from '../server/access.ts';
-import type { Lang } from '../i18n/locale.ts';
+import { audienceToScope, canSee, type Reader } from '#src/server/access.ts';
+import type { Lang } from '#src/i18n/locale.ts';
 
 export type ItemCollection = 'bulletins' | 'protocols' | 'trainingModules';
 export type Item<C extends ItemCollection = ItemCollection> = CollectionEntry<C>;
@@ -39,10 +39,17 @@ export interface ItemLookup<C extends ItemCollection> {
 }
 
 /** Finds an item and its translation; both through the access check. */
-export async function findItem<C extends ItemCollection>(collection: C, lang: Lang, slug: string, reader: Reader | null): Promise<ItemLookup<C>> {
+export async function findItem<C extends ItemCollection>(
+  collection: C,
+  lang: Lang,
+  slug: string,
+  reader: Reader | null,
+): Promise<ItemLookup<C>> {
   if (!/^[a-z0-9-]+$/.test(slug)) return { item: null, translation: null };
   const other: Lang = lang === 'es' ? 'en' : 'es';
-  const [item, translation] = (await Promise.all([getEntry(collection, `${lang}/${slug}`), getEntry(collection, `${other}/${slug}`)])) as (Item<C> | undefined)[];
+  const [item, translation] = (await Promise.all([getEntry(collection, `${lang}/${slug}`), getEntry(collection, `${other}/${slug}`)])) as (
+    Item<C> | undefined
+  )[];
   return {
     item: item && isVisible(reader, item) ? item : null,
     translation: translation && isVisible(reader, translation) ? translation : null,
@@ -61,10 +68,12 @@ export function lessonParts(id: string): { lang: Lang; module: string; slug: str
 /** The lessons of a module in order (the module's visibility covers its lessons). */
 export async function lessonsOf(lang: Lang, module: string): Promise<Lesson[]> {
   const all = await getCollection('trainingLessons');
-  return all.filter((l) => {
-    const p = lessonParts(l.id);
-    return p.lang === lang && p.module === module;
-  }).sort((a, b) => a.data.order - b.data.order);
+  return all
+    .filter((l) => {
+      const p = lessonParts(l.id);
+      return p.lang === lang && p.module === module;
+    })
+    .sort((a, b) => a.data.order - b.data.order);
 }
 
 export interface ListFilter {

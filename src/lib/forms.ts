@@ -3,9 +3,9 @@
  * it concerns and parameters; the page turns that (or zod's field errors) into translated text.
  */
 import { ActionError, isInputError } from 'astro:actions';
-import { isMessageKey, type MessageKey, type Translate } from '../i18n/index.ts';
-import { DomainError } from '../server/errors.ts';
-import { AccessDenied } from '../server/access.ts';
+import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
+import { DomainError } from '#src/server/errors.ts';
+import { AccessDenied } from '#src/server/access.ts';
 
 interface Failure {
   key: string;
@@ -13,7 +13,12 @@ interface Failure {
   params?: Record<string, string | number>;
 }
 
-export function failWith(key: string, field?: string, params?: Record<string, string | number>, code: ActionError['code'] = 'BAD_REQUEST'): never {
+export function failWith(
+  key: string,
+  field?: string,
+  params?: Record<string, string | number>,
+  code: ActionError['code'] = 'BAD_REQUEST',
+): never {
   throw new ActionError({ code, message: JSON.stringify({ key, field, params } satisfies Failure) });
 }
 

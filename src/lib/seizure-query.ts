@@ -2,9 +2,9 @@
  * The seizure search lives in the URL (shareable; the back button works): this maps query
  * string parameters to a SearchQuery and back.
  */
-import { FACET_FIELDS, SORTS, type FacetField, type SearchFilters, type SearchQuery, type SearchSort } from '../server/search/types.ts';
-import { FIREARM_TYPES, TRACE_STATUSES } from '../../db/schema/index.ts';
-import type { Lang } from '../i18n/locale.ts';
+import { FACET_FIELDS, SORTS, type FacetField, type SearchFilters, type SearchQuery, type SearchSort } from '#src/server/search/types.ts';
+import { FIREARM_TYPES, TRACE_STATUSES } from '#src/domain/seizures.ts';
+import type { Lang } from '#src/i18n/locale.ts';
 
 /** Short, readable parameter names per facet. */
 export const FACET_PARAMS: Record<FacetField, string> = {
@@ -23,10 +23,19 @@ const MAX_VALUES = 30;
 export function parseSeizureQuery(params: URLSearchParams, lang: Lang): SearchQuery {
   const filters: SearchFilters = {};
   for (const field of FACET_FIELDS) {
-    const values = [...new Set(params.getAll(FACET_PARAMS[field]).map((v) => v.trim().slice(0, 80)).filter(Boolean))].slice(0, MAX_VALUES);
+    const values = [
+      ...new Set(
+        params
+          .getAll(FACET_PARAMS[field])
+          .map((v) => v.trim().slice(0, 80))
+          .filter(Boolean),
+      ),
+    ].slice(0, MAX_VALUES);
     if (values.length === 0) continue;
-    if (field === 'firearmType') filters.firearmType = values.filter((v): v is (typeof FIREARM_TYPES)[number] => (FIREARM_TYPES as readonly string[]).includes(v));
-    else if (field === 'traceStatus') filters.traceStatus = values.filter((v): v is (typeof TRACE_STATUSES)[number] => (TRACE_STATUSES as readonly string[]).includes(v));
+    if (field === 'firearmType')
+      filters.firearmType = values.filter((v): v is (typeof FIREARM_TYPES)[number] => (FIREARM_TYPES as readonly string[]).includes(v));
+    else if (field === 'traceStatus')
+      filters.traceStatus = values.filter((v): v is (typeof TRACE_STATUSES)[number] => (TRACE_STATUSES as readonly string[]).includes(v));
     else if (field === 'year') filters.year = values.filter((v) => /^\d{4}$/.test(v));
     else filters[field] = values;
   }

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
-import { LANGS } from '../i18n/locale.ts';
-import { isPublic, itemPath, lessonParts, splitId, visibleItems, type ItemCollection } from '../lib/content.ts';
+import { LANGS } from '#src/i18n/locale.ts';
+import { isPublic, itemPath, lessonParts, splitId, visibleItems, type ItemCollection } from '#src/lib/content.ts';
 
 /** Public pages only, in both languages. */
 export const GET: APIRoute = async (context) => {

@@ -2,7 +2,7 @@
  * The one place that decides who may see what and who may do what. Lists, detail pages,
  * downloads, search, exports, feeds and notifications all ask here.
  */
-import type { Country, Role } from '../../db/schema/index.ts';
+import type { Country, Role } from '#db/schema/index.ts';
 
 /** What the access check needs to know about a reader (a signed-in user, or null for a visitor). */
 export interface Reader {
@@ -89,7 +89,11 @@ export function requestListAgency(reader: Reader): string | null {
 }
 
 /** Which side of a request the reader acts for: the requesting agency, an addressed agency, or neither. */
-export function requestSide(reader: Reader | null, requesterAgencyCode: string, addressedAgencyCodes: readonly string[]): 'requester' | 'recipient' | null {
+export function requestSide(
+  reader: Reader | null,
+  requesterAgencyCode: string,
+  addressedAgencyCodes: readonly string[],
+): 'requester' | 'recipient' | null {
   if (!reader) return null;
   if (reader.agencyCode === requesterAgencyCode) return 'requester';
   if (addressedAgencyCodes.includes(reader.agencyCode)) return 'recipient';

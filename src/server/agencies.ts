@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { agencies } from '../../db/schema/index.ts';
+import { agencies } from '#db/schema/index.ts';
 import { db } from './db.ts';
 
 /** Agency code -> name in the language; cached briefly, names change rarely (admin edits). */
@@ -7,7 +7,10 @@ let cache: { at: number; rows: { code: string; nameEs: string; nameEn: string }[
 
 export async function agencyNames(lang: 'es' | 'en'): Promise<Map<string, string>> {
   if (!cache || Date.now() - cache.at > 30_000) {
-    cache = { at: Date.now(), rows: await db().select({ code: agencies.code, nameEs: agencies.nameEs, nameEn: agencies.nameEn }).from(agencies) };
+    cache = {
+      at: Date.now(),
+      rows: await db().select({ code: agencies.code, nameEs: agencies.nameEs, nameEn: agencies.nameEn }).from(agencies),
+    };
   }
   return new Map(cache.rows.map((r) => [r.code, lang === 'es' ? r.nameEs : r.nameEn]));
 }

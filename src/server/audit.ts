@@ -1,4 +1,4 @@
-import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
+import { auditLog, type AuditOutcome } from '#db/schema/index.ts';
 import { db, type Executor } from './db.ts';
 
 export interface Actor {

@@ -61,12 +61,15 @@ export function mexicoChoropleth(
       return `<path d="${loc.path}" fill="${shade(value, max)}" class="portal-map__state" data-state="${code}"><title>${escapeXml(`${name}: ${format(value)}`)}</title></path>`;
     })
     .join('');
-  const legend = options.legend === false ? '' : [0, 0.25, 0.5, 0.75, 1]
-    .map((f, i) => {
-      const v = Math.round(max * f * f);
-      return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeXml(format(v))}</text></g>`;
-    })
-    .join('');
+  const legend =
+    options.legend === false
+      ? ''
+      : [0, 0.25, 0.5, 0.75, 1]
+          .map((f, i) => {
+            const v = Math.round(max * f * f);
+            return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeXml(format(v))}</text></g>`;
+          })
+          .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${mexico.viewBox}" role="img" aria-label="${escapeXml(label)}" class="portal-chart__svg portal-map">${paths}${legend}</svg>`;
 }
 
@@ -83,7 +86,13 @@ export function barChart(rows: { label: string; value: number }[], label: string
     y: { label: null, domain: rows.map((r) => r.label) },
     marks: [
       Plot.barX(rows, { x: 'value', y: 'label', fill: CHART_COLORS[0] }),
-      Plot.text(rows, { x: 'value', y: 'label', text: (r: { value: number }) => r.value.toLocaleString(locale), dx: 4, textAnchor: 'start' }),
+      Plot.text(rows, {
+        x: 'value',
+        y: 'label',
+        text: (r: { value: number }) => r.value.toLocaleString(locale),
+        dx: 4,
+        textAnchor: 'start',
+      }),
       Plot.ruleX([0]),
     ],
   });
@@ -99,7 +108,11 @@ export function monthLines(rows: { month: string; series: string; value: number 
     marginLeft: 56,
     marginRight: 90,
     ariaLabel: label,
-    x: { type: 'utc', label: null, tickFormat: (d: Date) => d.toLocaleDateString(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' }) },
+    x: {
+      type: 'utc',
+      label: null,
+      tickFormat: (d: Date) => d.toLocaleDateString(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' }),
+    },
     y: { grid: true, label: null, tickFormat: (d: number) => d.toLocaleString(locale) },
     color: { domain: series, range: CHART_COLORS.slice(0, series.length) },
     marks: [

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import * as schema from '../../db/schema/index.ts';
+import * as schema from '#db/schema/index.ts';
 import { config } from './config.ts';
 
 export type Database = LibSQLDatabase<typeof schema>;

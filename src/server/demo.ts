@@ -1,6 +1,6 @@
 /** Everything `npm run demo` (and the test servers) put into an empty database. */
 import { seedBaseData, seedDemoUsers } from './seed.ts';
-import { seedDemoSeizures } from '../../db/seed/seizures.ts';
+import { seedDemoSeizures } from '#db/seed/seizures.ts';
 import { seedDemoRequests } from './requests/demo.ts';
 
 export async function seedDemoData(password: string): Promise<void> {

@@ -1,9 +1,9 @@
 /** Seeding used by `npm start` (agencies), `npm run demo` (demo accounts) and the tests. */
 import { eq } from 'drizzle-orm';
-import { agencies, users } from '../../db/schema/index.ts';
-import { AGENCIES } from '../../db/seed/agencies.ts';
-import { DEMO_USERS } from '../../db/seed/demo-users.ts';
-import { seedReferenceData } from '../../db/seed/reference.ts';
+import { agencies, users } from '#db/schema/index.ts';
+import { AGENCIES } from '#db/seed/agencies.ts';
+import { DEMO_USERS } from '#db/seed/demo-users.ts';
+import { seedReferenceData } from '#db/seed/reference.ts';
 import { normalizeEmail } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { randomId } from './auth/tokens.ts';

@@ -1,8 +1,8 @@
 // npm run bench:home — a quick load test of the home page (visitor and signed-in member) on the
 // built server with the demo data, 20 concurrent keep-alive clients for 5 s each.
-import { ensureBuild } from '../../scripts/lib/ensure-build.ts';
-import { startServer, TEST_PASSWORD } from '../helpers/start-server.ts';
-import { HttpClient } from '../helpers/http.ts';
+import { ensureBuild } from '#scripts/lib/ensure-build.ts';
+import { startServer, TEST_PASSWORD } from '#tests/helpers/start-server.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
 import { load, printLoad } from './load.ts';
 
 ensureBuild();

@@ -15,22 +15,24 @@ const dir = mkdtempSync(join(tmpdir(), 'armas-bench-'));
 process.env.DATABASE_URL = `file:${join(dir, 'bench.db')}`;
 delete process.env.MEILISEARCH_URL;
 
-const { applyMigrations } = await import('../../src/server/migrate.ts');
-const { db, closeDb } = await import('../../src/server/db.ts');
-const { agencies } = await import('../../db/schema/index.ts');
-const { AGENCIES } = await import('../../db/seed/agencies.ts');
-const { seedReferenceData } = await import('../../db/seed/reference.ts');
-const { generateSeizures, mulberry32 } = await import('../../db/seed/seizures.ts');
-const { importSeizures, seizuresToCsv } = await import('../../src/server/seizures/import.ts');
-const { search } = await import('../../src/server/search/index.ts');
-type SearchQuery = import('../../src/server/search/types.ts').SearchQuery;
-type Reader = import('../../src/server/access.ts').Reader;
+const { applyMigrations } = await import('#src/server/migrate.ts');
+const { db, closeDb } = await import('#src/server/db.ts');
+const { agencies } = await import('#db/schema/index.ts');
+const { AGENCIES } = await import('#db/seed/agencies.ts');
+const { seedReferenceData } = await import('#db/seed/reference.ts');
+const { generateSeizures, mulberry32 } = await import('#db/seed/seizures.ts');
+const { importSeizures, seizuresToCsv } = await import('#src/server/seizures/import.ts');
+const { search } = await import('#src/server/search/index.ts');
+type SearchQuery = import('#src/server/search/types.ts').SearchQuery;
+type Reader = import('#src/server/access.ts').Reader;
 
 const COUNT = Number(process.env.SEIZURES ?? 100_000);
 const QUERIES = Number(process.env.QUERIES ?? 300);
 
 await applyMigrations();
-await db().insert(agencies).values(AGENCIES.map((a) => ({ ...a, createdAt: new Date() })));
+await db()
+  .insert(agencies)
+  .values(AGENCIES.map((a) => ({ ...a, createdAt: new Date() })));
 await seedReferenceData(db());
 
 console.log(`Generating ${COUNT.toLocaleString('en-US')} seizures…`);
@@ -47,11 +49,15 @@ if (!result.ok) {
   process.exit(1);
 }
 const importRate = firearmRows / (importMs / 1000);
-console.log(`Import: ${(importMs / 1000).toFixed(2)} s, ${Math.round(importRate).toLocaleString('en-US')} firearm rows/s (budget >= 10,000)`);
+console.log(
+  `Import: ${(importMs / 1000).toFixed(2)} s, ${Math.round(importRate).toLocaleString('en-US')} firearm rows/s (budget >= 10,000)`,
+);
 
 const t1 = performance.now();
 const again = await importSeizures({ fileName: 'bench.csv', content: csv }, { system: true, actor: { email: 'bench@example.com' } });
-console.log(`Re-import of the same file: ${((performance.now() - t1) / 1000).toFixed(2)} s, ${again.ok ? `${again.summary.unchanged} unchanged, ${again.summary.inserted} inserted` : 'failed'}`);
+console.log(
+  `Re-import of the same file: ${((performance.now() - t1) / 1000).toFixed(2)} s, ${again.ok ? `${again.summary.unchanged} unchanged, ${again.summary.inserted} inserted` : 'failed'}`,
+);
 
 // Readers: an admin, a Mexican federal prosecutor, an ATF agent, a Guatemalan police officer.
 const readers: [string, Reader][] = [
@@ -65,22 +71,62 @@ const readers: [string, Reader][] = [
 const rng = mulberry32(42);
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)] as T;
 const serials = list.flatMap((s) => s.firearms.map((f) => f.serial)).filter((s): s is string => !!s);
-const words = ['michoacan', 'tamaulipas', 'reynosa', 'culiacan', 'barrett', 'wasr', 'century arms', 'glock', '38 super', 'nogales', 'sinaloa', 'jalisco guadalajara',
-  'guerrero acapulco', 'chihuahua juarez', 'matapolicias', 'antimaterial', 'tijuana', 'peten', 'belize', 'san salvador', 'zastava', 'uzi', 'colt 1911', 'aduana'];
+const words = [
+  'michoacan',
+  'tamaulipas',
+  'reynosa',
+  'culiacan',
+  'barrett',
+  'wasr',
+  'century arms',
+  'glock',
+  '38 super',
+  'nogales',
+  'sinaloa',
+  'jalisco guadalajara',
+  'guerrero acapulco',
+  'chihuahua juarez',
+  'matapolicias',
+  'antimaterial',
+  'tijuana',
+  'peten',
+  'belize',
+  'san salvador',
+  'zastava',
+  'uzi',
+  'colt 1911',
+  'aduana',
+];
 const common = ['fusil', 'pistola', 'rifle', 'cartuchos', 'armas de fuego'];
 const kinds: [string, () => SearchQuery][] = [
   ['empty', () => ({})],
   ['text', () => ({ text: pick(words) })],
   ['text+facet', () => ({ text: pick(words), filters: { firearmType: [pick(['rifle', 'pistol'] as const)] } })],
   ['common word', () => ({ text: pick(common) })],
-  ['serial prefix', () => ({ text: pick(serials).replace(/[^A-Za-z0-9]/g, '').slice(0, 5 + Math.floor(rng() * 3)) })],
+  [
+    'serial prefix',
+    () => ({
+      text: pick(serials)
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 5 + Math.floor(rng() * 3)),
+    }),
+  ],
   ['serial exact', () => ({ text: pick(serials) })],
   ['facets', () => ({ filters: { country: ['MX'], firearmType: ['rifle'], calibre: [pick(['7.62x39', '5.56x45', '.50 BMG'])] } })],
   ['state facet', () => ({ filters: { state: [pick(['MX-TAM', 'MX-JAL', 'MX-SIN', 'MX-MIC', 'GT-GU'])] }, sort: 'date_desc' })],
   ['trace facet', () => ({ filters: { traceStatus: ['traced_us_retail'], manufacturer: [pick(['Colt', 'Barrett', 'Cugir (Romarm)'])] } })],
-  ['date range', () => { const y = 2016 + Math.floor(rng() * 9); return { dateFrom: `${y}-01-01`, dateTo: `${y}-06-30`, sort: 'date_asc' as const }; }],
+  [
+    'date range',
+    () => {
+      const y = 2016 + Math.floor(rng() * 9);
+      return { dateFrom: `${y}-01-01`, dateTo: `${y}-06-30`, sort: 'date_asc' as const };
+    },
+  ],
   ['year+text', () => ({ text: pick(words), filters: { year: [String(2018 + Math.floor(rng() * 7))] } })],
-  ['firearms sort', () => ({ filters: { agency: [pick(['SEDENA', 'FGR', 'CBP'])] }, sort: 'firearms_desc' as const, page: 1 + Math.floor(rng() * 3) })],
+  [
+    'firearms sort',
+    () => ({ filters: { agency: [pick(['SEDENA', 'FGR', 'CBP'])] }, sort: 'firearms_desc' as const, page: 1 + Math.floor(rng() * 3) }),
+  ],
 ];
 const weights = [1, 5, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1];
 const plan: { kind: string; q: SearchQuery; reader: [string, Reader] }[] = [];
@@ -116,10 +162,20 @@ const pct = (a: number[], p: number) => {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
 };
-console.log(`\n${plan.length} searches (query + total + facets), ${COUNT.toLocaleString('en-US')} seizures, mean total ${Math.round(hitsSum / plan.length)}`);
-console.log(`p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${Math.max(...times).toFixed(1)} ms   (budget p95 <= 50 ms)`);
+console.log(
+  `\n${plan.length} searches (query + total + facets), ${COUNT.toLocaleString('en-US')} seizures, mean total ${Math.round(hitsSum / plan.length)}`,
+);
+console.log(
+  `p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${Math.max(...times).toFixed(1)} ms   (budget p95 <= 50 ms)`,
+);
 console.table(
-  [...byKind].map(([kind, t]) => ({ kind, n: t.length, p50: +pct(t, 50).toFixed(1), p95: +pct(t, 95).toFixed(1), max: +Math.max(...t).toFixed(1) })),
+  [...byKind].map(([kind, t]) => ({
+    kind,
+    n: t.length,
+    p50: +pct(t, 50).toFixed(1),
+    p95: +pct(t, 95).toFixed(1),
+    max: +Math.max(...t).toFixed(1),
+  })),
 );
 closeDb();
 if (!process.env.KEEP_DB) rmSync(dir, { recursive: true, force: true });

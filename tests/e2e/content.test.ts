@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -30,9 +30,15 @@ describe('reading curated content', () => {
     expect(englishTitle).toContain('Phoenix');
 
     await page.goto(`${baseUrl}/es/bulletins/taller-identificacion-armas-guatemala`);
-    await Promise.all([page.waitForURL(`${baseUrl}/en/bulletins/taller-identificacion-armas-guatemala`), page.click('[data-testid=lang-switch]')]);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/en/bulletins/taller-identificacion-armas-guatemala`),
+      page.click('[data-testid=lang-switch]'),
+    ]);
     expect(await page.locator('[data-testid=translation-missing]').innerText()).toContain('This document is not available in English.');
-    await Promise.all([page.waitForURL(`${baseUrl}/es/bulletins/taller-identificacion-armas-guatemala`), page.click('[data-testid=translation-missing] a')]);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/es/bulletins/taller-identificacion-armas-guatemala`),
+      page.click('[data-testid=translation-missing] a'),
+    ]);
   });
 
   it('filters the glossary as you type, ignoring accents', async () => {

@@ -1,7 +1,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -24,8 +24,8 @@ beforeAll(async () => {
   if (Number(existing?.n ?? 0) === 0) {
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = inject('databaseUrl');
-    const { seedDemoSeizures } = await import('../../db/seed/seizures.ts');
-    const { closeDb } = await import('../../src/server/db.ts');
+    const { seedDemoSeizures } = await import('#db/seed/seizures.ts');
+    const { closeDb } = await import('#src/server/db.ts');
     await seedDemoSeizures(40);
     closeDb();
     process.env.DATABASE_URL = previous;
@@ -82,7 +82,9 @@ describe('an information request from ATF to FGR about a seizure', () => {
     const reference = (await atf.locator('[data-testid=reference]').innerText()).trim();
     expect(reference).toMatch(/^SOL-\d{4}-\d{6}$/);
     expect(await atf.locator('[data-testid=notice]').innerText()).toContain(`Request ${reference} sent.`);
-    expect(await atf.locator('[data-testid=handling-code]').innerText()).toContain('H1 — Not to be used in court without the provider’s permission');
+    expect(await atf.locator('[data-testid=handling-code]').innerText()).toContain(
+      'H1 — Not to be used in court without the provider’s permission',
+    );
     expect(await atf.locator('[data-testid=firearms] tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await atf.locator('[data-testid=status]').innerText()).toBe('Sent');
     expect(await atf.locator('[data-testid=opened-FGR]').innerText()).toContain('FGR has not opened it yet.');
@@ -94,7 +96,10 @@ describe('an information request from ATF to FGR about a seizure', () => {
     expect(Number(await fgr.locator('[data-testid=unread-count]').innerText())).toBeGreaterThanOrEqual(1);
     await fgr.click('[data-testid=notifications-link]');
     await noViolations(fgr, 'es notifications', problems);
-    await Promise.all([fgr.waitForURL(`${baseUrl}/es/requests/${id}`), fgr.click(`[data-testid=notifications] a:has-text("${reference}")`)]);
+    await Promise.all([
+      fgr.waitForURL(`${baseUrl}/es/requests/${id}`),
+      fgr.click(`[data-testid=notifications] a:has-text("${reference}")`),
+    ]);
     expect(await fgr.locator('html').getAttribute('lang')).toBe('es');
     expect(await fgr.locator('[data-testid=status]').innerText()).toBe('Enviada');
     expect(await fgr.locator('[data-testid=handling-code]').innerText()).toContain('H1 — No usar ante un tribunal');
@@ -159,9 +164,18 @@ describe('accessibility of the request pages in both languages', () => {
     const page = await newPage();
     await signInThroughForm(page, baseUrl, 'analyst.fgr@demo.test', password);
     const [demo] = await sql("SELECT id FROM requests WHERE status = 'reopened' LIMIT 1");
-    const [withThread] = await sql("SELECT request_id AS id FROM request_messages GROUP BY request_id HAVING count(*) > 1 LIMIT 1");
+    const [withThread] = await sql('SELECT request_id AS id FROM request_messages GROUP BY request_id HAVING count(*) > 1 LIMIT 1');
     for (const lang of ['es', 'en']) {
-      for (const path of ['/requests', '/requests?box=outbox', '/requests?box=all&overdue=1', '/requests/new', '/requests/metrics', '/notifications', `/requests/${withThread?.id}`, `/requests/${withThread?.id}/print`]) {
+      for (const path of [
+        '/requests',
+        '/requests?box=outbox',
+        '/requests?box=all&overdue=1',
+        '/requests/new',
+        '/requests/metrics',
+        '/notifications',
+        `/requests/${withThread?.id}`,
+        `/requests/${withThread?.id}/print`,
+      ]) {
         await page.goto(`${baseUrl}/${lang}${path}`);
         await noViolations(page, `${lang}${path}`, problems);
       }

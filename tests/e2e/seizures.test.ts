@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
-import { axeViolations, launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');

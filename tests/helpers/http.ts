@@ -41,7 +41,12 @@ export class HttpClient {
 
   /** A multipart form POST (file uploads), as a browser on the portal's origin sends it. */
   async postMultipart(path: string, form: FormData): Promise<Response> {
-    const res = await fetch(new URL(path, this.baseUrl), { method: 'POST', redirect: 'manual', body: form, headers: { cookie: this.cookieHeader(), origin: this.baseUrl } });
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      body: form,
+      headers: { cookie: this.cookieHeader(), origin: this.baseUrl },
+    });
     this.remember(res);
     return res;
   }

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDb } from '../../src/server/db.ts';
-import { applyMigrations } from '../../src/server/migrate.ts';
+import { closeDb } from '#src/server/db.ts';
+import { applyMigrations } from '#src/server/migrate.ts';
 
 /**
  * Points the server code at a fresh libSQL file with every migration applied.

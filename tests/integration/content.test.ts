@@ -1,6 +1,6 @@
 import Parser from 'rss-parser';
 import { describe, expect, inject, it } from 'vitest';
-import { HttpClient } from '../helpers/http.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -12,7 +12,10 @@ async function as(email: string | null): Promise<HttpClient> {
 }
 
 const slugsIn = (html: string, kind: string, lang: string) =>
-  [...html.matchAll(new RegExp(`href="/${lang}/${kind}/([a-z0-9-]+)"`, 'g'))].map((m) => m[1]!).filter((v, i, a) => a.indexOf(v) === i).sort();
+  [...html.matchAll(new RegExp(`href="/${lang}/${kind}/([a-z0-9-]+)"`, 'g'))]
+    .map((m) => m[1]!)
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .sort();
 
 // What each reader should find among the seeded bulletins (content/bulletins).
 const FGR_ONLY = 'restauracion-numeros-de-serie';
@@ -78,7 +81,8 @@ describe('feeds and sitemap', () => {
     const xml = await (await fetch(`${baseUrl}/sitemap.xml`)).text();
     expect(xml).toContain(`/es/bulletins/${PUBLIC}</loc>`);
     expect(xml).toContain('/en/training/rastreo-de-armas/solicitud-etrace</loc>');
-    for (const s of [MEMBERS, FGR_ONLY, ATF_HSI_ONLY, MX_ONLY, 'requisitos-uniformes-evidencia', 'numeros-de-serie-borrados']) expect(xml).not.toContain(s);
+    for (const s of [MEMBERS, FGR_ONLY, ATF_HSI_ONLY, MX_ONLY, 'requisitos-uniformes-evidencia', 'numeros-de-serie-borrados'])
+      expect(xml).not.toContain(s);
   });
 });
 
@@ -140,7 +144,9 @@ describe('detail pages', () => {
 
   it('filters the glossary on the server without JavaScript, ignoring accents', async () => {
     const html = await (await (await as(null)).get('/es/glossary?q=numero%20de%20serie%20borrado')).text();
-    const visible = [...html.matchAll(/<div class="portal-glossary__entry" id="([a-z0-9-]+)" data-search="[^"]*"(?! hidden)/g)].map((m) => m[1]);
+    const visible = [...html.matchAll(/<div class="portal-glossary__entry" id="([a-z0-9-]+)" data-search="[^"]*"(?! hidden)/g)].map(
+      (m) => m[1],
+    );
     expect(visible).toContain('obliterated-serial-number');
     expect(visible.length).toBeLessThan(10);
     const all = await (await (await as(null)).get('/en/glossary')).text();

@@ -1,6 +1,6 @@
 import { createClient } from '@libsql/client';
 import { describe, expect, inject, it } from 'vitest';
-import { HttpClient } from '../helpers/http.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -9,7 +9,10 @@ const client = () => new HttpClient(baseUrl);
 async function auditRows(action: string, target?: string) {
   const db = createClient({ url: inject('databaseUrl') });
   try {
-    const rs = await db.execute({ sql: `SELECT * FROM audit_log WHERE action = ? ${target ? 'AND (target = ? OR user_email = ?)' : ''} ORDER BY id`, args: target ? [action, target, target] : [action] });
+    const rs = await db.execute({
+      sql: `SELECT * FROM audit_log WHERE action = ? ${target ? 'AND (target = ? OR user_email = ?)' : ''} ORDER BY id`,
+      args: target ? [action, target, target] : [action],
+    });
     return rs.rows;
   } finally {
     db.close();
@@ -83,7 +86,11 @@ describe('security headers and origin checks', () => {
   });
 
   it('refuses a cross-site form post', async () => {
-    const res = await client().post('/es/sign-in?_action=signIn', { email: 'analyst.fgr@demo.test', password }, { origin: 'https://evil.example' });
+    const res = await client().post(
+      '/es/sign-in?_action=signIn',
+      { email: 'analyst.fgr@demo.test', password },
+      { origin: 'https://evil.example' },
+    );
     expect(res.status).toBe(403);
   });
 });
@@ -147,7 +154,8 @@ describe('sign-in and sessions', () => {
 
   it('locks an account after five failures, says so, audits it, and an admin can release it', async () => {
     const email = 'editor.sspc@demo.test';
-    for (let i = 0; i < 4; i++) expect(await (await client().signIn(email, `wrong password ${i}!`, 'en')).text()).toContain('Incorrect e-mail or password.');
+    for (let i = 0; i < 4; i++)
+      expect(await (await client().signIn(email, `wrong password ${i}!`, 'en')).text()).toContain('Incorrect e-mail or password.');
     const fifth = await client().signIn(email, 'wrong password 5!', 'en');
     expect(fifth.status).toBe(429);
     expect(await fifth.text()).toContain('the account is locked until');
@@ -214,7 +222,13 @@ describe('administration', () => {
     await admin.signIn('admin@demo.test', password);
     const agencies = await (await admin.get('/en/admin/invitations')).text();
     const atfId = /<option value="(\d+)">ATF —/.exec(agencies)?.[1];
-    const created = await (await admin.post('/en/admin/invitations?_action=createInvitation', { email: 'New.Analyst@demo.test', agencyId: atfId!, role: 'member' })).text();
+    const created = await (
+      await admin.post('/en/admin/invitations?_action=createInvitation', {
+        email: 'New.Analyst@demo.test',
+        agencyId: atfId!,
+        role: 'member',
+      })
+    ).text();
     const link = /data-testid="invite-link">([^<]+)</.exec(created)?.[1];
     expect(link).toMatch(/\/en\/invitation\/[a-z0-9]{40}$/);
     const token = link!.split('/').pop()!;
@@ -226,9 +240,23 @@ describe('administration', () => {
     const invitee = client();
     const form = await invitee.get(`/es/invitation/${token}`);
     expect(form.status).toBe(200);
-    const weak = await (await invitee.post(`/es/invitation/${token}?_action=acceptInvitation`, { token, displayName: 'Nueva Analista', password: 'password1234', passwordConfirm: 'password1234', lang: 'es' })).text();
+    const weak = await (
+      await invitee.post(`/es/invitation/${token}?_action=acceptInvitation`, {
+        token,
+        displayName: 'Nueva Analista',
+        password: 'password1234',
+        passwordConfirm: 'password1234',
+        lang: 'es',
+      })
+    ).text();
     expect(weak).toContain('Contraseña: es demasiado común');
-    const ok = await invitee.post(`/es/invitation/${token}?_action=acceptInvitation`, { token, displayName: 'Nueva Analista', password: 'una frase larga y segura', passwordConfirm: 'una frase larga y segura', lang: 'es' });
+    const ok = await invitee.post(`/es/invitation/${token}?_action=acceptInvitation`, {
+      token,
+      displayName: 'Nueva Analista',
+      password: 'una frase larga y segura',
+      passwordConfirm: 'una frase larga y segura',
+      lang: 'es',
+    });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/es/');
     const home = await (await invitee.get('/es/')).text();
@@ -238,7 +266,13 @@ describe('administration', () => {
     expect(again.status).toBe(404);
     expect((await auditRows('auth.invitation_accepted')).length).toBe(1);
     // Case-insensitive uniqueness: the same address in other letters cannot be invited again.
-    const dup = await (await admin.post('/en/admin/invitations?_action=createInvitation', { email: 'new.analyst@DEMO.test', agencyId: atfId!, role: 'member' })).text();
+    const dup = await (
+      await admin.post('/en/admin/invitations?_action=createInvitation', {
+        email: 'new.analyst@DEMO.test',
+        agencyId: atfId!,
+        role: 'member',
+      })
+    ).text();
     expect(dup).toContain('E-mail: an account with that e-mail already exists.');
   });
 
@@ -266,7 +300,9 @@ describe('administration', () => {
     const list = await (await admin.get('/es/admin/users?q=moderator.cbp')).text();
     const userId = /\/es\/admin\/users\/([a-z0-9]+)"/.exec(list)![1]!;
     await admin.post(`/es/admin/users/${userId}?_action=setUserDisabled`, { id: userId, disabled: 'true' });
-    expect(await (await client().signIn('moderator.cbp@demo.test', password)).text()).toContain('Correo electrónico o contraseña incorrectos.');
+    expect(await (await client().signIn('moderator.cbp@demo.test', password)).text()).toContain(
+      'Correo electrónico o contraseña incorrectos.',
+    );
     await admin.post(`/es/admin/users/${userId}?_action=setUserDisabled`, { id: userId, disabled: 'false' });
     expect((await client().signIn('moderator.cbp@demo.test', password)).status).toBe(303);
   });
@@ -278,9 +314,18 @@ describe('administration', () => {
     const form = page.split('<form').find((chunk) => chunk.includes('value="Departamento de Policía de Belice"'));
     const id = /name="id" value="(\d+)"/.exec(form ?? '')?.[1];
     expect(id).toBeDefined();
-    const saved = await (await admin.post('/es/admin/agencies?_action=updateAgency', { id: id!, nameEs: 'Departamento de Policía de Belice (BPD)', nameEn: 'Belize Police Department (BPD)', country: 'BZ' })).text();
+    const saved = await (
+      await admin.post('/es/admin/agencies?_action=updateAgency', {
+        id: id!,
+        nameEs: 'Departamento de Policía de Belice (BPD)',
+        nameEn: 'Belize Police Department (BPD)',
+        country: 'BZ',
+      })
+    ).text();
     expect(saved).toContain('Agencia guardada.');
-    const bad = await (await admin.post('/es/admin/agencies?_action=createAgency', { code: '', nameEs: '', nameEn: 'X', country: 'BZ' })).text();
+    const bad = await (
+      await admin.post('/es/admin/agencies?_action=createAgency', { code: '', nameEs: '', nameEn: 'X', country: 'BZ' })
+    ).text();
     expect(bad).toContain('Código: este dato es obligatorio.');
     const audit = await (await admin.get('/es/admin/audit?action=admin.agency_updated')).text();
     expect(audit).toContain('admin.agency_updated');

@@ -1,8 +1,8 @@
 import { createClient } from '@libsql/client';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { HttpClient } from '../helpers/http.ts';
-import { startServer, type RunningServer } from '../helpers/start-server.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
+import { startServer, type RunningServer } from '#tests/helpers/start-server.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -24,7 +24,14 @@ async function sql(query: string, args: (string | number)[] = [], url = inject('
 }
 
 const newRequest = (subject: string, extra: Record<string, string> = {}) => ({
-  addressed: 'FGR', type: 'records_check', subject, body: 'Please check the **importer** records.', lang: 'en', priority: 'routine', handlingCode: 'H2', ...extra,
+  addressed: 'FGR',
+  type: 'records_check',
+  subject,
+  body: 'Please check the **importer** records.',
+  lang: 'en',
+  priority: 'routine',
+  handlingCode: 'H2',
+  ...extra,
 });
 
 async function create(c: HttpClient, form: Record<string, string>, lang: 'es' | 'en' = 'en'): Promise<{ id: number; reference: string }> {
@@ -75,7 +82,8 @@ describe('information requests over HTTP', () => {
   });
 
   it('hides it from a third agency everywhere: list, detail, print, notifications, export, metrics', async () => {
-    for (const box of ['inbox', 'outbox', 'all', 'assigned']) expect(await (await sedena.get(`/es/requests?box=${box}`)).text()).not.toContain(request.reference);
+    for (const box of ['inbox', 'outbox', 'all', 'assigned'])
+      expect(await (await sedena.get(`/es/requests?box=${box}`)).text()).not.toContain(request.reference);
     const detail = await sedena.get(`/es/requests/${request.id}`);
     expect(detail.status).toBe(404);
     expect(await detail.text()).toContain('Página no encontrada');
@@ -91,22 +99,39 @@ describe('information requests over HTTP', () => {
   });
 
   it('refuses a status change by the wrong side or from the wrong status, with a translated message, and audits it', async () => {
-    const wrongSide = await atf.post(`/en/requests/${request.id}?_action=requestTransition`, { id: String(request.id), transition: 'acknowledge' });
+    const wrongSide = await atf.post(`/en/requests/${request.id}?_action=requestTransition`, {
+      id: String(request.id),
+      transition: 'acknowledge',
+    });
     expect(wrongSide.status).toBe(400);
     expect(await wrongSide.text()).toContain('That status change belongs to the other party of the request.');
-    const illegal = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, { id: String(request.id), transition: 'answer', text: 'x' });
+    const illegal = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, {
+      id: String(request.id),
+      transition: 'answer',
+      text: 'x',
+    });
     expect(illegal.status).toBe(400);
     expect(await illegal.text()).toContain('No se puede pasar de «Enviada» a ese estado.');
-    const stranger = await sedena.post(`/es/requests/${request.id}?_action=requestTransition`, { id: String(request.id), transition: 'acknowledge' });
+    const stranger = await sedena.post(`/es/requests/${request.id}?_action=requestTransition`, {
+      id: String(request.id),
+      transition: 'acknowledge',
+    });
     expect(stranger.status).toBe(404);
     const [row] = await sql('SELECT status FROM requests WHERE id = ?', [request.id]);
     expect(row?.status).toBe('sent');
   });
 
   it('runs acknowledge → answer → close over forms, notifies the other side, and records history and audit', async () => {
-    const ack = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, { id: String(request.id), transition: 'acknowledge' });
+    const ack = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, {
+      id: String(request.id),
+      transition: 'acknowledge',
+    });
     expect(await ack.text()).toContain('Se acusó recibo de la solicitud.');
-    const answer = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, { id: String(request.id), transition: 'answer', text: 'No hay registros del importador.' });
+    const answer = await fgr.post(`/es/requests/${request.id}?_action=requestTransition`, {
+      id: String(request.id),
+      transition: 'answer',
+      text: 'No hay registros del importador.',
+    });
     expect(await answer.text()).toContain('Respuesta enviada.');
     const notes = await (await atf.get('/en/notifications')).text();
     expect(notes).toContain(`${request.reference} is now “Answered” (FGR)`);
@@ -117,7 +142,7 @@ describe('information requests over HTTP', () => {
     const history = await (await atf.get(`/en/requests/${request.id}/print`)).text();
     for (const s of ['Sent', 'Acknowledged', 'Answered', 'Closed']) expect(history).toContain(s);
     expect(history).toContain('No hay registros del importador.');
-    const audits = await sql("SELECT action, outcome, user_email FROM audit_log WHERE target = ? ORDER BY id", [request.reference]);
+    const audits = await sql('SELECT action, outcome, user_email FROM audit_log WHERE target = ? ORDER BY id', [request.reference]);
     const actions = audits.map((r) => `${r.action}:${r.outcome}`);
     expect(actions).toContain('requests.create:ok');
     expect(actions).toContain('requests.view:ok');
@@ -130,14 +155,33 @@ describe('information requests over HTTP', () => {
 
   it('explains bad input in the reader’s language, naming the fields, and creates nothing', async () => {
     const before = await sql('SELECT count(*) AS n FROM requests');
-    const es = await fgr.post('/es/requests/new?_action=createRequest', { subject: '', body: '', lang: 'es', priority: 'urgent', handlingCode: 'H0', type: 'records_check' });
+    const es = await fgr.post('/es/requests/new?_action=createRequest', {
+      subject: '',
+      body: '',
+      lang: 'es',
+      priority: 'urgent',
+      handlingCode: 'H0',
+      type: 'records_check',
+    });
     expect(es.status).toBe(400);
     const html = await es.text();
     expect(html).toContain('Agencias destinatarias: este dato es obligatorio.');
     expect(html).toContain('Asunto: este dato es obligatorio.');
-    const urgent = await fgr.post('/es/requests/new?_action=createRequest', { ...newRequest('Urgente sin justificar'), lang: 'es', priority: 'urgent', addressed: 'ATF' });
+    const urgent = await fgr.post('/es/requests/new?_action=createRequest', {
+      ...newRequest('Urgente sin justificar'),
+      lang: 'es',
+      priority: 'urgent',
+      addressed: 'ATF',
+    });
     expect(await urgent.text()).toContain('Justificación de la urgencia: una solicitud urgente necesita justificación.');
-    const trace = await atf.post('/en/requests/new?_action=createRequest', { ...newRequest('Trace without serial'), type: 'firearm_trace', fwManufacturer: 'Colt', fwCalibre: '', fwSerial: '', fwObliterated: 'no' });
+    const trace = await atf.post('/en/requests/new?_action=createRequest', {
+      ...newRequest('Trace without serial'),
+      type: 'firearm_trace',
+      fwManufacturer: 'Colt',
+      fwCalibre: '',
+      fwSerial: '',
+      fwObliterated: 'no',
+    });
     const traceHtml = await trace.text();
     expect(traceHtml).toContain('Firearms: firearm 1 lacks manufacturer, calibre or serial number');
     // What was typed is still there.
@@ -179,7 +223,10 @@ describe('e-mail notifications through SMTP', () => {
         stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
         stream.on('end', () => {
           // Quoted-printable body decoded, so tests can read the text.
-          const text = Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+          const text = Buffer.from(
+            raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8');
           for (const r of session.envelope.rcptTo) received.push({ to: r.address, raw: text });
           callback();
         });

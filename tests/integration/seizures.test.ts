@@ -1,5 +1,5 @@
 import { describe, expect, inject, it, beforeAll } from 'vitest';
-import { HttpClient } from '../helpers/http.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -10,7 +10,8 @@ async function as(email: string): Promise<HttpClient> {
   return c;
 }
 
-const HEADER = 'reference,date,state,agency,case_file,summary_es,summary_en,visibility,firearm_type,manufacturer,model,calibre,serial,obliterated_serial,trace_status';
+const HEADER =
+  'reference,date,state,agency,case_file,summary_es,summary_en,visibility,firearm_type,manufacturer,model,calibre,serial,obliterated_serial,trace_status';
 // A seizure only FGR may see, with a serial no generated seizure has, and one every member sees.
 const GOOD = [
   HEADER,
@@ -54,7 +55,11 @@ describe('seizure import through the upload page', () => {
 
   it('reports every bad row with row and column, translated, and imports nothing', async () => {
     const editor = await as('editor.sspc@demo.test');
-    const bad = [HEADER, 'IT-BAD-1,2026-02-30,Michoacán,FGR,X/1,Resumen,,members,rifle,Colt,AR-15,5.56x45,,no,not_requested', 'IT-BAD-2,2026-02-01,Atlantis,FGR,X/2,Resumen,,members,rifle,Colt,AR-15,5.56x45,AB1,no,not_requested'].join('\n');
+    const bad = [
+      HEADER,
+      'IT-BAD-1,2026-02-30,Michoacán,FGR,X/1,Resumen,,members,rifle,Colt,AR-15,5.56x45,,no,not_requested',
+      'IT-BAD-2,2026-02-01,Atlantis,FGR,X/2,Resumen,,members,rifle,Colt,AR-15,5.56x45,AB1,no,not_requested',
+    ].join('\n');
     const es = await editor.postMultipart('/es/seizures/import?_action=importSeizures', upload(bad, 'malo.csv'));
     expect(es.status).toBe(400);
     const html = await es.text();
@@ -72,7 +77,9 @@ describe('seizure import through the upload page', () => {
   it('checks a file without importing it, and serves the templates in both languages', async () => {
     const editor = await as('editor.sspc@demo.test');
     const other = GOOD.replaceAll('IT-', 'CHK-').replaceAll('Z9Q', 'K8Q');
-    const html = await (await editor.postMultipart('/en/seizures/import?_action=importSeizures', upload(other, 'check.csv', 'check'))).text();
+    const html = await (
+      await editor.postMultipart('/en/seizures/import?_action=importSeizures', upload(other, 'check.csv', 'check'))
+    ).text();
     expect(html).toContain('The file is valid: 3 rows, 2 seizures.');
     const admin = await as('admin@demo.test');
     expect(await total(admin, '?q=K8QW778812')).toMatch(/^0 /);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { sessions, users } from '../../db/schema/index.ts';
-import { db } from '../../src/server/db.ts';
-import { seedDemoData } from '../../src/server/demo.ts';
+import { sessions, users } from '#db/schema/index.ts';
+import { db } from '#src/server/db.ts';
+import { seedDemoData } from '#src/server/demo.ts';
 import {
   createSession,
   invalidateOtherSessions,
   invalidateUserSessions,
   listUserSessions,
   validateSessionToken,
-} from '../../src/server/auth/session.ts';
-import { useTempDatabase } from '../helpers/temp-db.ts';
+} from '#src/server/auth/session.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 
 let cleanup: () => void;
 let userId: string;
@@ -48,14 +48,20 @@ describe('sessions (Lucia design)', () => {
 
   it('ends a session idle longer than the idle timeout and deletes it', async () => {
     const { token, session } = await createSession(userId, {});
-    await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.id, session.id));
+    await db()
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(sessions.id, session.id));
     expect(await validateSessionToken(token)).toBeNull();
     expect(await db().select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
   });
 
   it('ends an active session at the absolute lifetime', async () => {
     const { token, session } = await createSession(userId, {});
-    await db().update(sessions).set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000), lastSeenAt: new Date() }).where(eq(sessions.id, session.id));
+    await db()
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000), lastSeenAt: new Date() })
+      .where(eq(sessions.id, session.id));
     expect(await validateSessionToken(token)).toBeNull();
   });
 
@@ -72,7 +78,10 @@ describe('sessions (Lucia design)', () => {
     process.env.SESSION_IDLE_MINUTES = '5';
     try {
       const { token, session } = await createSession(userId, {});
-      await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) }).where(eq(sessions.id, session.id));
+      await db()
+        .update(sessions)
+        .set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) })
+        .where(eq(sessions.id, session.id));
       expect(await validateSessionToken(token)).toBeNull();
     } finally {
       delete process.env.SESSION_IDLE_MINUTES;

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupDatabase, restoreDatabase } from '../../src/server/backup.ts';
-import { seedDemoData } from '../../src/server/demo.ts';
-import { rawClient } from '../../src/server/db.ts';
-import { useTempDatabase } from '../helpers/temp-db.ts';
+import { backupDatabase, restoreDatabase } from '#src/server/backup.ts';
+import { seedDemoData } from '#src/server/demo.ts';
+import { rawClient } from '#src/server/db.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { COUNTRIES as DB_COUNTRIES } from '../../db/schema/agencies.ts';
-import { AGENCIES } from '../../db/seed/agencies.ts';
-import { audienceCovers, checkContent, extractLinks, type Problem } from '../../src/server/content/check.ts';
-import { AGENCY_CODES, COUNTRIES, bulletinSchema, glossarySchema, protocolSchema } from '../../src/content/schemas.ts';
+import { COUNTRIES as DB_COUNTRIES } from '#db/schema/agencies.ts';
+import { AGENCIES } from '#db/seed/agencies.ts';
+import { audienceCovers, checkContent, extractLinks, type Problem } from '#src/server/content/check.ts';
+import { AGENCY_CODES, COUNTRIES, bulletinSchema, glossarySchema, protocolSchema } from '#src/content/schemas.ts';
 
 const CONTENT = fileURLToPath(new URL('../../content', import.meta.url));
 
@@ -49,10 +49,7 @@ function baseTree(): Tree {
       `y el [índice](/${lang}/bulletins). [Externo](https://www.atf.gov/) y \`/${lang}/bulletins/en-codigo\`.`,
     ].join('\n');
   return {
-    'bulletins/es/alfa.md': md(
-      { ...bulletinFm, attachments: [{ file: 'attachments/lista.txt', title: 'Lista' }] },
-      links('es'),
-    ),
+    'bulletins/es/alfa.md': md({ ...bulletinFm, attachments: [{ file: 'attachments/lista.txt', title: 'Lista' }] }, links('es')),
     'bulletins/en/alfa.md': md(
       { ...bulletinFm, title: 'Bulletin', tags: ['seizure', 'trace'], attachments: [{ file: 'attachments/lista.txt', title: 'List' }] },
       links('en'),
@@ -102,7 +99,9 @@ function withFm(rel: string, change: Record<string, unknown>, body?: string): Tr
 }
 
 function expectProblem(problems: Problem[], file: string, message: string | RegExp): void {
-  const match = problems.filter((p) => p.file === file && (typeof message === 'string' ? p.message.includes(message) : message.test(p.message)));
+  const match = problems.filter(
+    (p) => p.file === file && (typeof message === 'string' ? p.message.includes(message) : message.test(p.message)),
+  );
   expect(match, JSON.stringify(problems, null, 2)).toHaveLength(1);
 }
 
@@ -209,7 +208,9 @@ describe('checkContent on fixtures', () => {
 
   it('reports a superseded protocol whose successor does not exist', async () => {
     const tree = withFm('protocols/es/rastreo-v1.md', { supersededBy: 'rastreo-v9' });
-    Object.assign(tree, { 'protocols/en/rastreo-v1.md': withFm('protocols/en/rastreo-v1.md', { supersededBy: 'rastreo-v9' })['protocols/en/rastreo-v1.md'] });
+    Object.assign(tree, {
+      'protocols/en/rastreo-v1.md': withFm('protocols/en/rastreo-v1.md', { supersededBy: 'rastreo-v9' })['protocols/en/rastreo-v1.md'],
+    });
     const problems = await check(tree);
     expectProblem(problems, 'protocols/es/rastreo-v1.md', 'supersededBy "rastreo-v9" is not an existing protocol in es');
     expect(problems).toHaveLength(2); // the English file too, and no pair disagreement
@@ -278,7 +279,10 @@ describe('the real content', () => {
 
   it('has the seed items the portal needs', async () => {
     const list = async (dir: string): Promise<string[]> =>
-      (await readdir(path.join(CONTENT, dir), { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+      (await readdir(path.join(CONTENT, dir), { withFileTypes: true }))
+        .filter((d) => d.isFile())
+        .map((d) => d.name)
+        .sort();
     const esBulletins = await list('bulletins/es');
     const enBulletins = await list('bulletins/en');
     expect(esBulletins.length).toBeGreaterThanOrEqual(8);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dictionaries, translate } from '../../src/i18n/index.ts';
-import { formatDate, formatNumber, langFromAcceptLanguage, pathInLang } from '../../src/i18n/locale.ts';
+import { dictionaries, translate } from '#src/i18n/index.ts';
+import { formatDate, formatNumber, langFromAcceptLanguage, pathInLang } from '#src/i18n/locale.ts';
 
 describe('dictionaries', () => {
   it('have the same keys in both languages, none empty, and the same placeholders', () => {

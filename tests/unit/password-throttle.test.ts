@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, isCommonPassword, passwordProblem, verifyPassword } from '../../src/server/auth/password.ts';
-import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, recordIpFailure } from '../../src/server/auth/throttle.ts';
-import { signIn } from '../../src/server/auth/accounts.ts';
-import { seedDemoData } from '../../src/server/demo.ts';
-import { useTempDatabase } from '../helpers/temp-db.ts';
+import { hashPassword, isCommonPassword, passwordProblem, verifyPassword } from '#src/server/auth/password.ts';
+import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, recordIpFailure } from '#src/server/auth/throttle.ts';
+import { signIn } from '#src/server/auth/accounts.ts';
+import { seedDemoData } from '#src/server/demo.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 
 let cleanup: () => void;
 const PASSWORD = 'unit-test-passphrase';
@@ -77,7 +77,8 @@ describe('throttling', () => {
 
   it('sign-in refuses a locked account even with the right password, and a success resets the count', async () => {
     const meta = { ip: '198.51.100.1', userAgent: null };
-    for (let i = 0; i < 4; i++) expect(await signIn('agent.atf@demo.test', 'wrong wrong wrong', meta)).toMatchObject({ ok: false, reason: 'invalid_credentials' });
+    for (let i = 0; i < 4; i++)
+      expect(await signIn('agent.atf@demo.test', 'wrong wrong wrong', meta)).toMatchObject({ ok: false, reason: 'invalid_credentials' });
     expect((await signIn('agent.atf@demo.test', PASSWORD, meta)).ok).toBe(true);
     for (let i = 0; i < 4; i++) await signIn('agent.atf@demo.test', 'wrong wrong wrong', meta);
     expect(await signIn('agent.atf@demo.test', 'wrong wrong wrong', meta)).toMatchObject({ ok: false, reason: 'account_locked' });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { agencies, auditLog, notifications, requests, users } from '../../db/schema/index.ts';
-import { db } from '../../src/server/db.ts';
-import { seedDemoData } from '../../src/server/demo.ts';
-import { DomainError } from '../../src/server/errors.ts';
-import { seedDemoRequests, DEMO_REQUESTS } from '../../src/server/requests/demo.ts';
-import { exportMetricsCsv, requestMetrics } from '../../src/server/requests/metrics.ts';
-import { listNotifications, markNotificationsRead, sweepDueNotifications, unreadCount } from '../../src/server/requests/notify.ts';
+import { agencies, auditLog, notifications, requests, users } from '#db/schema/index.ts';
+import { db } from '#src/server/db.ts';
+import { seedDemoData } from '#src/server/demo.ts';
+import { DomainError } from '#src/server/errors.ts';
+import { seedDemoRequests, DEMO_REQUESTS } from '#src/server/requests/demo.ts';
+import { exportMetricsCsv, requestMetrics } from '#src/server/requests/metrics.ts';
+import { listNotifications, markNotificationsRead, sweepDueNotifications, unreadCount } from '#src/server/requests/notify.ts';
 import {
   assignRequest,
   createRequest,
@@ -18,16 +18,23 @@ import {
   transitionRequest,
   type NewRequestInput,
   type RequestActor,
-} from '../../src/server/requests/service.ts';
-import { REQUEST_STATUSES } from '../../db/schema/index.ts';
-import { useTempDatabase } from '../helpers/temp-db.ts';
+} from '#src/server/requests/service.ts';
+import { REQUEST_STATUSES } from '#db/schema/index.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 
 let cleanup: () => void;
 const who: Record<string, RequestActor> = {};
 
 async function actor(email: string): Promise<RequestActor> {
   const [u] = await db()
-    .select({ id: users.id, email: users.email, displayName: users.displayName, role: users.role, agencyCode: agencies.code, agencyCountry: agencies.country })
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      agencyCode: agencies.code,
+      agencyCountry: agencies.country,
+    })
     .from(users)
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
     .where(eq(users.emailNormalized, email));
@@ -37,15 +44,26 @@ async function actor(email: string): Promise<RequestActor> {
 beforeAll(async () => {
   ({ cleanup } = await useTempDatabase());
   await seedDemoData('unit-test-passphrase');
-  for (const [k, email] of Object.entries({ atf: 'agent.atf@demo.test', fgr: 'analyst.fgr@demo.test', sedena: 'analyst.sedena@demo.test', admin: 'admin@demo.test', hsi: 'agent.hsi@demo.test' })) {
+  for (const [k, email] of Object.entries({
+    atf: 'agent.atf@demo.test',
+    fgr: 'analyst.fgr@demo.test',
+    sedena: 'analyst.sedena@demo.test',
+    admin: 'admin@demo.test',
+    hsi: 'agent.hsi@demo.test',
+  })) {
     who[k] = await actor(email);
   }
 });
 afterAll(() => cleanup());
 
 const base: NewRequestInput = {
-  addressed: ['FGR'], type: 'records_check', subject: 'Records check on a Reynosa seizure', body: 'Please check **these** records.', lang: 'en',
-  priority: 'routine', handlingCode: 'H1',
+  addressed: ['FGR'],
+  type: 'records_check',
+  subject: 'Records check on a Reynosa seizure',
+  body: 'Please check **these** records.',
+  lang: 'en',
+  priority: 'routine',
+  handlingCode: 'H1',
 };
 
 async function domainCode(work: Promise<unknown>): Promise<string> {
@@ -62,10 +80,16 @@ describe('demo requests', () => {
   it('cover every status, both languages and overdue requests, and seeding again adds nothing', async () => {
     const rows = await db().select().from(requests);
     expect(rows.length).toBe(DEMO_REQUESTS.length);
-    for (const s of REQUEST_STATUSES) expect(rows.some((r) => r.status === s), s).toBe(true);
+    for (const s of REQUEST_STATUSES)
+      expect(
+        rows.some((r) => r.status === s),
+        s,
+      ).toBe(true);
     expect(new Set(rows.map((r) => r.lang))).toEqual(new Set(['es', 'en']));
     const today = new Date().toISOString().slice(0, 10);
-    expect(rows.filter((r) => ['sent', 'acknowledged', 'in_progress', 'reopened'].includes(r.status) && r.dueDate < today).length).toBeGreaterThanOrEqual(2);
+    expect(
+      rows.filter((r) => ['sent', 'acknowledged', 'in_progress', 'reopened'].includes(r.status) && r.dueDate < today).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(rows.every((r) => /^SOL-\d{4}-\d{6}$/.test(r.reference))).toBe(true);
     // The first one is linked to a demo seizure, with that seizure's firearms.
     const first = rows.find((r) => r.subject === DEMO_REQUESTS[0]!.subject)!;
@@ -82,13 +106,26 @@ describe('creating a request', () => {
   it('validates recipients, urgency, H3, due date and trace firearms, naming the field or row', async () => {
     expect(await domainCode(createRequest(who.atf!, { ...base, addressed: ['ATF'] }))).toBe('request_no_recipients@addressed');
     expect(await domainCode(createRequest(who.atf!, { ...base, addressed: ['NOPE'] }))).toBe('request_unknown_agency@addressed');
-    expect(await domainCode(createRequest(who.atf!, { ...base, priority: 'urgent' }))).toBe('request_justification_required@urgencyJustification');
+    expect(await domainCode(createRequest(who.atf!, { ...base, priority: 'urgent' }))).toBe(
+      'request_justification_required@urgencyJustification',
+    );
     expect(await domainCode(createRequest(who.atf!, { ...base, handlingCode: 'H3' }))).toBe('request_handling_note_required@handlingNote');
     expect(await domainCode(createRequest(who.atf!, { ...base, dueDate: '2001-01-01' }))).toBe('request_due_in_past@dueDate');
     expect(await domainCode(createRequest(who.atf!, { ...base, type: 'firearm_trace' }))).toBe('request_firearm_required@firearms');
-    const partial = { manufacturer: 'Colt', model: null, calibre: null, serial: null, type: null, countryOfOrigin: null, importer: null, obliteratedSerial: false };
+    const partial = {
+      manufacturer: 'Colt',
+      model: null,
+      calibre: null,
+      serial: null,
+      type: null,
+      countryOfOrigin: null,
+      importer: null,
+      obliteratedSerial: false,
+    };
     const empty = { ...partial, manufacturer: null };
-    expect(await domainCode(createRequest(who.atf!, { ...base, type: 'firearm_trace', firearms: [empty, partial] }))).toBe('request_firearm_incomplete@firearms');
+    expect(await domainCode(createRequest(who.atf!, { ...base, type: 'firearm_trace', firearms: [empty, partial] }))).toBe(
+      'request_firearm_incomplete@firearms',
+    );
     expect(await domainCode(createRequest(who.atf!, { ...base, seizureId: 999_999 }))).toBe('request_seizure_not_found@seizureId');
   });
 
@@ -107,7 +144,10 @@ describe('creating a request', () => {
   });
 
   it('sanitises Markdown', async () => {
-    const { id } = await createRequest(who.atf!, { ...base, body: 'Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>' });
+    const { id } = await createRequest(who.atf!, {
+      ...base,
+      body: 'Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>',
+    });
     const html = (await getRequest(id, who.atf!))!.bodyHtml;
     expect(html).not.toMatch(/<script|javascript:|onerror|<img/i);
   });
@@ -132,7 +172,13 @@ describe('status changes through the service', () => {
     expect(d.status).toBe('declined');
     expect(d.declineReason).toBe('Fuera de competencia');
     expect(d.events.map((e) => `${e.fromStatus ?? '-'}>${e.toStatus}`)).toEqual([
-      '->sent', 'sent>acknowledged', 'acknowledged>in_progress', 'in_progress>answered', 'answered>closed', 'closed>reopened', 'reopened>declined',
+      '->sent',
+      'sent>acknowledged',
+      'acknowledged>in_progress',
+      'in_progress>answered',
+      'answered>closed',
+      'closed>reopened',
+      'reopened>declined',
     ]);
     expect(d.messages.map((m) => m.kind)).toEqual(['answer', 'decline']);
     expect(d.acknowledgedAt).not.toBeNull();
@@ -179,7 +225,10 @@ describe('access matrix: requesting agency, addressed agency, third agency, admi
     ];
     for (const [label, reader, sees] of cases) {
       const list = await listRequests(reader, { box: 'all', pageSize: 100 });
-      expect(list.rows.some((r) => r.id === id), `${label} list`).toBe(sees);
+      expect(
+        list.rows.some((r) => r.id === id),
+        `${label} list`,
+      ).toBe(sees);
       expect(Boolean(await getRequest(id, reader)), `${label} detail`).toBe(sees);
       expect(Boolean(await openRequest(id, reader, { audit: false })), `${label} open`).toBe(sees);
       const csv = await exportRequestsCsv(reader, { box: 'all' }, 'en');
@@ -212,7 +261,9 @@ describe('access matrix: requesting agency, addressed agency, third agency, admi
     expect(overdue.total).toBe((await listRequests(who.fgr!, { box: 'all' })).overdue);
     const filtered = await listRequests(who.fgr!, { box: 'all', counterpart: 'MP-GT', status: 'acknowledged' });
     expect(filtered.rows.length).toBeGreaterThan(0);
-    expect(filtered.rows.every((r) => r.status === 'acknowledged' && (r.requesterAgencyCode === 'MP-GT' || r.recipients.includes('MP-GT')))).toBe(true);
+    expect(
+      filtered.rows.every((r) => r.status === 'acknowledged' && (r.requesterAgencyCode === 'MP-GT' || r.recipients.includes('MP-GT'))),
+    ).toBe(true);
   });
 });
 
@@ -229,7 +280,9 @@ describe('notifications', () => {
     const atfItems = (await listNotifications(who.atf!, { unreadOnly: true })).items.filter((n) => n.requestId === id);
     expect(atfItems.map((n) => `${n.kind}:${n.params.status}`)).toEqual(['status:acknowledged']);
     // The actor is never notified of their own action.
-    expect((await listNotifications(who.fgr!, { unreadOnly: true })).items.filter((n) => n.requestId === id).map((n) => n.kind)).toEqual(['new_request']);
+    expect((await listNotifications(who.fgr!, { unreadOnly: true })).items.filter((n) => n.requestId === id).map((n) => n.kind)).toEqual([
+      'new_request',
+    ]);
     await openRequest(id, who.fgr!, { audit: false });
     expect((await listNotifications(who.fgr!, { unreadOnly: true })).items.filter((n) => n.requestId === id)).toEqual([]);
   });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { REQUEST_STATUSES } from '../../db/schema/index.ts';
-import { availableTransitions, checkTransition, defaultDueDate, formatReference, isDueSoon, isOverdue, RULES, TRANSITIONS, type Side } from '../../src/server/requests/status.ts';
+import { REQUEST_STATUSES } from '#db/schema/index.ts';
+import {
+  availableTransitions,
+  checkTransition,
+  defaultDueDate,
+  formatReference,
+  isDueSoon,
+  isOverdue,
+  RULES,
+  TRANSITIONS,
+  type Side,
+} from '#src/server/requests/status.ts';
 
 const SIDES: (Side | null)[] = ['requester', 'recipient', null];
 

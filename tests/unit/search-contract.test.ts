@@ -3,18 +3,62 @@
  * MEILISEARCH_URL points at a server (it needs one), into a throwaway index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '../helpers/temp-db.ts';
-import { csv, importCsv, readers, row, seedBasics } from '../fixtures/seizures/helpers.ts';
-import { fts5Engine } from '../../src/server/search/fts5.ts';
-import { createMeiliEngine } from '../../src/server/search/meilisearch.ts';
-import type { SearchEngine } from '../../src/server/search/types.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { fts5Engine } from '#src/server/search/fts5.ts';
+import { createMeiliEngine } from '#src/server/search/meilisearch.ts';
+import type { SearchEngine } from '#src/server/search/types.ts';
 
 const FILE = csv(
-  row({ reference: 'C-MIC', state: 'MX-MIC', summary_es: 'Fusiles asegurados en Uruapan, Michoacán', serial: 'MICH5551', date: '2021-03-04' }),
-  row({ reference: 'C-MIC', state: 'MX-MIC', summary_es: 'Fusiles asegurados en Uruapan, Michoacán', serial: 'MICH5552', firearm_type: 'pistol', manufacturer: 'Glock', model: '19', calibre: '9mm', date: '2021-03-04' }),
-  row({ reference: 'C-TAM', summary_es: 'Pistola en Reynosa', firearm_type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', serial: 'TAMP0001', case_file: 'CF-2', date: '2022-07-08' }),
-  row({ reference: 'C-FGR', state: 'MX-GRO', summary_es: 'Aseguramiento reservado en Guerrero', serial: 'GUER0001', visibility: 'agency:FGR', case_file: 'CF-3', date: '2023-01-02' }),
-  row({ reference: 'C-ATF', state: 'US-TX', agency: 'ATF', summary_en: 'Straw purchase case in Laredo', summary_es: '', serial: 'LARE0001', visibility: 'agency:ATF', case_file: 'CF-4', date: '2020-10-11' }),
+  row({
+    reference: 'C-MIC',
+    state: 'MX-MIC',
+    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
+    serial: 'MICH5551',
+    date: '2021-03-04',
+  }),
+  row({
+    reference: 'C-MIC',
+    state: 'MX-MIC',
+    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
+    serial: 'MICH5552',
+    firearm_type: 'pistol',
+    manufacturer: 'Glock',
+    model: '19',
+    calibre: '9mm',
+    date: '2021-03-04',
+  }),
+  row({
+    reference: 'C-TAM',
+    summary_es: 'Pistola en Reynosa',
+    firearm_type: 'pistol',
+    manufacturer: 'Glock',
+    model: '17',
+    calibre: '9mm',
+    serial: 'TAMP0001',
+    case_file: 'CF-2',
+    date: '2022-07-08',
+  }),
+  row({
+    reference: 'C-FGR',
+    state: 'MX-GRO',
+    summary_es: 'Aseguramiento reservado en Guerrero',
+    serial: 'GUER0001',
+    visibility: 'agency:FGR',
+    case_file: 'CF-3',
+    date: '2023-01-02',
+  }),
+  row({
+    reference: 'C-ATF',
+    state: 'US-TX',
+    agency: 'ATF',
+    summary_en: 'Straw purchase case in Laredo',
+    summary_es: '',
+    serial: 'LARE0001',
+    visibility: 'agency:ATF',
+    case_file: 'CF-4',
+    date: '2020-10-11',
+  }),
 );
 
 function contract(name: string, engine: () => SearchEngine) {
@@ -24,7 +68,10 @@ function contract(name: string, engine: () => SearchEngine) {
       expect(r.total).toBe(3);
       expect(r.hits.map((h) => h.reference)).toEqual(['C-FGR', 'C-TAM', 'C-MIC']); // date_desc without text
       expect(r.facets.state.find((b) => b.value === 'MX-MIC')).toMatchObject({ count: 1, label: 'Michoacán' });
-      expect(r.facets.firearmType.map((b) => [b.value, b.count]).sort()).toEqual([['pistol', 2], ['rifle', 2]]);
+      expect(r.facets.firearmType.map((b) => [b.value, b.count]).sort()).toEqual([
+        ['pistol', 2],
+        ['rifle', 2],
+      ]);
       expect(r.facets.year.map((b) => b.value)).toEqual(['2023', '2022', '2021']);
     });
 
@@ -84,7 +131,11 @@ describe.runIf(!!meiliUrl)('meilisearch engine', () => {
   // Created in beforeAll: the describe body is collected even when the suite is skipped.
   let engine: SearchEngine;
   beforeAll(async () => {
-    engine = createMeiliEngine({ host: meiliUrl ?? '', apiKey: process.env.MEILISEARCH_KEY, indexName: `seizures_test_${process.pid}_${Date.now()}` });
+    engine = createMeiliEngine({
+      host: meiliUrl ?? '',
+      apiKey: process.env.MEILISEARCH_KEY,
+      indexName: `seizures_test_${process.pid}_${Date.now()}`,
+    });
     await engine.reindex();
   }, 60_000);
   contract('meilisearch', () => engine);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildMeiliQuery } from '../../src/server/search/meilisearch.ts';
-import { readers } from '../fixtures/seizures/helpers.ts';
+import { buildMeiliQuery } from '#src/server/search/meilisearch.ts';
+import { readers } from '#tests/fixtures/seizures/helpers.ts';
 
 describe('buildMeiliQuery', () => {
   it("puts the reader's tokens into the filter", () => {
@@ -17,7 +17,12 @@ describe('buildMeiliQuery', () => {
 
   it('turns facets and dates into filters, quoting values', () => {
     const { params } = buildMeiliQuery(
-      { filters: { state: ['MX-TAM', 'MX-SIN'], manufacturer: ['Smith & Wesson', 'Say "hi"'], year: [2021] }, dateFrom: '2021-01-01', dateTo: '2021-06-30', sort: 'date_asc' },
+      {
+        filters: { state: ['MX-TAM', 'MX-SIN'], manufacturer: ['Smith & Wesson', 'Say "hi"'], year: [2021] },
+        dateFrom: '2021-01-01',
+        dateTo: '2021-06-30',
+        sort: 'date_asc',
+      },
       readers.atf,
     );
     expect(params.filter).toEqual([
@@ -41,6 +46,6 @@ describe('buildMeiliQuery', () => {
   });
 
   it('ignores malformed dates', () => {
-    expect(buildMeiliQuery({ dateFrom: '2021-13', dateTo: "1; DROP" }, readers.admin).params.filter).toEqual([]);
+    expect(buildMeiliQuery({ dateFrom: '2021-13', dateTo: '1; DROP' }, readers.admin).params.filter).toEqual([]);
   });
 });

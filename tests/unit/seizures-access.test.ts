@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '../helpers/temp-db.ts';
-import { csv, importCsv, readers, row, seedBasics } from '../fixtures/seizures/helpers.ts';
-import { dashboard, exportCsv, getSeizure, search } from '../../src/server/search/index.ts';
-import { rawClient } from '../../src/server/db.ts';
-import type { Reader } from '../../src/server/access.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { search } from '#src/server/search/index.ts';
+import { dashboard, exportCsv, getSeizure } from '#src/server/seizures/queries.ts';
+import { rawClient } from '#src/server/db.ts';
+import type { Reader } from '#src/server/access.ts';
 
 let cleanup: () => void;
 let secretId: number;
@@ -15,7 +16,16 @@ beforeAll(async () => {
       row({ reference: 'OPEN-1', serial: 'OPEN1', summary_es: 'Fusil asegurado en Reynosa' }),
       // The one only FGR may see: a distinctive manufacturer, calibre and state so every
       // aggregate would show a leak.
-      row({ reference: 'SECRET-1', state: 'MX-ZAC', visibility: 'agency:FGR', manufacturer: 'Sigilo Arms', calibre: '.338 Lapua', serial: 'SECRETO777', summary_es: 'Fusil reservado en Zacatecas', case_file: 'CF-S' }),
+      row({
+        reference: 'SECRET-1',
+        state: 'MX-ZAC',
+        visibility: 'agency:FGR',
+        manufacturer: 'Sigilo Arms',
+        calibre: '.338 Lapua',
+        serial: 'SECRETO777',
+        summary_es: 'Fusil reservado en Zacatecas',
+        case_file: 'CF-S',
+      }),
       row({ reference: 'MX-ONLY', state: 'MX-SON', visibility: 'country:MX', serial: 'MXONLY1', case_file: 'CF-M' }),
       row({ reference: 'ATF-ONLY', state: 'US-TX', agency: 'ATF', visibility: 'agency:ATF', serial: 'ATFONLY1', case_file: 'CF-A' }),
     ),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '../helpers/temp-db.ts';
-import { csv, importCsv, row, seedBasics } from '../fixtures/seizures/helpers.ts';
-import { rawClient } from '../../src/server/db.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { csv, importCsv, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { rawClient } from '#src/server/db.ts';
 import {
   IMPORT_ERROR_CODES,
   errorsToCsv,
@@ -11,11 +11,11 @@ import {
   templateCsv,
   validateImport,
   type ImportError,
-} from '../../src/server/seizures/import.ts';
-import { es, en } from '../../src/i18n/messages/seizures.ts';
-import { search } from '../../src/server/search/index.ts';
-import { AccessDenied } from '../../src/server/access.ts';
-import { readers } from '../fixtures/seizures/helpers.ts';
+} from '#src/server/seizures/import.ts';
+import { es, en } from '#src/i18n/messages/seizures.ts';
+import { search } from '#src/server/search/index.ts';
+import { AccessDenied } from '#src/server/access.ts';
+import { readers } from '#tests/fixtures/seizures/helpers.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {
@@ -65,7 +65,11 @@ describe('import validation', () => {
 
   it('rejects unknown firearm types and trace statuses, accepting Spanish labels', async () => {
     const errors = await errorsOf(
-      csv(row({ firearm_type: 'bazooka' }), row({ reference: 'R-2', trace_status: 'maybe' }), row({ reference: 'R-3', firearm_type: 'Escopeta', trace_status: 'No rastreable' })),
+      csv(
+        row({ firearm_type: 'bazooka' }),
+        row({ reference: 'R-2', trace_status: 'maybe' }),
+        row({ reference: 'R-3', firearm_type: 'Escopeta', trace_status: 'No rastreable' }),
+      ),
     );
     expect(errors.map((e) => [e.row, e.column, e.code])).toEqual([
       [2, 'firearm_type', 'import.error.unknown_firearm_type'],
@@ -94,7 +98,11 @@ describe('import validation', () => {
     const errors = await errorsOf('reference,date,colour\nR-1,2024-01-01,red\n');
     const codes = errors.map((e) => e.code);
     expect(codes).toContain('import.error.unknown_column');
-    expect(errors.filter((e) => e.code === 'import.error.missing_column').map((e) => e.params.column)).toEqual(['state', 'agency', 'case_file']);
+    expect(errors.filter((e) => e.code === 'import.error.missing_column').map((e) => e.params.column)).toEqual([
+      'state',
+      'agency',
+      'case_file',
+    ]);
   });
 
   it('reads a Spanish file: BOM, semicolons, Spanish headers and labels, dd/mm/yyyy', async () => {
@@ -113,8 +121,15 @@ describe('import validation', () => {
   it('reads JSON with nested firearms', async () => {
     const json = JSON.stringify([
       {
-        reference: 'J-1', date: '2022-01-02', state: 'Sinaloa', agency: 'sedena', caseFile: 'CF-J1', summaryEn: 'Two pistols', scope: ['country:MX'],
-        ammunition: [{ calibre: '9mm', rounds: 200 }], magazines: [{ quantity: 4, capacity: 17 }],
+        reference: 'J-1',
+        date: '2022-01-02',
+        state: 'Sinaloa',
+        agency: 'sedena',
+        caseFile: 'CF-J1',
+        summaryEn: 'Two pistols',
+        scope: ['country:MX'],
+        ammunition: [{ calibre: '9mm', rounds: 200 }],
+        magazines: [{ quantity: 4, capacity: 17 }],
         firearms: [
           { type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', serial: 'ABC123' },
           { type: 'pistol', manufacturer: 'Glock', model: '17', calibre: '9mm', obliteratedSerial: true, quantity: 2 },
@@ -123,9 +138,27 @@ describe('import validation', () => {
     ]);
     const r = await validateImport({ fileName: 'x.json', content: json });
     expect(r.errors).toEqual([]);
-    expect(r.seizures[0]).toMatchObject({ agencyCode: 'SEDENA', stateCode: 'MX-SIN', scope: ['country:MX'], ammunition: [{ calibre: '9mm', rounds: 200 }] });
+    expect(r.seizures[0]).toMatchObject({
+      agencyCode: 'SEDENA',
+      stateCode: 'MX-SIN',
+      scope: ['country:MX'],
+      ammunition: [{ calibre: '9mm', rounds: 200 }],
+    });
     expect(r.seizures[0]?.firearms).toHaveLength(2);
-    const bad = await validateImport({ fileName: 'x.json', content: JSON.stringify([{ reference: 'J-2', date: '2022-01-02', state: 'Sinaloa', agency: 'FGR', caseFile: 'C', summaryEs: 'x', firearms: [{ type: 'pistol' }] }]) });
+    const bad = await validateImport({
+      fileName: 'x.json',
+      content: JSON.stringify([
+        {
+          reference: 'J-2',
+          date: '2022-01-02',
+          state: 'Sinaloa',
+          agency: 'FGR',
+          caseFile: 'C',
+          summaryEs: 'x',
+          firearms: [{ type: 'pistol' }],
+        },
+      ]),
+    });
     expect(bad.errors).toEqual([{ row: 1, column: 'firearms[0].serial', code: 'import.error.missing_serial', params: {} }]);
   });
 
@@ -160,7 +193,11 @@ describe('import writes', () => {
   });
 
   it('re-importing the same file changes nothing; a changed seizure is updated in place', async () => {
-    const file = csv(row({ reference: 'IDEM-1', serial: 'ID1' }), row({ reference: 'IDEM-1', serial: 'ID2' }), row({ reference: 'IDEM-2', serial: 'ID3' }));
+    const file = csv(
+      row({ reference: 'IDEM-1', serial: 'ID1' }),
+      row({ reference: 'IDEM-1', serial: 'ID2' }),
+      row({ reference: 'IDEM-2', serial: 'ID3' }),
+    );
     const first = await importCsv(file);
     expect(first.ok && first.summary).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     const after = await counts();
@@ -180,7 +217,11 @@ describe('import writes', () => {
     const first = await importCsv(csv(row({ reference: 'CASE-1', serial: 'CS1', manufacturer: 'Barrett', calibre: '.50 BMG' })));
     expect(first.ok).toBe(true);
     const second = await importCsv(
-      csv(row({ reference: 'CASE-2', serial: 'CS2', manufacturer: 'BARRETT', calibre: '.50 bmg' }), row({ reference: 'CASE-3', serial: 'CS3', manufacturer: 'Zastava Arms', calibre: '7.62X39' }), row({ reference: 'CASE-3', serial: 'CS4', manufacturer: 'ZASTAVA ARMS', calibre: '7.62x39' })),
+      csv(
+        row({ reference: 'CASE-2', serial: 'CS2', manufacturer: 'BARRETT', calibre: '.50 bmg' }),
+        row({ reference: 'CASE-3', serial: 'CS3', manufacturer: 'Zastava Arms', calibre: '7.62X39' }),
+        row({ reference: 'CASE-3', serial: 'CS4', manufacturer: 'ZASTAVA ARMS', calibre: '7.62x39' }),
+      ),
     );
     expect(second.ok).toBe(true);
     const result = await search({ filters: { manufacturer: ['Barrett'] } }, readers.admin);
@@ -193,15 +234,22 @@ describe('import writes', () => {
   });
 
   it('audits imports, successful and failed', async () => {
-    const r = await rawClient().execute(`SELECT outcome, count(*) AS n FROM audit_log WHERE action = 'seizures.import' GROUP BY outcome ORDER BY outcome`);
+    const r = await rawClient().execute(
+      `SELECT outcome, count(*) AS n FROM audit_log WHERE action = 'seizures.import' GROUP BY outcome ORDER BY outcome`,
+    );
     const byOutcome = Object.fromEntries(r.rows.map((x) => [x.outcome, x.n]));
     expect(byOutcome.failed).toBeGreaterThanOrEqual(1);
     expect(byOutcome.ok).toBeGreaterThanOrEqual(3);
   });
 
   it('lets only editors import from the web', async () => {
-    await expect(importSeizures({ fileName: 'x.csv', content: csv(row({ reference: 'W-1' })) }, { reader: readers.atf, actor: {} })).rejects.toBeInstanceOf(AccessDenied);
-    const r = await importSeizures({ fileName: 'x.csv', content: csv(row({ reference: 'W-1', serial: 'W1' })) }, { reader: readers.editor, actor: { userId: readers.editor.id } });
+    await expect(
+      importSeizures({ fileName: 'x.csv', content: csv(row({ reference: 'W-1' })) }, { reader: readers.atf, actor: {} }),
+    ).rejects.toBeInstanceOf(AccessDenied);
+    const r = await importSeizures(
+      { fileName: 'x.csv', content: csv(row({ reference: 'W-1', serial: 'W1' })) },
+      { reader: readers.editor, actor: { userId: readers.editor.id } },
+    );
     expect(r.ok).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '../helpers/temp-db.ts';
-import { csv, importCsv, readers, row, seedBasics } from '../fixtures/seizures/helpers.ts';
-import { search, searchEngine } from '../../src/server/search/index.ts';
-import { toMatchExpression } from '../../src/server/search/filter.ts';
-import { generateSeizures } from '../../db/seed/seizures.ts';
-import { seizuresToCsv } from '../../src/server/seizures/import.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { search, searchEngine } from '#src/server/search/index.ts';
+import { toMatchExpression } from '#src/server/search/filter.ts';
+import { generateSeizures } from '#db/seed/seizures.ts';
+import { seizuresToCsv } from '#src/server/seizures/import.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {
@@ -12,9 +12,30 @@ beforeAll(async () => {
   await seedBasics();
   const r = await importCsv(
     csv(
-      row({ reference: 'MIC-1', state: 'MX-MIC', summary_es: 'Aseguramiento de fusiles en Apatzingán, Michoacán', summary_en: 'Rifles seized in Apatzingán, Michoacán', serial: 'AB-123456' }),
-      row({ reference: 'TAM-1', summary_es: 'Cateo en Reynosa <script>alert(1)</script> con armas', serial: 'ZX998877', case_file: 'CF-2' }),
-      row({ reference: 'BAR-1', state: 'MX-SIN', manufacturer: 'Barrett', model: 'M82A1', calibre: '.50 BMG', summary_es: 'Fusil Barrett calibre .50 en Culiacán', serial: 'AA000111', case_file: 'CF-3', date: '2019-02-01' }),
+      row({
+        reference: 'MIC-1',
+        state: 'MX-MIC',
+        summary_es: 'Aseguramiento de fusiles en Apatzingán, Michoacán',
+        summary_en: 'Rifles seized in Apatzingán, Michoacán',
+        serial: 'AB-123456',
+      }),
+      row({
+        reference: 'TAM-1',
+        summary_es: 'Cateo en Reynosa <script>alert(1)</script> con armas',
+        serial: 'ZX998877',
+        case_file: 'CF-2',
+      }),
+      row({
+        reference: 'BAR-1',
+        state: 'MX-SIN',
+        manufacturer: 'Barrett',
+        model: 'M82A1',
+        calibre: '.50 BMG',
+        summary_es: 'Fusil Barrett calibre .50 en Culiacán',
+        serial: 'AA000111',
+        case_file: 'CF-3',
+        date: '2019-02-01',
+      }),
     ),
   );
   expect(r.ok).toBe(true);

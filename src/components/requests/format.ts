@@ -1,2 +1,3 @@
 /** "Name (AGENCY)", unless the display name already ends with its agency in parentheses. */
-export const withAgency = (name: string | null, code: string): string => (name ? (/\([^()]+\)$/.test(name.trim()) ? name : `${name} (${code})`) : code);
+export const withAgency = (name: string | null, code: string): string =>
+  name ? (/\([^()]+\)$/.test(name.trim()) ? name : `${name} (${code})`) : code;

@@ -10,7 +10,8 @@ export const es = {
   'signIn.needed': 'Inicie sesión para ver esa página.',
   'signIn.expired': 'Su sesión terminó. Inicie sesión de nuevo.',
   'error.invalid_credentials': 'Correo electrónico o contraseña incorrectos.',
-  'error.account_locked': 'Demasiados intentos fallidos: la cuenta está bloqueada hasta las {time} ({minutes} min). Un administrador puede desbloquearla antes.',
+  'error.account_locked':
+    'Demasiados intentos fallidos: la cuenta está bloqueada hasta las {time} ({minutes} min). Un administrador puede desbloquearla antes.',
   'error.ip_limited': 'Demasiados intentos fallidos desde esta dirección. Intente de nuevo después de las {time}.',
   'field.email': 'Correo electrónico',
   'field.password': 'Contraseña',
@@ -75,7 +76,8 @@ export const en: Record<keyof typeof es, string> = {
   'signIn.needed': 'Sign in to see that page.',
   'signIn.expired': 'Your session ended. Please sign in again.',
   'error.invalid_credentials': 'Incorrect e-mail or password.',
-  'error.account_locked': 'Too many failed attempts: the account is locked until {time} ({minutes} min). An administrator can unlock it sooner.',
+  'error.account_locked':
+    'Too many failed attempts: the account is locked until {time} ({minutes} min). An administrator can unlock it sooner.',
   'error.ip_limited': 'Too many failed attempts from this address. Try again after {time}.',
   'field.email': 'E-mail',
   'field.password': 'Password',
@@ -122,7 +124,8 @@ export const en: Record<keyof typeof es, string> = {
   'account.session.othersEnded': 'Your other sessions were ended.',
   'account.session.expires': 'Expires',
   'invite.title': 'Accept invitation',
-  'invite.intro': 'You were invited to Armas Cruzadas as {role} of {agency}. Choose your name, password and language to activate the account.',
+  'invite.intro':
+    'You were invited to Armas Cruzadas as {role} of {agency}. Choose your name, password and language to activate the account.',
   'invite.email': 'Your account will be: {email}',
   'invite.submit': 'Create my account',
   'invite.invalid.title': 'Invitation not valid',

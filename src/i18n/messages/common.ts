@@ -106,7 +106,8 @@ export const en: Record<keyof typeof es, string> = {
   'country.GT': 'Guatemala',
   'country.BZ': 'Belize',
   'country.SV': 'El Salvador',
-  'footer.about': 'Armas Cruzadas brings together the agencies that investigate arms trafficking between the United States, Mexico and Central America.',
+  'footer.about':
+    'Armas Cruzadas brings together the agencies that investigate arms trafficking between the United States, Mexico and Central America.',
   'footer.security': 'Do not share your password. Sign out when you finish on shared computers.',
   'footer.accessibility': 'Accessibility: this portal aims to meet WCAG 2.2 AA in both languages.',
   'home.title': 'Home',

@@ -58,7 +58,8 @@ export const es = {
   'requests.handling.label': 'Código de manejo',
   'requests.handling.applies': 'Este código se aplica a la solicitud y a todas sus respuestas.',
   // New request form
-  'requests.new.intro': 'Pida información a una o varias agencias contrapartes. Ellas acusan recibo y responden; usted puede seguir el estado en «Enviadas».',
+  'requests.new.intro':
+    'Pida información a una o varias agencias contrapartes. Ellas acusan recibo y responden; usted puede seguir el estado en «Enviadas».',
   'requests.new.addressed': 'Agencias destinatarias',
   'requests.new.addressedHint': 'Elija una o más agencias (la suya no aparece).',
   'requests.new.bodyHint': 'Puede usar Markdown: **negritas**, listas, citas con «>».',
@@ -71,7 +72,8 @@ export const es = {
   'requests.new.seizureFirearms': 'Armas del aseguramiento',
   'requests.new.seizureFirearmsHint': 'Marque las armas sobre las que pregunta: sus datos de rastreo se copian a la solicitud.',
   'requests.new.manualFirearms': 'Armas escritas a mano',
-  'requests.new.manualFirearmsHint': 'Para un rastreo: fabricante, calibre y número de serie (o marque que está borrado). Deje vacías las filas que no use.',
+  'requests.new.manualFirearmsHint':
+    'Para un rastreo: fabricante, calibre y número de serie (o marque que está borrado). Deje vacías las filas que no use.',
   'requests.new.firearmRow': 'Arma {n}',
   'requests.new.submit': 'Enviar solicitud',
   'requests.new.sent': 'Solicitud {reference} enviada.',
@@ -291,7 +293,8 @@ export const en: Record<keyof typeof es, string> = {
   'requests.handling.H3': 'H3 — Other restrictions',
   'requests.handling.label': 'Handling code',
   'requests.handling.applies': 'This code applies to the request and to all its answers.',
-  'requests.new.intro': 'Ask one or more counterpart agencies for information. They acknowledge and answer; you can follow the status under “Sent”.',
+  'requests.new.intro':
+    'Ask one or more counterpart agencies for information. They acknowledge and answer; you can follow the status under “Sent”.',
   'requests.new.addressed': 'Addressed agencies',
   'requests.new.addressedHint': 'Choose one or more agencies (yours is not listed).',
   'requests.new.bodyHint': 'You can use Markdown: **bold**, lists, quotes with “>”.',
@@ -304,7 +307,8 @@ export const en: Record<keyof typeof es, string> = {
   'requests.new.seizureFirearms': 'Firearms of the seizure',
   'requests.new.seizureFirearmsHint': 'Tick the firearms you ask about: their trace data is copied into the request.',
   'requests.new.manualFirearms': 'Firearms entered by hand',
-  'requests.new.manualFirearmsHint': 'For a trace: manufacturer, calibre and serial number (or mark it obliterated). Leave unused rows empty.',
+  'requests.new.manualFirearmsHint':
+    'For a trace: manufacturer, calibre and serial number (or mark it obliterated). Leave unused rows empty.',
   'requests.new.firearmRow': 'Firearm {n}',
   'requests.new.submit': 'Send request',
   'requests.new.sent': 'Request {reference} sent.',

@@ -4,7 +4,8 @@ export const es = {
   'seizures.search.title': 'Buscar aseguramientos',
   'seizures.search.label': 'Buscar',
   'seizures.search.placeholder': 'Lugar, estado, fabricante, modelo, número de serie…',
-  'seizures.search.hint': 'Busque sin acentos si lo prefiere («michoacan» encuentra «Michoacán»). Un número de serie parcial encuentra las series que empiezan así.',
+  'seizures.search.hint':
+    'Busque sin acentos si lo prefiere («michoacan» encuentra «Michoacán»). Un número de serie parcial encuentra las series que empiezan así.',
   'seizures.search.submit': 'Buscar',
   'seizures.search.results': '{count} aseguramientos',
   'seizures.search.results.one': '1 aseguramiento',
@@ -92,7 +93,8 @@ export const es = {
   'seizures.scope.agency': 'Solo {agency}',
   // Dashboard
   'seizures.dashboard.title': 'Panorama de aseguramientos',
-  'seizures.dashboard.intro': 'Las gráficas siguen la búsqueda y los filtros actuales y solo cuentan los aseguramientos que usted puede ver.',
+  'seizures.dashboard.intro':
+    'Las gráficas siguen la búsqueda y los filtros actuales y solo cuentan los aseguramientos que usted puede ver.',
   'seizures.dashboard.perMonth': 'Aseguramientos y armas por mes',
   'seizures.dashboard.perMonth.seizures': 'Aseguramientos',
   'seizures.dashboard.perMonth.firearms': 'Armas',
@@ -107,18 +109,21 @@ export const es = {
   'seizures.dashboard.empty': 'No hay datos para graficar.',
   // Export
   'seizures.export.button': 'Exportar CSV',
-  'seizures.export.hint': 'Descarga todos los resultados visibles de la búsqueda actual, una fila por arma, en el formato de importación. La descarga queda registrada.',
+  'seizures.export.hint':
+    'Descarga todos los resultados visibles de la búsqueda actual, una fila por arma, en el formato de importación. La descarga queda registrada.',
   'seizures.export.filename': 'aseguramientos',
   // Import page
   'import.title': 'Importar aseguramientos',
-  'import.intro': 'Suba un archivo CSV (una fila por arma, con los datos del aseguramiento repetidos) o JSON. Si una fila tiene un error, no se importa nada y se muestra el informe completo.',
+  'import.intro':
+    'Suba un archivo CSV (una fila por arma, con los datos del aseguramiento repetidos) o JSON. Si una fila tiene un error, no se importa nada y se muestra el informe completo.',
   'import.file': 'Archivo CSV o JSON',
   'import.file.hint': 'UTF-8, separado por comas o punto y coma; encabezados en español o inglés; fechas AAAA-MM-DD o dd/mm/aaaa.',
   'import.submit': 'Importar',
   'import.check': 'Revisar sin importar',
   'import.template.es': 'Plantilla CSV (español)',
   'import.template.en': 'Plantilla CSV (inglés)',
-  'import.success': 'Importación completa: {inserted} aseguramientos nuevos, {updated} actualizados, {unchanged} sin cambios ({rows} filas).',
+  'import.success':
+    'Importación completa: {inserted} aseguramientos nuevos, {updated} actualizados, {unchanged} sin cambios ({rows} filas).',
   'import.failed': 'No se importó nada: el archivo tiene {count} errores.',
   'import.errors.title': 'Errores del archivo',
   'import.errors.download': 'Descargar el informe de errores (CSV)',
@@ -155,12 +160,14 @@ export const es = {
   'import.error.bad_scope': 'Visibilidad no válida: «{value}». Use members, country:MX o agency:FGR.',
   'import.error.missing_summary': 'Escriba el resumen en español, en inglés o en ambos.',
   'import.error.bad_list': 'Elemento de lista no válido: «{value}» (ejemplos: 9mm:500, 8x30, granada:2).',
-  'import.error.duplicate_row': 'Fila duplicada: igual a la fila {first}. Si son armas idénticas, indique el número en la columna cantidad.',
+  'import.error.duplicate_row':
+    'Fila duplicada: igual a la fila {first}. Si son armas idénticas, indique el número en la columna cantidad.',
   'import.error.inconsistent_seizure': 'Los datos del aseguramiento ({field}) no coinciden con la fila {first} del mismo aseguramiento.',
   'import.error.too_many_errors': 'Se muestran los primeros {max} errores.',
   // Pages (added with the seizure pages)
   'seizures.detail.ask': 'Preguntar a una agencia contraparte sobre este aseguramiento',
-  'seizures.detail.askHint': 'Crea una solicitud de información vinculada con este aseguramiento; puede copiar los datos de rastreo de sus armas.',
+  'seizures.detail.askHint':
+    'Crea una solicitud de información vinculada con este aseguramiento; puede copiar los datos de rastreo de sus armas.',
   'seizures.detail.placeTitle': 'Lugar (a nivel estado)',
   'seizures.detail.none': 'Ninguno',
   'seizures.detail.yes': 'Sí',
@@ -188,7 +195,8 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.search.title': 'Search seizures',
   'seizures.search.label': 'Search',
   'seizures.search.placeholder': 'Place, state, manufacturer, model, serial number…',
-  'seizures.search.hint': 'Accents are optional ("michoacan" finds "Michoacán"). A partial serial number finds the serials that start with it.',
+  'seizures.search.hint':
+    'Accents are optional ("michoacan" finds "Michoacán"). A partial serial number finds the serials that start with it.',
   'seizures.search.submit': 'Search',
   'seizures.search.results': '{count} seizures',
   'seizures.search.results.one': '1 seizure',
@@ -286,10 +294,12 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.dashboard.table': 'Chart data',
   'seizures.dashboard.empty': 'No data to chart.',
   'seizures.export.button': 'Export CSV',
-  'seizures.export.hint': 'Downloads every visible result of the current search, one row per firearm, in the import format. The download is logged.',
+  'seizures.export.hint':
+    'Downloads every visible result of the current search, one row per firearm, in the import format. The download is logged.',
   'seizures.export.filename': 'seizures',
   'import.title': 'Import seizures',
-  'import.intro': 'Upload a CSV file (one row per firearm, with the seizure columns repeated) or JSON. If any row has an error, nothing is imported and the full report is shown.',
+  'import.intro':
+    'Upload a CSV file (one row per firearm, with the seizure columns repeated) or JSON. If any row has an error, nothing is imported and the full report is shown.',
   'import.file': 'CSV or JSON file',
   'import.file.hint': 'UTF-8, comma or semicolon separated; headers in Spanish or English; dates YYYY-MM-DD or dd/mm/yyyy.',
   'import.submit': 'Import',

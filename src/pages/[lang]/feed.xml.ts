@@ -1,8 +1,8 @@
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
-import { translate } from '../../i18n/index.ts';
-import { isLang } from '../../i18n/locale.ts';
-import { itemPath, splitId, visibleItems } from '../../lib/content.ts';
+import { translate } from '#src/i18n/index.ts';
+import { isLang } from '#src/i18n/locale.ts';
+import { itemPath, splitId, visibleItems } from '#src/lib/content.ts';
 
 /** RSS of public bulletins in one language: a feed has no reader, so only what a visitor may see. */
 export const GET: APIRoute = async (context) => {

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { agencies, type Country } from '../../../db/schema/index.ts';
-import { requireRole } from '../access.ts';
-import { actorOf, audit } from '../audit.ts';
-import { db } from '../db.ts';
-import { DomainError } from '../errors.ts';
-import type { AdminActor } from '../auth/invitations.ts';
+import { agencies, type Country } from '#db/schema/index.ts';
+import { requireRole } from '#src/server/access.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
+import { db } from '#src/server/db.ts';
+import { DomainError } from '#src/server/errors.ts';
+import type { AdminActor } from '#src/server/auth/invitations.ts';
 
 export interface AgencyInput {
   code: string;
@@ -13,14 +13,15 @@ export interface AgencyInput {
   country: Country;
 }
 
-
 export async function createAgency(admin: AdminActor, input: AgencyInput): Promise<void> {
   requireRole(admin, 'admin');
   const code = input.code.trim().toUpperCase();
   const [taken] = await db().select({ id: agencies.id }).from(agencies).where(eq(agencies.code, code)).limit(1);
   if (taken) throw new DomainError('agency_code_taken', 'code');
   await db().transaction(async (tx) => {
-    await tx.insert(agencies).values({ code, nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country, createdAt: new Date() });
+    await tx
+      .insert(agencies)
+      .values({ code, nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country, createdAt: new Date() });
     await audit(actorOf(admin, admin.ip), { action: 'admin.agency_created', target: code }, tx);
   });
 }
@@ -31,7 +32,18 @@ export async function updateAgency(admin: AdminActor, id: number, input: Omit<Ag
   const [agency] = await db().select().from(agencies).where(eq(agencies.id, id)).limit(1);
   if (!agency) throw new DomainError('agency_unknown');
   await db().transaction(async (tx) => {
-    await tx.update(agencies).set({ nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country }).where(eq(agencies.id, id));
-    await audit(actorOf(admin, admin.ip), { action: 'admin.agency_updated', target: agency.code, detail: { from: { nameEs: agency.nameEs, nameEn: agency.nameEn, country: agency.country }, to: input } }, tx);
+    await tx
+      .update(agencies)
+      .set({ nameEs: input.nameEs.trim(), nameEn: input.nameEn.trim(), country: input.country })
+      .where(eq(agencies.id, id));
+    await audit(
+      actorOf(admin, admin.ip),
+      {
+        action: 'admin.agency_updated',
+        target: agency.code,
+        detail: { from: { nameEs: agency.nameEs, nameEn: agency.nameEn, country: agency.country }, to: input },
+      },
+      tx,
+    );
   });
 }

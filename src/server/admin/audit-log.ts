@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
-import { auditLog, type AuditOutcome } from '../../../db/schema/index.ts';
-import { requireRole, type Reader } from '../access.ts';
-import { db } from '../db.ts';
+import { auditLog, type AuditOutcome } from '#db/schema/index.ts';
+import { requireRole, type Reader } from '#src/server/access.ts';
+import { db } from '#src/server/db.ts';
 
 export interface AuditFilter {
   action?: string;
@@ -23,7 +23,10 @@ export async function queryAuditLog(admin: Reader | null, filter: AuditFilter) {
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lt(auditLog.at, new Date(filter.to.getTime() + 86_400_000)));
   const condition = where.length ? and(...where) : undefined;
-  const [count] = await db().select({ n: sql<number>`count(*)` }).from(auditLog).where(condition);
+  const [count] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(auditLog)
+    .where(condition);
   const rows = await db()
     .select()
     .from(auditLog)

@@ -1,16 +1,16 @@
 import { and, asc, eq, gt, like, or, sql } from 'drizzle-orm';
-import { agencies, signInThrottle, users, type Role } from '../../../db/schema/index.ts';
-import { requireRole, type Reader } from '../access.ts';
-import { actorOf, audit } from '../audit.ts';
-import { db } from '../db.ts';
-import { DomainError } from '../errors.ts';
-import type { AdminActor } from '../auth/invitations.ts';
-import { invalidateUserSessions } from '../auth/session.ts';
-import { accountKey, clearThrottle } from '../auth/throttle.ts';
-
+import { agencies, signInThrottle, users, type Role } from '#db/schema/index.ts';
+import { requireRole, type Reader } from '#src/server/access.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
+import { db } from '#src/server/db.ts';
+import { DomainError } from '#src/server/errors.ts';
+import type { AdminActor } from '#src/server/auth/invitations.ts';
+import { invalidateUserSessions } from '#src/server/auth/session.ts';
+import { accountKey, clearThrottle } from '#src/server/auth/throttle.ts';
 
 /** The account's lock, when one is in force now (evaluated per query, not at start-up). */
-const lockJoin = () => and(eq(signInThrottle.key, sql`'account:' || ${users.emailNormalized}`), gt(signInThrottle.lockedUntil, sql`${Date.now()}`));
+const lockJoin = () =>
+  and(eq(signInThrottle.key, sql`'account:' || ${users.emailNormalized}`), gt(signInThrottle.lockedUntil, sql`${Date.now()}`));
 
 const userColumns = {
   id: users.id,
@@ -68,7 +68,15 @@ export async function changeRoleAndAgency(admin: AdminActor, id: string, role: R
   await db().transaction(async (tx) => {
     await tx.update(users).set({ role, agencyId, updatedAt: new Date() }).where(eq(users.id, id));
     await invalidateUserSessions(id, tx);
-    await audit(actorOf(admin, admin.ip), { action: 'admin.user_changed', target: target.email, detail: { from: { role: target.role, agency: target.agencyCode }, to: { role, agency: agency.code } } }, tx);
+    await audit(
+      actorOf(admin, admin.ip),
+      {
+        action: 'admin.user_changed',
+        target: target.email,
+        detail: { from: { role: target.role, agency: target.agencyCode }, to: { role, agency: agency.code } },
+      },
+      tx,
+    );
   });
 }
 
@@ -93,7 +101,9 @@ export async function releaseLockout(admin: AdminActor, id: string): Promise<voi
 }
 
 export async function countUsersByAgency(): Promise<Map<number, number>> {
-  const rows = await db().select({ agencyId: users.agencyId, n: sql<number>`count(*)` }).from(users).groupBy(users.agencyId);
+  const rows = await db()
+    .select({ agencyId: users.agencyId, n: sql<number>`count(*)` })
+    .from(users)
+    .groupBy(users.agencyId);
   return new Map(rows.map((r) => [r.agencyId, Number(r.n)]));
 }
-

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { agencies, users } from '../../../db/schema/index.ts';
-import { actorOf, audit } from '../audit.ts';
-import { config } from '../config.ts';
-import { db } from '../db.ts';
-import { DomainError } from '../errors.ts';
+import { agencies, users } from '#db/schema/index.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
+import { config } from '#src/server/config.ts';
+import { db } from '#src/server/db.ts';
+import { DomainError } from '#src/server/errors.ts';
 import { burnPasswordTime, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, invalidateUserSessions, type NewSession, type SessionUser } from './session.ts';
 import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, recordIpFailure } from './throttle.ts';
@@ -44,7 +44,13 @@ export async function signIn(emailInput: string, password: string, meta: Request
   }
 
   const [user] = await db()
-    .select({ id: users.id, passwordHash: users.passwordHash, disabled: users.disabled, preferredLang: users.preferredLang, agencyCode: agencies.code })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      disabled: users.disabled,
+      preferredLang: users.preferredLang,
+      agencyCode: agencies.code,
+    })
     .from(users)
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
     .where(eq(users.emailNormalized, email))
@@ -56,14 +62,22 @@ export async function signIn(emailInput: string, password: string, meta: Request
 
   if (!user || !valid || user.disabled) {
     const actor = { userId: user?.id ?? null, email, agencyCode: user?.agencyCode ?? null, ip: meta.ip };
-    await audit(actor, { action: 'auth.sign_in', outcome: 'failed', detail: { reason: user?.disabled && valid ? 'disabled' : 'bad_credentials' } });
+    await audit(actor, {
+      action: 'auth.sign_in',
+      outcome: 'failed',
+      detail: { reason: user?.disabled && valid ? 'disabled' : 'bad_credentials' },
+    });
     if (meta.ip) {
       const ipLockedNow = await recordIpFailure(meta.ip, now);
       if (ipLockedNow) await audit({ ip: meta.ip }, { action: 'auth.ip_limited', target: meta.ip, outcome: 'ok' });
     }
     const lockedNow = await recordAccountFailure(email, now);
     if (lockedNow) {
-      await audit(actor, { action: 'auth.lockout', target: email, detail: { failures: config.lockoutFailures, until: lockedNow.toISOString() } });
+      await audit(actor, {
+        action: 'auth.lockout',
+        target: email,
+        detail: { failures: config.lockoutFailures, until: lockedNow.toISOString() },
+      });
       return { ok: false, reason: 'account_locked', until: lockedNow };
     }
     return { ok: false, reason: 'invalid_credentials' };

@@ -1,10 +1,10 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import { agencies, invitations, users, type Lang, type Role } from '../../../db/schema/index.ts';
-import { requireRole, type Reader } from '../access.ts';
-import { actorOf, audit } from '../audit.ts';
-import { config } from '../config.ts';
-import { db } from '../db.ts';
-import { DomainError } from '../errors.ts';
+import { agencies, invitations, users, type Lang, type Role } from '#db/schema/index.ts';
+import { requireRole, type Reader } from '#src/server/access.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
+import { config } from '#src/server/config.ts';
+import { db } from '#src/server/db.ts';
+import { DomainError } from '#src/server/errors.ts';
 import { normalizeEmail, type RequestMeta } from './accounts.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { createSession, type NewSession, type SessionUser } from './session.ts';
@@ -12,7 +12,6 @@ import { randomId, sha256Hex } from './tokens.ts';
 
 /** The admin acting, as the audit log needs it. */
 export type AdminActor = SessionUser & { ip: string | null };
-
 
 function newToken(): { token: string; tokenHash: string } {
   // 40 characters of 5 bits: 200 bits, more than enough for a one-time link.
@@ -58,7 +57,11 @@ export async function createInvitation(
       createdAt: now,
       expiresAt,
     });
-    await audit(actorOf(admin, admin.ip), { action: 'admin.invitation_created', target: emailNormalized, detail: { agencyId: input.agencyId, role: input.role } }, tx);
+    await audit(
+      actorOf(admin, admin.ip),
+      { action: 'admin.invitation_created', target: emailNormalized, detail: { agencyId: input.agencyId, role: input.role } },
+      tx,
+    );
   });
   return { id, token, expiresAt };
 }
@@ -111,7 +114,13 @@ export async function listInvitations(admin: Reader | null) {
   const now = Date.now();
   return rows.map((r) => ({
     ...r,
-    status: (r.acceptedAt ? 'accepted' : r.revokedAt ? 'revoked' : r.expiresAt.getTime() <= now ? 'expired' : 'pending') as InvitationStatus,
+    status: (r.acceptedAt
+      ? 'accepted'
+      : r.revokedAt
+        ? 'revoked'
+        : r.expiresAt.getTime() <= now
+          ? 'expired'
+          : 'pending') as InvitationStatus,
   }));
 }
 
@@ -119,10 +128,26 @@ export async function listInvitations(admin: Reader | null) {
 export async function findPendingInvitation(token: string) {
   if (!token || token.length > 100) return null;
   const [row] = await db()
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, agencyId: invitations.agencyId, agencyCode: agencies.code, agencyNameEs: agencies.nameEs, agencyNameEn: agencies.nameEn, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      agencyId: invitations.agencyId,
+      agencyCode: agencies.code,
+      agencyNameEs: agencies.nameEs,
+      agencyNameEn: agencies.nameEn,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(agencies, eq(agencies.id, invitations.agencyId))
-    .where(and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date())))
+    .where(
+      and(
+        eq(invitations.tokenHash, sha256Hex(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -163,7 +188,11 @@ export async function acceptInvitation(
       .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
       .returning({ id: invitations.id });
     if (!used[0]) throw new DomainError('invitation_invalid');
-    await audit({ userId, email: emailNormalized, agencyCode: invitation.agencyCode, ip: meta.ip }, { action: 'auth.invitation_accepted', target: invitation.id }, tx);
+    await audit(
+      { userId, email: emailNormalized, agencyCode: invitation.agencyCode, ip: meta.ip },
+      { action: 'auth.invitation_accepted', target: invitation.id },
+      tx,
+    );
     return createSession(userId, meta, tx);
   });
 }

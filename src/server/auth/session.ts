@@ -1,7 +1,7 @@
 import { and, eq, lt, ne, or } from 'drizzle-orm';
-import { agencies, sessions, users, type Lang, type Role, type Country } from '../../../db/schema/index.ts';
-import { config } from '../config.ts';
-import { db, type Executor } from '../db.ts';
+import { agencies, sessions, users, type Lang, type Role, type Country } from '#db/schema/index.ts';
+import { config } from '#src/server/config.ts';
+import { db, type Executor } from '#src/server/db.ts';
 import { equalHashes, randomId, sha256Hex } from './tokens.ts';
 
 export const SESSION_COOKIE = 'ac_session';
@@ -37,9 +37,7 @@ export interface NewSession {
 }
 
 function expiryOf(createdAt: Date, lastSeenAt: Date): Date {
-  return new Date(
-    Math.min(createdAt.getTime() + config.sessionAbsoluteMs, lastSeenAt.getTime() + config.sessionIdleMs),
-  );
+  return new Date(Math.min(createdAt.getTime() + config.sessionAbsoluteMs, lastSeenAt.getTime() + config.sessionIdleMs));
 }
 
 export async function createSession(
@@ -63,9 +61,7 @@ export async function createSession(
 }
 
 /** Checks a cookie token; slides the idle expiry. Returns null for anything not valid. */
-export async function validateSessionToken(
-  token: string,
-): Promise<{ session: Session; user: SessionUser } | null> {
+export async function validateSessionToken(token: string): Promise<{ session: Session; user: SessionUser } | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
   const rows = await db()
@@ -127,7 +123,9 @@ export async function invalidateUserSessions(userId: string, executor: Executor 
 }
 
 export async function invalidateOtherSessions(userId: string, keepSessionId: string): Promise<void> {
-  await db().delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+  await db()
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
 }
 
 /** Ends one of the user's own sessions; a session id of another user changes nothing. */

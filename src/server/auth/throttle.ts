@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { signInThrottle } from '../../../db/schema/index.ts';
-import { config } from '../config.ts';
-import { db } from '../db.ts';
+import { signInThrottle } from '#db/schema/index.ts';
+import { config } from '#src/server/config.ts';
+import { db } from '#src/server/db.ts';
 
 export const accountKey = (normalizedEmail: string): string => `account:${normalizedEmail}`;
 export const ipKey = (ip: string): string => `ip:${ip}`;

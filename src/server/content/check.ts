@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { AGENCIES } from '../../../db/seed/agencies.ts';
+import { AGENCIES } from '#db/seed/agencies.ts';
 import {
   LANGS,
   LESSON_FILE_RE,
@@ -26,7 +26,7 @@ import {
   type Protocol,
   type TrainingLesson,
   type TrainingModule,
-} from '../../content/schemas.ts';
+} from '#src/content/schemas.ts';
 
 export interface Problem {
   /** Path relative to the content root, with forward slashes. */

@@ -5,14 +5,14 @@
  * the SQL WHERE, so only requests the reader may see are ever read.
  */
 import * as Plot from '@observablehq/plot';
-import { CHART_COLORS, plotSvg } from '../charts.ts';
+import { CHART_COLORS, plotSvg } from '#src/server/charts.ts';
 import { sql } from 'drizzle-orm';
-import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '../../../db/schema/index.ts';
-import { INTL_LOCALE, translate, type Lang } from '../../i18n/index.ts';
-import { audit, type Actor } from '../audit.ts';
-import { requestListAgency, seesEverything, type Reader } from '../access.ts';
-import { db } from '../db.ts';
-import { toCsv } from '../seizures/import.ts';
+import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '#db/schema/index.ts';
+import { INTL_LOCALE, translate, type Lang } from '#src/i18n/index.ts';
+import { audit, type Actor } from '#src/server/audit.ts';
+import { requestListAgency, seesEverything, type Reader } from '#src/server/access.ts';
+import { db } from '#src/server/db.ts';
+import { toCsv } from '#src/server/seizures/import.ts';
 import { isoDay, isOverdue } from './status.ts';
 
 export interface Stats {
@@ -82,8 +82,14 @@ export async function requestMetrics(reader: Reader, asked?: string | null, now:
   const conditions = [visibleTo ? party(visibleTo) : undefined, agency ? party(agency) : undefined].filter((c) => c !== undefined);
   const raw = await db()
     .select({
-      id: requests.id, requester: requests.requesterAgencyCode, type: requests.type, status: requests.status, dueDate: requests.dueDate, createdAt: requests.createdAt,
-      acknowledgedAt: requests.acknowledgedAt, answeredAt: requests.answeredAt,
+      id: requests.id,
+      requester: requests.requesterAgencyCode,
+      type: requests.type,
+      status: requests.status,
+      dueDate: requests.dueDate,
+      createdAt: requests.createdAt,
+      acknowledgedAt: requests.acknowledgedAt,
+      answeredAt: requests.answeredAt,
       recipients: sql<string>`(SELECT group_concat(agency_code, ' ') FROM request_recipients WHERE request_id = ${requests.id})`,
     })
     .from(requests)
@@ -107,14 +113,36 @@ export async function requestMetrics(reader: Reader, asked?: string | null, now:
   }
   const byCounterpart = [...others].sort().map((code) =>
     agency
-      ? { agency: code, sent: stats(sent.filter((r) => r.recipients.includes(code)), now), received: stats(received.filter((r) => r.requester === code), now) }
+      ? {
+          agency: code,
+          sent: stats(
+            sent.filter((r) => r.recipients.includes(code)),
+            now,
+          ),
+          received: stats(
+            received.filter((r) => r.requester === code),
+            now,
+          ),
+        }
       : { agency: code, sent: stats(sentBy(code), now), received: stats(receivedBy(code), now) },
   );
-  const byType = REQUEST_TYPES.map((type) => ({ type, sent: sent.filter((r) => r.type === type).length, received: received.filter((r) => r.type === type).length }));
+  const byType = REQUEST_TYPES.map((type) => ({
+    type,
+    sent: sent.filter((r) => r.type === type).length,
+    received: received.filter((r) => r.type === type).length,
+  }));
   const months = new Map<string, { sent: number; received: number }>();
   const month = (d: Date) => d.toISOString().slice(0, 7);
-  for (const r of sent) months.set(month(r.createdAt), { sent: (months.get(month(r.createdAt))?.sent ?? 0) + 1, received: months.get(month(r.createdAt))?.received ?? 0 });
-  for (const r of received) months.set(month(r.createdAt), { sent: months.get(month(r.createdAt))?.sent ?? 0, received: (months.get(month(r.createdAt))?.received ?? 0) + 1 });
+  for (const r of sent)
+    months.set(month(r.createdAt), {
+      sent: (months.get(month(r.createdAt))?.sent ?? 0) + 1,
+      received: months.get(month(r.createdAt))?.received ?? 0,
+    });
+  for (const r of received)
+    months.set(month(r.createdAt), {
+      sent: months.get(month(r.createdAt))?.sent ?? 0,
+      received: (months.get(month(r.createdAt))?.received ?? 0) + 1,
+    });
   const byMonth = [...months].sort(([a], [b]) => a.localeCompare(b)).map(([m, v]) => ({ month: m, ...v }));
   return { agency, sent: stats(sent, now), received: stats(received, now), byCounterpart, byType, byMonth };
 }
@@ -129,7 +157,10 @@ export function monthChart(m: Metrics, lang: Lang): string {
   const receivedLabel = translate(lang, 'metrics.received');
   const months = m.byMonth.slice(-12);
   // Month names in the reader's language (ISO strings would also make Plot warn about dates).
-  const label = (month: string) => new Intl.DateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+  const label = (month: string) =>
+    new Intl.DateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${month}-01T00:00:00Z`),
+    );
   const data = months.flatMap((r) => [
     { month: label(r.month), dir: sentLabel, n: r.sent },
     { month: label(r.month), dir: receivedLabel, n: r.received },
@@ -179,11 +210,26 @@ export function metricsCsv(m: Metrics, lang: Lang): string {
   // Section, direction, key (agency, type or month), count, median hours, on-time %, overdue.
   const rows: (string | number | null)[][] = [
     [
-      es ? 'Sección' : 'Section', t('metrics.direction'), es ? 'Agencia, tipo o mes' : 'Agency, type or month', es ? 'Solicitudes' : 'Requests',
-      `${t('metrics.medianAck')} (h)`, `${t('metrics.medianAnswer')} (h)`, `${t('metrics.onTime')} (%)`, t('metrics.overdueNow'),
+      es ? 'Sección' : 'Section',
+      t('metrics.direction'),
+      es ? 'Agencia, tipo o mes' : 'Agency, type or month',
+      es ? 'Solicitudes' : 'Requests',
+      `${t('metrics.medianAck')} (h)`,
+      `${t('metrics.medianAnswer')} (h)`,
+      `${t('metrics.onTime')} (%)`,
+      t('metrics.overdueNow'),
     ],
   ];
-  const line = (section: string, dir: string, key: string, s: Stats) => [section, dir, key, s.count, round1(s.medianAckHours), round1(s.medianAnswerHours), pct(s.onTimeShare), s.overdue];
+  const line = (section: string, dir: string, key: string, s: Stats) => [
+    section,
+    dir,
+    key,
+    s.count,
+    round1(s.medianAckHours),
+    round1(s.medianAnswerHours),
+    pct(s.onTimeShare),
+    s.overdue,
+  ];
   const all = m.agency ?? t('metrics.allAgencies');
   rows.push(line(t('metrics.agency'), t('metrics.sent'), all, m.sent));
   rows.push(line(t('metrics.agency'), t('metrics.received'), all, m.received));

@@ -5,11 +5,19 @@
  * goes through the request access rule again (a user who changed agency sees nothing old).
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { agencies, notifications, requestRecipients, requests, users, type NotificationKind, type RequestStatus } from '../../../db/schema/index.ts';
-import { translate, formatDate } from '../../i18n/index.ts';
-import { requestListAgency, type Reader } from '../access.ts';
-import { config } from '../config.ts';
-import { db, type Executor } from '../db.ts';
+import {
+  agencies,
+  notifications,
+  requestRecipients,
+  requests,
+  users,
+  type NotificationKind,
+  type RequestStatus,
+} from '#db/schema/index.ts';
+import { translate, formatDate } from '#src/i18n/index.ts';
+import { requestListAgency, type Reader } from '#src/server/access.ts';
+import { config } from '#src/server/config.ts';
+import { db, type Executor } from '#src/server/db.ts';
 import { queueMail, type MailMessage } from './mail.ts';
 import { DUE_SOON_DAYS, isoDay, OPEN_STATUSES } from './status.ts';
 
@@ -33,7 +41,10 @@ interface Party {
 }
 
 async function partyUsers(ex: Executor, requestId: number, audience: NotifyInput['audience'], userIds: string[] = []): Promise<Party[]> {
-  const [req] = await ex.select({ requester: requests.requesterAgencyCode, createdBy: requests.createdBy }).from(requests).where(eq(requests.id, requestId));
+  const [req] = await ex
+    .select({ requester: requests.requesterAgencyCode, createdBy: requests.createdBy })
+    .from(requests)
+    .where(eq(requests.id, requestId));
   if (!req) return [];
   const recipients = await ex.select().from(requestRecipients).where(eq(requestRecipients.requestId, requestId));
   const scopeAgencies = [req.requester, ...recipients.map((r) => r.agencyCode)];
@@ -92,7 +103,12 @@ export async function notifyParties(ex: Executor, input: NotifyInput): Promise<(
     .insert(notifications)
     .values(
       parties.map((p) => ({
-        userId: p.id, kind: input.kind, requestId: input.requestId, params: JSON.stringify(params), dedupeKey: input.dedupeKey?.(p.id) ?? null, createdAt: input.now,
+        userId: p.id,
+        kind: input.kind,
+        requestId: input.requestId,
+        params: JSON.stringify(params),
+        dedupeKey: input.dedupeKey?.(p.id) ?? null,
+        createdAt: input.now,
       })),
     )
     .onConflictDoNothing()
@@ -135,7 +151,15 @@ export async function sweepDueNotifications(now: Date = new Date()): Promise<num
   for (const r of due) {
     const kind: NotificationKind = r.dueDate < today ? 'overdue' : 'due_soon';
     const send = await db().transaction((tx) =>
-      notifyParties(tx, { requestId: r.id, kind, actor: null, now, audience: 'all', params: { due: r.dueDate }, dedupeKey: () => `${kind}:${r.id}:${r.dueDate}` }),
+      notifyParties(tx, {
+        requestId: r.id,
+        kind,
+        actor: null,
+        now,
+        audience: 'all',
+        params: { due: r.dueDate },
+        dedupeKey: () => `${kind}:${r.id}:${r.dueDate}`,
+      }),
     );
     sends.push(send);
   }
@@ -183,11 +207,21 @@ export interface NotificationItem extends NotificationText {
 export async function listNotifications(reader: Reader, opts: { unreadOnly?: boolean; page?: number; pageSize?: number } = {}) {
   const page = Math.max(1, opts.page ?? 1);
   const pageSize = opts.pageSize ?? 30;
-  const where = and(eq(notifications.userId, reader.id), visibleCondition(reader), opts.unreadOnly ? isNull(notifications.readAt) : undefined);
+  const where = and(
+    eq(notifications.userId, reader.id),
+    visibleCondition(reader),
+    opts.unreadOnly ? isNull(notifications.readAt) : undefined,
+  );
   const rows = await db()
     .select({
-      id: notifications.id, kind: notifications.kind, requestId: notifications.requestId, params: notifications.params, createdAt: notifications.createdAt,
-      readAt: notifications.readAt, reference: requests.reference, subject: requests.subject,
+      id: notifications.id,
+      kind: notifications.kind,
+      requestId: notifications.requestId,
+      params: notifications.params,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+      reference: requests.reference,
+      subject: requests.subject,
     })
     .from(notifications)
     .innerJoin(requests, eq(requests.id, notifications.requestId))
@@ -195,7 +229,11 @@ export async function listNotifications(reader: Reader, opts: { unreadOnly?: boo
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
-  const [count] = await db().select({ n: sql<number>`count(*)` }).from(notifications).innerJoin(requests, eq(requests.id, notifications.requestId)).where(where);
+  const [count] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(notifications)
+    .innerJoin(requests, eq(requests.id, notifications.requestId))
+    .where(where);
   const total = Number(count?.n ?? 0);
   return {
     total,
@@ -210,7 +248,9 @@ export async function markNotificationsRead(reader: Reader, ids: number[] | 'all
   await db()
     .update(notifications)
     .set({ readAt: new Date() })
-    .where(and(eq(notifications.userId, reader.id), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)));
+    .where(
+      and(eq(notifications.userId, reader.id), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)),
+    );
 }
 
 export async function markRequestNotificationsRead(userId: string, requestId: number): Promise<void> {

@@ -17,17 +17,28 @@ import {
   type RequestPriority,
   type RequestStatus,
   type RequestType,
-} from '../../../db/schema/index.ts';
-import { canSee, requestListAgency, requestScope, requestSide, type Reader } from '../access.ts';
-import { actorOf, audit } from '../audit.ts';
-import { db, type Executor } from '../db.ts';
-import { DomainError } from '../errors.ts';
-import { getSeizure } from '../search/index.ts';
-import { toCsv } from '../seizures/import.ts';
-import { translate } from '../../i18n/index.ts';
+} from '#db/schema/index.ts';
+import { canSee, requestListAgency, requestScope, requestSide, type Reader } from '#src/server/access.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
+import { db, type Executor } from '#src/server/db.ts';
+import { DomainError } from '#src/server/errors.ts';
+import { getSeizure } from '#src/server/seizures/queries.ts';
+import { toCsv } from '#src/server/seizures/import.ts';
+import { translate } from '#src/i18n/index.ts';
 import { renderMarkdown } from './markdown.ts';
 import { notifyParties, markRequestNotificationsRead } from './notify.ts';
-import { availableTransitions, checkTransition, defaultDueDate, formatReference, isDueSoon, isoDay, isOpen, isOverdue, type Side, type Transition } from './status.ts';
+import {
+  availableTransitions,
+  checkTransition,
+  defaultDueDate,
+  formatReference,
+  isDueSoon,
+  isoDay,
+  isOpen,
+  isOverdue,
+  type Side,
+  type Transition,
+} from './status.ts';
 
 /** The signed-in user acting (SessionUser satisfies it). */
 export interface RequestActor extends Reader {
@@ -75,14 +86,24 @@ const clean = (v: string | null | undefined): string | null => {
 };
 
 function hasAny(f: TraceFirearm): boolean {
-  return Boolean(clean(f.manufacturer) || clean(f.model) || clean(f.calibre) || clean(f.serial) || clean(f.countryOfOrigin) || clean(f.importer) || f.obliteratedSerial);
+  return Boolean(
+    clean(f.manufacturer) ||
+    clean(f.model) ||
+    clean(f.calibre) ||
+    clean(f.serial) ||
+    clean(f.countryOfOrigin) ||
+    clean(f.importer) ||
+    f.obliteratedSerial,
+  );
 }
 
 export async function createRequest(actor: RequestActor, input: NewRequestInput): Promise<{ id: number; reference: string }> {
   const now = input.now ?? new Date();
   const addressed = [...new Set(input.addressed.map((c) => c.trim()).filter((c) => c && c !== actor.agencyCode))];
   if (addressed.length === 0) throw new DomainError('request_no_recipients', 'addressed');
-  const known = new Set((await db().select({ code: agencies.code }).from(agencies).where(inArray(agencies.code, addressed))).map((r) => r.code));
+  const known = new Set(
+    (await db().select({ code: agencies.code }).from(agencies).where(inArray(agencies.code, addressed))).map((r) => r.code),
+  );
   const unknown = addressed.find((c) => !known.has(c));
   if (unknown) throw new DomainError('request_unknown_agency', 'addressed', { code: unknown });
   const justification = clean(input.urgencyJustification);
@@ -91,7 +112,8 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
   if (input.handlingCode === 'H3' && !handlingNote) throw new DomainError('request_handling_note_required', 'handlingNote');
   let dueDate = clean(input.dueDate);
   if (dueDate) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate) || Number.isNaN(Date.parse(`${dueDate}T00:00:00Z`))) throw new DomainError('request_due_in_past', 'dueDate');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate) || Number.isNaN(Date.parse(`${dueDate}T00:00:00Z`)))
+      throw new DomainError('request_due_in_past', 'dueDate');
     if (dueDate < isoDay(now)) throw new DomainError('request_due_in_past', 'dueDate');
   } else dueDate = defaultDueDate(input.priority, now);
 
@@ -107,8 +129,15 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
       const f = found.firearms[index];
       if (!f) continue;
       firearms.push({
-        manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial, type: f.type, countryOfOrigin: f.countryOfManufacture,
-        importer: f.importer, obliteratedSerial: f.obliteratedSerial, seizureId: found.id,
+        manufacturer: f.manufacturer,
+        model: f.model,
+        calibre: f.calibre,
+        serial: f.serial,
+        type: f.type,
+        countryOfOrigin: f.countryOfManufacture,
+        importer: f.importer,
+        obliteratedSerial: f.obliteratedSerial,
+        seizureId: found.id,
       });
     }
   }
@@ -117,9 +146,15 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
     row++;
     if (!hasAny(f)) continue;
     const typed: TraceFirearm = {
-      manufacturer: clean(f.manufacturer), model: clean(f.model), calibre: clean(f.calibre), serial: clean(f.serial),
-      type: f.type && (FIREARM_TYPES as readonly string[]).includes(f.type) ? f.type : null, countryOfOrigin: clean(f.countryOfOrigin),
-      importer: clean(f.importer), obliteratedSerial: f.obliteratedSerial, seizureId: null,
+      manufacturer: clean(f.manufacturer),
+      model: clean(f.model),
+      calibre: clean(f.calibre),
+      serial: clean(f.serial),
+      type: f.type && (FIREARM_TYPES as readonly string[]).includes(f.type) ? f.type : null,
+      countryOfOrigin: clean(f.countryOfOrigin),
+      importer: clean(f.importer),
+      obliteratedSerial: f.obliteratedSerial,
+      seizureId: null,
     };
     if (input.type === 'firearm_trace' && (!typed.manufacturer || !typed.calibre || (!typed.serial && !typed.obliteratedSerial))) {
       throw new DomainError('request_firearm_incomplete', 'firearms', { row });
@@ -130,23 +165,52 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
 
   const year = now.getUTCFullYear();
   const created = await db().transaction(async (tx) => {
-    const [last] = await tx.select({ seq: sql<number>`coalesce(max(${requests.seq}), 0)` }).from(requests).where(eq(requests.year, year));
+    const [last] = await tx
+      .select({ seq: sql<number>`coalesce(max(${requests.seq}), 0)` })
+      .from(requests)
+      .where(eq(requests.year, year));
     const seq = Number(last?.seq ?? 0) + 1;
     const reference = formatReference(year, seq);
     const [inserted] = await tx
       .insert(requests)
       .values({
-        reference, year, seq, requesterAgencyCode: actor.agencyCode, createdBy: actor.id, type: input.type, subject: input.subject.trim(), body: input.body.trim(),
-        lang: input.lang, priority: input.priority, urgencyJustification: input.priority === 'urgent' ? justification : null, dueDate, handlingCode: input.handlingCode,
-        handlingNote: input.handlingCode === 'H3' ? handlingNote : null, status: 'sent', seizureId: seizure?.id ?? null, seizureReference: seizure?.reference ?? null,
-        createdAt: now, updatedAt: now,
+        reference,
+        year,
+        seq,
+        requesterAgencyCode: actor.agencyCode,
+        createdBy: actor.id,
+        type: input.type,
+        subject: input.subject.trim(),
+        body: input.body.trim(),
+        lang: input.lang,
+        priority: input.priority,
+        urgencyJustification: input.priority === 'urgent' ? justification : null,
+        dueDate,
+        handlingCode: input.handlingCode,
+        handlingNote: input.handlingCode === 'H3' ? handlingNote : null,
+        status: 'sent',
+        seizureId: seizure?.id ?? null,
+        seizureReference: seizure?.reference ?? null,
+        createdAt: now,
+        updatedAt: now,
       })
       .returning({ id: requests.id });
     const id = inserted!.id;
     await tx.insert(requestRecipients).values(addressed.map((agencyCode) => ({ requestId: id, agencyCode })));
-    if (firearms.length) await tx.insert(requestFirearms).values(firearms.map((f) => ({ ...f, seizureId: f.seizureId ?? null, requestId: id })));
-    await tx.insert(requestEvents).values({ requestId: id, at: now, actorId: actor.id, actorAgencyCode: actor.agencyCode, fromStatus: null, toStatus: 'sent' });
-    await audit(actorOf(actor, actor.ip), { action: 'requests.create', target: reference, detail: { id, addressed, type: input.type, priority: input.priority, seizureId: seizure?.id ?? null } }, tx);
+    if (firearms.length)
+      await tx.insert(requestFirearms).values(firearms.map((f) => ({ ...f, seizureId: f.seizureId ?? null, requestId: id })));
+    await tx
+      .insert(requestEvents)
+      .values({ requestId: id, at: now, actorId: actor.id, actorAgencyCode: actor.agencyCode, fromStatus: null, toStatus: 'sent' });
+    await audit(
+      actorOf(actor, actor.ip),
+      {
+        action: 'requests.create',
+        target: reference,
+        detail: { id, addressed, type: input.type, priority: input.priority, seizureId: seizure?.id ?? null },
+      },
+      tx,
+    );
     const mails = await notifyParties(tx, { requestId: id, kind: 'new_request', actor, now, audience: 'recipients' });
     return { id, reference, mails };
   });
@@ -189,8 +253,24 @@ export interface RequestDetail extends RequestRow {
   closedAt: Date | null;
   recipientRows: { agencyCode: string; assignedTo: string | null; assignedName: string | null; firstOpenedAt: Date | null }[];
   firearms: TraceFirearm[];
-  messages: { id: number; authorName: string; authorAgencyCode: string; kind: 'reply' | 'answer' | 'decline'; body: string; html: string; quotedMessageId: number | null; createdAt: Date }[];
-  events: { at: Date; actorName: string | null; actorAgencyCode: string; fromStatus: RequestStatus | null; toStatus: RequestStatus; note: string | null }[];
+  messages: {
+    id: number;
+    authorName: string;
+    authorAgencyCode: string;
+    kind: 'reply' | 'answer' | 'decline';
+    body: string;
+    html: string;
+    quotedMessageId: number | null;
+    createdAt: Date;
+  }[];
+  events: {
+    at: Date;
+    actorName: string | null;
+    actorAgencyCode: string;
+    fromStatus: RequestStatus | null;
+    toStatus: RequestStatus;
+    note: string | null;
+  }[];
   /** The reader's side and what it may do now. */
   side: Side | null;
   transitions: Transition[];
@@ -203,7 +283,11 @@ function flags(status: RequestStatus, dueDate: string, now = new Date()) {
 async function loadScope(id: number, ex: Executor = db()) {
   const [req] = await ex.select().from(requests).where(eq(requests.id, id)).limit(1);
   if (!req) return null;
-  const recipientRows = await ex.select().from(requestRecipients).where(eq(requestRecipients.requestId, id)).orderBy(asc(requestRecipients.agencyCode));
+  const recipientRows = await ex
+    .select()
+    .from(requestRecipients)
+    .where(eq(requestRecipients.requestId, id))
+    .orderBy(asc(requestRecipients.agencyCode));
   return { req, recipientRows, recipients: recipientRows.map((r) => r.agencyCode) };
 }
 
@@ -216,23 +300,86 @@ export async function getRequest(id: number, reader: Reader | null): Promise<Req
   const names = new Map<string, string>();
   const userIds = new Set<string>([req.createdBy]);
   for (const r of recipientRows) if (r.assignedTo) userIds.add(r.assignedTo);
-  const messages = await db().select().from(requestMessages).where(eq(requestMessages.requestId, id)).orderBy(asc(requestMessages.createdAt), asc(requestMessages.id));
-  const events = await db().select().from(requestEvents).where(eq(requestEvents.requestId, id)).orderBy(asc(requestEvents.at), asc(requestEvents.id));
+  const messages = await db()
+    .select()
+    .from(requestMessages)
+    .where(eq(requestMessages.requestId, id))
+    .orderBy(asc(requestMessages.createdAt), asc(requestMessages.id));
+  const events = await db()
+    .select()
+    .from(requestEvents)
+    .where(eq(requestEvents.requestId, id))
+    .orderBy(asc(requestEvents.at), asc(requestEvents.id));
   for (const m of messages) userIds.add(m.authorId);
   for (const e of events) if (e.actorId) userIds.add(e.actorId);
-  for (const u of await db().select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, [...userIds]))) names.set(u.id, u.name);
+  for (const u of await db()
+    .select({ id: users.id, name: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...userIds])))
+    names.set(u.id, u.name);
   const firearms = await db().select().from(requestFirearms).where(eq(requestFirearms.requestId, id)).orderBy(asc(requestFirearms.id));
   const side = requestSide(reader, req.requesterAgencyCode, recipients);
   return {
-    id: req.id, reference: req.reference, requesterAgencyCode: req.requesterAgencyCode, type: req.type, subject: req.subject, priority: req.priority, status: req.status,
-    dueDate: req.dueDate, handlingCode: req.handlingCode, createdAt: req.createdAt, updatedAt: req.updatedAt, recipients, ...flags(req.status, req.dueDate),
-    body: req.body, bodyHtml: renderMarkdown(req.body), lang: req.lang, urgencyJustification: req.urgencyJustification, handlingNote: req.handlingNote,
-    declineReason: req.declineReason, seizureId: req.seizureId, seizureReference: req.seizureReference,
-    createdBy: { id: req.createdBy, name: names.get(req.createdBy) ?? '—' }, acknowledgedAt: req.acknowledgedAt, answeredAt: req.answeredAt, closedAt: req.closedAt,
-    recipientRows: recipientRows.map((r) => ({ agencyCode: r.agencyCode, assignedTo: r.assignedTo, assignedName: r.assignedTo ? (names.get(r.assignedTo) ?? null) : null, firstOpenedAt: r.firstOpenedAt })),
-    firearms: firearms.map((f) => ({ manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial, type: f.type, countryOfOrigin: f.countryOfOrigin, importer: f.importer, obliteratedSerial: f.obliteratedSerial, seizureId: f.seizureId })),
-    messages: messages.map((m) => ({ id: m.id, authorName: names.get(m.authorId) ?? '—', authorAgencyCode: m.authorAgencyCode, kind: m.kind, body: m.body, html: renderMarkdown(m.body), quotedMessageId: m.quotedMessageId, createdAt: m.createdAt })),
-    events: events.map((e) => ({ at: e.at, actorName: e.actorId ? (names.get(e.actorId) ?? null) : null, actorAgencyCode: e.actorAgencyCode, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note })),
+    id: req.id,
+    reference: req.reference,
+    requesterAgencyCode: req.requesterAgencyCode,
+    type: req.type,
+    subject: req.subject,
+    priority: req.priority,
+    status: req.status,
+    dueDate: req.dueDate,
+    handlingCode: req.handlingCode,
+    createdAt: req.createdAt,
+    updatedAt: req.updatedAt,
+    recipients,
+    ...flags(req.status, req.dueDate),
+    body: req.body,
+    bodyHtml: renderMarkdown(req.body),
+    lang: req.lang,
+    urgencyJustification: req.urgencyJustification,
+    handlingNote: req.handlingNote,
+    declineReason: req.declineReason,
+    seizureId: req.seizureId,
+    seizureReference: req.seizureReference,
+    createdBy: { id: req.createdBy, name: names.get(req.createdBy) ?? '—' },
+    acknowledgedAt: req.acknowledgedAt,
+    answeredAt: req.answeredAt,
+    closedAt: req.closedAt,
+    recipientRows: recipientRows.map((r) => ({
+      agencyCode: r.agencyCode,
+      assignedTo: r.assignedTo,
+      assignedName: r.assignedTo ? (names.get(r.assignedTo) ?? null) : null,
+      firstOpenedAt: r.firstOpenedAt,
+    })),
+    firearms: firearms.map((f) => ({
+      manufacturer: f.manufacturer,
+      model: f.model,
+      calibre: f.calibre,
+      serial: f.serial,
+      type: f.type,
+      countryOfOrigin: f.countryOfOrigin,
+      importer: f.importer,
+      obliteratedSerial: f.obliteratedSerial,
+      seizureId: f.seizureId,
+    })),
+    messages: messages.map((m) => ({
+      id: m.id,
+      authorName: names.get(m.authorId) ?? '—',
+      authorAgencyCode: m.authorAgencyCode,
+      kind: m.kind,
+      body: m.body,
+      html: renderMarkdown(m.body),
+      quotedMessageId: m.quotedMessageId,
+      createdAt: m.createdAt,
+    })),
+    events: events.map((e) => ({
+      at: e.at,
+      actorName: e.actorId ? (names.get(e.actorId) ?? null) : null,
+      actorAgencyCode: e.actorAgencyCode,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      note: e.note,
+    })),
     side,
     transitions: availableTransitions(req.status, side),
   };
@@ -242,7 +389,11 @@ export async function getRequest(id: number, reader: Reader | null): Promise<Req
  * The detail page's read: the request (or null), the view audited, the first opening by an
  * addressed agency recorded, and the reader's notifications about it marked read.
  */
-export async function openRequest(id: number, reader: RequestActor, opts: { audit?: boolean; print?: boolean } = {}): Promise<RequestDetail | null> {
+export async function openRequest(
+  id: number,
+  reader: RequestActor,
+  opts: { audit?: boolean; print?: boolean } = {},
+): Promise<RequestDetail | null> {
   const detail = await getRequest(id, reader);
   if (!detail) return null;
   const now = new Date();
@@ -252,12 +403,23 @@ export async function openRequest(id: number, reader: RequestActor, opts: { audi
       await db()
         .update(requestRecipients)
         .set({ firstOpenedAt: now })
-        .where(and(eq(requestRecipients.requestId, id), eq(requestRecipients.agencyCode, reader.agencyCode), sql`${requestRecipients.firstOpenedAt} IS NULL`));
+        .where(
+          and(
+            eq(requestRecipients.requestId, id),
+            eq(requestRecipients.agencyCode, reader.agencyCode),
+            sql`${requestRecipients.firstOpenedAt} IS NULL`,
+          ),
+        );
       mine.firstOpenedAt = now;
     }
   }
   await markRequestNotificationsRead(reader.id, id);
-  if (opts.audit !== false) await audit(actorOf(reader, reader.ip), { action: opts.print ? 'requests.print' : 'requests.view', target: detail.reference, detail: { id } });
+  if (opts.audit !== false)
+    await audit(actorOf(reader, reader.ip), {
+      action: opts.print ? 'requests.print' : 'requests.view',
+      target: detail.reference,
+      detail: { id },
+    });
   return detail;
 }
 
@@ -278,7 +440,8 @@ export interface RequestFilter {
   pageSize?: number | undefined;
 }
 
-const hasRecipient = (agency: string) => sql`EXISTS (SELECT 1 FROM request_recipients rr WHERE rr.request_id = ${requests.id} AND rr.agency_code = ${agency})`;
+const hasRecipient = (agency: string) =>
+  sql`EXISTS (SELECT 1 FROM request_recipients rr WHERE rr.request_id = ${requests.id} AND rr.agency_code = ${agency})`;
 
 /** The access condition and the box condition, both in SQL. */
 function boxConditions(reader: Reader, box: ListBox): SQL[] {
@@ -288,7 +451,9 @@ function boxConditions(reader: Reader, box: ListBox): SQL[] {
   if (box === 'inbox') conds.push(hasRecipient(reader.agencyCode));
   else if (box === 'outbox') conds.push(eq(requests.requesterAgencyCode, reader.agencyCode));
   else if (box === 'assigned')
-    conds.push(sql`EXISTS (SELECT 1 FROM request_recipients rr WHERE rr.request_id = ${requests.id} AND rr.agency_code = ${reader.agencyCode} AND rr.assigned_to = ${reader.id})`);
+    conds.push(
+      sql`EXISTS (SELECT 1 FROM request_recipients rr WHERE rr.request_id = ${requests.id} AND rr.agency_code = ${reader.agencyCode} AND rr.assigned_to = ${reader.id})`,
+    );
   return conds;
 }
 
@@ -318,19 +483,36 @@ export async function listRequests(reader: Reader, filter: RequestFilter, now: D
           : [sql`CASE WHEN ${requests.status} IN ${OPEN_SQL} THEN 0 ELSE 1 END`, sql`${requests.dueDate} ASC`];
   const rows = await db()
     .select({
-      id: requests.id, reference: requests.reference, requesterAgencyCode: requests.requesterAgencyCode, type: requests.type, subject: requests.subject,
-      priority: requests.priority, status: requests.status, dueDate: requests.dueDate, handlingCode: requests.handlingCode, createdAt: requests.createdAt,
+      id: requests.id,
+      reference: requests.reference,
+      requesterAgencyCode: requests.requesterAgencyCode,
+      type: requests.type,
+      subject: requests.subject,
+      priority: requests.priority,
+      status: requests.status,
+      dueDate: requests.dueDate,
+      handlingCode: requests.handlingCode,
+      createdAt: requests.createdAt,
       updatedAt: requests.updatedAt,
       recipients: sql<string>`(SELECT group_concat(agency_code, ' ') FROM (SELECT agency_code FROM request_recipients WHERE request_id = ${requests.id} ORDER BY agency_code))`,
-      assigned: sql<string | null>`(SELECT group_concat(u.display_name, ', ') FROM request_recipients rr JOIN users u ON u.id = rr.assigned_to WHERE rr.request_id = ${requests.id})`,
+      assigned: sql<
+        string | null
+      >`(SELECT group_concat(u.display_name, ', ') FROM request_recipients rr JOIN users u ON u.id = rr.assigned_to WHERE rr.request_id = ${requests.id})`,
     })
     .from(requests)
     .where(where)
     .orderBy(...order, sql`${requests.id} DESC`)
     .limit(pageSize)
     .offset((page - 1) * pageSize);
-  const [count] = await db().select({ n: sql<number>`count(*)` }).from(requests).where(where);
-  const statusCounts = await db().select({ status: requests.status, n: sql<number>`count(*)` }).from(requests).where(withoutStatus).groupBy(requests.status);
+  const [count] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(requests)
+    .where(where);
+  const statusCounts = await db()
+    .select({ status: requests.status, n: sql<number>`count(*)` })
+    .from(requests)
+    .where(withoutStatus)
+    .groupBy(requests.status);
   const [overdue] = await db()
     .select({ n: sql<number>`count(*)` })
     .from(requests)
@@ -341,7 +523,12 @@ export async function listRequests(reader: Reader, filter: RequestFilter, now: D
     pages: Math.max(1, Math.ceil(Number(count?.n ?? 0) / pageSize)),
     counts: Object.fromEntries(statusCounts.map((r) => [r.status, Number(r.n)])) as Partial<Record<RequestStatus, number>>,
     overdue: Number(overdue?.n ?? 0),
-    rows: rows.map((r) => ({ ...r, recipients: (r.recipients ?? '').split(' ').filter(Boolean), assigned: r.assigned, ...flags(r.status, r.dueDate, now) })),
+    rows: rows.map((r) => ({
+      ...r,
+      recipients: (r.recipients ?? '').split(' ').filter(Boolean),
+      assigned: r.assigned,
+      ...flags(r.status, r.dueDate, now),
+    })),
   };
 }
 
@@ -367,7 +554,8 @@ export async function counterparts(reader: Reader): Promise<string[]> {
 
 async function visibleForWrite(actor: RequestActor, id: number, ex: Executor) {
   const loaded = await loadScope(id, ex);
-  if (!loaded || !canSee(actor, requestScope(loaded.req.requesterAgencyCode, loaded.recipients))) throw new DomainError('request_not_found');
+  if (!loaded || !canSee(actor, requestScope(loaded.req.requesterAgencyCode, loaded.recipients)))
+    throw new DomainError('request_not_found');
   return { ...loaded, side: requestSide(actor, loaded.req.requesterAgencyCode, loaded.recipients) };
 }
 
@@ -377,7 +565,12 @@ export interface TransitionInput {
   now?: Date;
 }
 
-export async function transitionRequest(actor: RequestActor, id: number, transition: Transition, input: TransitionInput = {}): Promise<{ status: RequestStatus }> {
+export async function transitionRequest(
+  actor: RequestActor,
+  id: number,
+  transition: Transition,
+  input: TransitionInput = {},
+): Promise<{ status: RequestStatus }> {
   const now = input.now ?? new Date();
   const text = clean(input.text);
   type Outcome = { ok: false; error: string; from: RequestStatus } | { ok: true; to: RequestStatus; mails: () => void };
@@ -385,7 +578,16 @@ export async function transitionRequest(actor: RequestActor, id: number, transit
     const { req, side } = await visibleForWrite(actor, id, tx);
     const check = checkTransition(req.status, transition, side);
     if (!check.ok) {
-      await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, outcome: 'denied', detail: { id, from: req.status, transition, reason: check.code } }, tx);
+      await audit(
+        actorOf(actor, actor.ip),
+        {
+          action: 'requests.status',
+          target: req.reference,
+          outcome: 'denied',
+          detail: { id, from: req.status, transition, reason: check.code },
+        },
+        tx,
+      );
       return { ok: false, error: check.code, from: req.status };
     }
     if (transition === 'decline' && !text) throw new DomainError('request_reason_required', 'reason');
@@ -397,15 +599,26 @@ export async function transitionRequest(actor: RequestActor, id: number, transit
         status: to,
         updatedAt: now,
         declineReason: transition === 'decline' ? text : transition === 'reopen' ? null : req.declineReason,
-        acknowledgedAt: req.acknowledgedAt ?? (to === 'acknowledged' || to === 'in_progress' || to === 'answered' || to === 'declined' ? now : null),
+        acknowledgedAt:
+          req.acknowledgedAt ?? (to === 'acknowledged' || to === 'in_progress' || to === 'answered' || to === 'declined' ? now : null),
         answeredAt: req.answeredAt ?? (to === 'answered' ? now : null),
         closedAt: to === 'closed' ? now : req.closedAt,
       })
       .where(eq(requests.id, id));
     if (transition === 'answer' || transition === 'decline') {
-      await tx.insert(requestMessages).values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: transition, body: text!, createdAt: now });
+      await tx
+        .insert(requestMessages)
+        .values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: transition, body: text!, createdAt: now });
     }
-    await tx.insert(requestEvents).values({ requestId: id, at: now, actorId: actor.id, actorAgencyCode: actor.agencyCode, fromStatus: req.status, toStatus: to, note: transition === 'answer' ? null : text });
+    await tx.insert(requestEvents).values({
+      requestId: id,
+      at: now,
+      actorId: actor.id,
+      actorAgencyCode: actor.agencyCode,
+      fromStatus: req.status,
+      toStatus: to,
+      note: transition === 'answer' ? null : text,
+    });
     await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, detail: { id, from: req.status, to } }, tx);
     const mails = await notifyParties(tx, { requestId: id, kind: 'status', actor, now, audience: 'all', params: { status: to } });
     return { ok: true, to, mails };
@@ -415,7 +628,13 @@ export async function transitionRequest(actor: RequestActor, id: number, transit
   return { status: done.to };
 }
 
-export async function replyToRequest(actor: RequestActor, id: number, body: string, quotedMessageId?: number | null, now: Date = new Date()): Promise<{ messageId: number }> {
+export async function replyToRequest(
+  actor: RequestActor,
+  id: number,
+  body: string,
+  quotedMessageId?: number | null,
+  now: Date = new Date(),
+): Promise<{ messageId: number }> {
   const text = clean(body);
   if (!text) throw new DomainError('request_answer_required', 'message');
   const done = await db().transaction(async (tx) => {
@@ -424,12 +643,23 @@ export async function replyToRequest(actor: RequestActor, id: number, body: stri
     if (req.status === 'closed') throw new DomainError('request_closed');
     let quoted: number | null = null;
     if (quotedMessageId) {
-      const [q] = await tx.select({ id: requestMessages.id }).from(requestMessages).where(and(eq(requestMessages.id, quotedMessageId), eq(requestMessages.requestId, id)));
+      const [q] = await tx
+        .select({ id: requestMessages.id })
+        .from(requestMessages)
+        .where(and(eq(requestMessages.id, quotedMessageId), eq(requestMessages.requestId, id)));
       quoted = q?.id ?? null;
     }
     const [m] = await tx
       .insert(requestMessages)
-      .values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: 'reply', body: text, quotedMessageId: quoted, createdAt: now })
+      .values({
+        requestId: id,
+        authorId: actor.id,
+        authorAgencyCode: actor.agencyCode,
+        kind: 'reply',
+        body: text,
+        quotedMessageId: quoted,
+        createdAt: now,
+      })
       .returning({ id: requestMessages.id });
     await tx.update(requests).set({ updatedAt: now }).where(eq(requests.id, id));
     const mails = await notifyParties(tx, { requestId: id, kind: 'reply', actor, now, audience: 'all' });
@@ -467,7 +697,8 @@ export async function assignRequest(actor: RequestActor, id: number, assigneeId:
       .where(and(eq(requestRecipients.requestId, id), eq(requestRecipients.agencyCode, actor.agencyCode)));
     await tx.update(requests).set({ updatedAt: new Date() }).where(eq(requests.id, id));
     await audit(actorOf(actor, actor.ip), { action: 'requests.assign', target: req.reference, detail: { id, assigneeId } }, tx);
-    if (assigneeId && assigneeId !== actor.id) return notifyParties(tx, { requestId: id, kind: 'assigned', actor, now: new Date(), audience: 'users', userIds: [assigneeId] });
+    if (assigneeId && assigneeId !== actor.id)
+      return notifyParties(tx, { requestId: id, kind: 'assigned', actor, now: new Date(), audience: 'users', userIds: [assigneeId] });
     return () => {};
   });
   done();
@@ -482,17 +713,36 @@ export async function exportRequestsCsv(reader: RequestActor, filter: RequestFil
     const result = await listRequests(reader, { ...filter, page, pageSize: 100 });
     for (const r of result.rows) {
       rows.push([
-        r.reference, r.requesterAgencyCode, r.recipients.join(' '), translate(lang, `requests.type.${r.type}`), r.subject, translate(lang, `requests.priority.${r.priority}`),
-        translate(lang, `requests.status.${r.status}`), r.dueDate, r.overdue ? translate(lang, 'common.yes') : translate(lang, 'common.no'), r.handlingCode,
-        r.createdAt.toISOString(), r.updatedAt.toISOString(),
+        r.reference,
+        r.requesterAgencyCode,
+        r.recipients.join(' '),
+        translate(lang, `requests.type.${r.type}`),
+        r.subject,
+        translate(lang, `requests.priority.${r.priority}`),
+        translate(lang, `requests.status.${r.status}`),
+        r.dueDate,
+        r.overdue ? translate(lang, 'common.yes') : translate(lang, 'common.no'),
+        r.handlingCode,
+        r.createdAt.toISOString(),
+        r.updatedAt.toISOString(),
       ]);
     }
     if (page >= result.pages) break;
   }
   const t = (k: Parameters<typeof translate>[1]) => translate(lang, k);
   const header = [
-    t('requests.col.reference'), t('requests.col.from'), t('requests.col.to'), t('field.type'), t('requests.col.subject'), t('requests.col.priority'),
-    t('requests.col.status'), t('requests.col.due'), t('requests.overdue'), t('requests.handling.label'), t('requests.detail.created'), t('requests.sort.updated'),
+    t('requests.col.reference'),
+    t('requests.col.from'),
+    t('requests.col.to'),
+    t('field.type'),
+    t('requests.col.subject'),
+    t('requests.col.priority'),
+    t('requests.col.status'),
+    t('requests.col.due'),
+    t('requests.overdue'),
+    t('requests.handling.label'),
+    t('requests.detail.created'),
+    t('requests.sort.updated'),
   ];
   await audit(actorOf(reader, reader.ip), { action: 'requests.export', target: 'requests', detail: { filter, rows: rows.length, lang } });
   return toCsv([header, ...rows]);

@@ -3,7 +3,7 @@
  * it: the addressed (receiving) agency acknowledges, works on, answers or declines; the
  * requesting agency closes or reopens.
  */
-import type { RequestPriority, RequestStatus } from '../../../db/schema/index.ts';
+import type { RequestPriority, RequestStatus } from '#db/schema/index.ts';
 
 export type Side = 'requester' | 'recipient';
 

@@ -3,10 +3,10 @@
  * filters and dates. Search, facets, dashboard and export all start from it, so the reader's
  * tokens are part of every one of those queries.
  */
-import { readerTokens, seesEverything, type Reader } from '../access.ts';
-import { config } from '../config.ts';
+import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
+import { config } from '#src/server/config.ts';
 
-import { allRaw, type RawExec, type SqlValue } from './sql-util.ts';
+import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { FACET_CHAR_BASE, type FacetField } from './fts5-index.ts';
 import type { SearchQuery } from './types.ts';
 
@@ -109,7 +109,8 @@ export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader
     const dict = await facetDictionary(ex);
     for (const [field, values] of multi) {
       if (!values?.length) continue;
-      const lookup = (d: typeof dict) => values.map((v) => d.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
+      const lookup = (d: typeof dict) =>
+        values.map((v) => d.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
       let ids = lookup(dict);
       // A value imported since the dictionary was cached: reload once (-1 is never an id).
       if (ids.length < values.length) ids = lookup(await facetDictionary(ex, -1));

@@ -5,7 +5,7 @@
  * the base tables: import and reindex share one definition.
  */
 
-import { runRaw, type RawExec } from './sql-util.ts';
+import { runRaw, type RawExec } from '#src/server/sql.ts';
 
 /** Facet fields, in the order pages show them. */
 export const FACET_FIELDS = ['country', 'state', 'agency', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus'] as const;
@@ -44,7 +44,11 @@ export async function indexSeizures(ex: RawExec, target: Target): Promise<void> 
   const w = where(target, 's.id');
   // facetPairs repeats the filter 8 times; json_each over the same JSON text each time.
   const pairParams = Array.from({ length: 8 }, () => w.params).flat();
-  await runRaw(ex, `INSERT OR IGNORE INTO facet_values (field, value) SELECT DISTINCT field, value FROM (${facetPairs(w.clause)})`, pairParams);
+  await runRaw(
+    ex,
+    `INSERT OR IGNORE INTO facet_values (field, value) SELECT DISTINCT field, value FROM (${facetPairs(w.clause)})`,
+    pairParams,
+  );
   await runRaw(
     ex,
     `INSERT INTO seizure_search_docs (seizure_id, scope_set_id, date, country, state_code, agency_code, firearm_count, facet_ids)

@@ -7,13 +7,13 @@
  * on 100k seizures this costs ~15 ms for the whole set, where GROUP BY per facet field over a
  * (seizure, value) table cost ~370 ms.
  */
-import { config } from '../config.ts';
-import { rawClient } from '../db.ts';
-import type { Reader } from '../access.ts';
-import { messagesEn, messagesEs } from '../../i18n/messages/seizures.ts';
+import { config } from '#src/server/config.ts';
+import { rawClient } from '#src/server/db.ts';
+import type { Reader } from '#src/server/access.ts';
+import { messagesEn, messagesEs } from '#src/i18n/messages/seizures.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
 import { buildWhere, facetDictionary } from './filter.ts';
-import { allRaw, writeTransaction, type RawExec } from './sql-util.ts';
+import { allRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 import {
   MARK_CLOSE,
   MARK_OPEN,
@@ -35,7 +35,10 @@ export async function placeLabels(ex: RawExec): Promise<Map<string, { es: string
   let labels = labelCache.get(config.databaseUrl);
   if (!labels) {
     labels = new Map();
-    for (const r of await allRaw<{ code: string; name_es: string; name_en: string }>(ex, 'SELECT code, name_es, name_en FROM states UNION ALL SELECT code, name_es, name_en FROM countries'))
+    for (const r of await allRaw<{ code: string; name_es: string; name_en: string }>(
+      ex,
+      'SELECT code, name_es, name_en FROM states UNION ALL SELECT code, name_es, name_en FROM countries',
+    ))
       labels.set(r.code, { es: r.name_es, en: r.name_en });
     labelCache.set(config.databaseUrl, labels);
   }
@@ -96,7 +99,9 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
       facets[fv.field].push({ value: fv.value, count, label: facetLabel(fv.field, fv.value, q.lang, places) });
     }
     for (const field of FACET_FIELDS) {
-      facets[field].sort(field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value));
+      facets[field].sort(
+        field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
+      );
     }
   }
 
@@ -112,12 +117,17 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
       );
       ids = rows.map((r) => r.id);
     } else {
-      const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : q.sort === 'firearms_desc' ? 'd.firearm_count DESC, d.date DESC, d.seizure_id DESC' : 'd.date DESC, d.seizure_id DESC';
-      const rows = await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-        ...where.params,
-        q.pageSize,
-        offset,
-      ]);
+      const order =
+        q.sort === 'date_asc'
+          ? 'd.date ASC, d.seizure_id ASC'
+          : q.sort === 'firearms_desc'
+            ? 'd.firearm_count DESC, d.date DESC, d.seizure_id DESC'
+            : 'd.date DESC, d.seizure_id DESC';
+      const rows = await allRaw<{ id: number }>(
+        ex,
+        `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        [...where.params, q.pageSize, offset],
+      );
       ids = rows.map((r) => r.id);
     }
   }
@@ -128,8 +138,19 @@ async function loadHits(ex: RawExec, ids: number[], match: string | null, lang: 
   if (!ids.length) return [];
   const json = JSON.stringify(ids);
   const rows = await allRaw<{
-    id: number; reference: string; date: string; country: string; state_code: string; municipality: string | null; place: string | null;
-    agency_code: string; firearm_count: number; summary_es: string | null; summary_en: string | null; name_es: string; name_en: string;
+    id: number;
+    reference: string;
+    date: string;
+    country: string;
+    state_code: string;
+    municipality: string | null;
+    place: string | null;
+    agency_code: string;
+    firearm_count: number;
+    summary_es: string | null;
+    summary_en: string | null;
+    name_es: string;
+    name_en: string;
   }>(
     ex,
     `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.municipality, s.place, s.agency_code, s.firearm_count, s.summary_es, s.summary_en, st.name_es, st.name_en
@@ -153,8 +174,16 @@ async function loadHits(ex: RawExec, ids: number[], match: string | null, lang: 
     const plain = summary.length > 220 ? `${summary.slice(0, 220)}…` : summary;
     return [
       {
-        id: r.id, reference: r.reference, date: r.date, country: r.country, stateCode: r.state_code, stateName: lang === 'es' ? r.name_es : r.name_en,
-        municipality: r.municipality, place: r.place, agencyCode: r.agency_code, firearmCount: r.firearm_count,
+        id: r.id,
+        reference: r.reference,
+        date: r.date,
+        country: r.country,
+        stateCode: r.state_code,
+        stateName: lang === 'es' ? r.name_es : r.name_en,
+        municipality: r.municipality,
+        place: r.place,
+        agencyCode: r.agency_code,
+        firearmCount: r.firearm_count,
         snippet: markToHtml(snippets.get(id) ?? plain),
       },
     ];

@@ -3,13 +3,12 @@
  * when MEILISEARCH_URL is set. Dashboard, export and the detail page always read the
  * database (the source of truth), with the same filters and access rules.
  */
-import type { Reader } from '../access.ts';
+import type { Reader } from '#src/server/access.ts';
 import { fts5Engine } from './fts5.ts';
 import { createMeiliEngine } from './meilisearch.ts';
 import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
 
 export * from './types.ts';
-export { dashboard, exportCsv, getSeizure, type Dashboard } from './queries.ts';
 
 let meili: { key: string; engine: SearchEngine } | undefined;
 

@@ -4,12 +4,21 @@
  * search. The database stays the source of truth; documents are (re)built from it.
  */
 import { Meilisearch, type SearchParams } from 'meilisearch';
-import { readerTokens, seesEverything, type Reader } from '../access.ts';
-import { rawClient } from '../db.ts';
+import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
+import { rawClient } from '#src/server/db.ts';
 import { facetLabel, placeLabels } from './fts5.ts';
 import { FACET_FIELDS, type FacetField } from './fts5-index.ts';
-import { allRaw } from './sql-util.ts';
-import { MARK_CLOSE, MARK_OPEN, markToHtml, normalizeQuery, type Facets, type SearchEngine, type SearchQuery, type SearchResult } from './types.ts';
+import { allRaw } from '#src/server/sql.ts';
+import {
+  MARK_CLOSE,
+  MARK_OPEN,
+  markToHtml,
+  normalizeQuery,
+  type Facets,
+  type SearchEngine,
+  type SearchQuery,
+  type SearchResult,
+} from './types.ts';
 
 export const MEILI_INDEX = 'seizures';
 
@@ -53,7 +62,14 @@ function lit(value: string | number): string {
 }
 
 const FILTER_ATTRIBUTE: Record<FacetField, keyof MeiliSeizureDoc> = {
-  country: 'country', state: 'state', agency: 'agency', year: 'year', firearmType: 'firearmType', calibre: 'calibre', manufacturer: 'manufacturer', traceStatus: 'traceStatus',
+  country: 'country',
+  state: 'state',
+  agency: 'agency',
+  year: 'year',
+  firearmType: 'firearmType',
+  calibre: 'calibre',
+  manufacturer: 'manufacturer',
+  traceStatus: 'traceStatus',
 };
 
 /** The search request for a query and reader (pure: unit-tested without a server). */
@@ -84,7 +100,20 @@ export function buildMeiliQuery(query: SearchQuery, reader: Reader | null): { q:
       ...(sort ? { sort } : {}),
       page: n.page,
       hitsPerPage: n.pageSize,
-      attributesToRetrieve: ['id', 'reference', 'date', 'country', 'state', 'stateName', 'municipality', 'place', 'agency', 'firearmCount', 'summaryEs', 'summaryEn'],
+      attributesToRetrieve: [
+        'id',
+        'reference',
+        'date',
+        'country',
+        'state',
+        'stateName',
+        'municipality',
+        'place',
+        'agency',
+        'firearmCount',
+        'summaryEs',
+        'summaryEn',
+      ],
       attributesToCrop: [summary, 'placeText', 'firearmsText', 'serials'],
       cropLength: 24,
       cropMarker: '…',
@@ -102,8 +131,21 @@ export async function meiliDocuments(ids: readonly number[]): Promise<MeiliSeizu
   const ex = rawClient();
   const json = JSON.stringify(ids);
   const rows = await allRaw<{
-    id: number; reference: string; date: string; country: string; state_code: string; agency_code: string; municipality: string | null; place: string | null;
-    summary_es: string | null; summary_en: string | null; firearm_count: number; tokens: string; name_es: string; name_en: string; place_text: string;
+    id: number;
+    reference: string;
+    date: string;
+    country: string;
+    state_code: string;
+    agency_code: string;
+    municipality: string | null;
+    place: string | null;
+    summary_es: string | null;
+    summary_en: string | null;
+    firearm_count: number;
+    tokens: string;
+    name_es: string;
+    name_en: string;
+    place_text: string;
   }>(
     ex,
     `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.agency_code, s.municipality, s.place, s.summary_es, s.summary_en, s.firearm_count, ss.tokens,
@@ -111,7 +153,15 @@ export async function meiliDocuments(ids: readonly number[]): Promise<MeiliSeizu
      FROM seizures s JOIN scope_sets ss ON ss.id = s.scope_set_id JOIN states st ON st.code = s.state_code WHERE s.id IN (SELECT value FROM json_each(?))`,
     [json],
   );
-  const guns = await allRaw<{ seizure_id: number; type: string; calibre: string | null; manufacturer: string | null; trace_status: string; serial: string | null; text: string }>(
+  const guns = await allRaw<{
+    seizure_id: number;
+    type: string;
+    calibre: string | null;
+    manufacturer: string | null;
+    trace_status: string;
+    serial: string | null;
+    text: string;
+  }>(
     ex,
     `SELECT seizure_id, type, calibre, manufacturer, trace_status, serial, concat_ws(' ', manufacturer, model, calibre, importer, country_of_manufacture, other_markings, type) AS text
      FROM firearms WHERE seizure_id IN (SELECT value FROM json_each(?))`,
@@ -123,11 +173,27 @@ export async function meiliDocuments(ids: readonly number[]): Promise<MeiliSeizu
   return rows.map((r) => {
     const g = bySeizure.get(r.id) ?? [];
     return {
-      id: r.id, reference: r.reference, date: r.date, dateNum: Number(r.date.replaceAll('-', '')), year: r.date.slice(0, 4), country: r.country,
-      state: r.state_code, stateName: `${r.name_es} ${r.name_en}`, agency: r.agency_code, firearmType: uniq(g.map((x) => x.type)),
-      calibre: uniq(g.map((x) => x.calibre)), manufacturer: uniq(g.map((x) => x.manufacturer)), traceStatus: uniq(g.map((x) => x.trace_status)),
-      scope: r.tokens.split(' '), firearmCount: r.firearm_count, municipality: r.municipality, place: r.place, summaryEs: r.summary_es, summaryEn: r.summary_en,
-      placeText: r.place_text, firearmsText: g.map((x) => x.text).join(' · '),
+      id: r.id,
+      reference: r.reference,
+      date: r.date,
+      dateNum: Number(r.date.replaceAll('-', '')),
+      year: r.date.slice(0, 4),
+      country: r.country,
+      state: r.state_code,
+      stateName: `${r.name_es} ${r.name_en}`,
+      agency: r.agency_code,
+      firearmType: uniq(g.map((x) => x.type)),
+      calibre: uniq(g.map((x) => x.calibre)),
+      manufacturer: uniq(g.map((x) => x.manufacturer)),
+      traceStatus: uniq(g.map((x) => x.trace_status)),
+      scope: r.tokens.split(' '),
+      firearmCount: r.firearm_count,
+      municipality: r.municipality,
+      place: r.place,
+      summaryEs: r.summary_es,
+      summaryEn: r.summary_en,
+      placeText: r.place_text,
+      firearmsText: g.map((x) => x.text).join(' · '),
       serials: g.flatMap((x) => (x.serial ? [x.serial, x.serial.replace(/[^\p{L}\p{N}]/gu, '')] : [])).join(' '),
     };
   });
@@ -139,7 +205,10 @@ export function createMeiliEngine(opts: { host: string; apiKey?: string; indexNa
   let configured = false;
   async function ensureSettings() {
     if (configured) return;
-    await client.createIndex(opts.indexName ?? MEILI_INDEX, { primaryKey: 'id' }).waitTask().catch(() => undefined);
+    await client
+      .createIndex(opts.indexName ?? MEILI_INDEX, { primaryKey: 'id' })
+      .waitTask()
+      .catch(() => undefined);
     await index.updateSettings(MEILI_SETTINGS).waitTask();
     configured = true;
   }
@@ -163,7 +232,9 @@ export function createMeiliEngine(opts: { host: string; apiKey?: string; indexNa
         facets[field] = Object.entries(dist)
           .filter(([, count]) => count > 0)
           .map(([value, count]) => ({ value, count, label: facetLabel(field, value, n.lang, places) }))
-          .sort(field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value));
+          .sort(
+            field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
+          );
       }
       const summaryKey = n.lang === 'es' ? 'summaryEs' : 'summaryEn';
       return {
@@ -177,8 +248,17 @@ export function createMeiliEngine(opts: { host: string; apiKey?: string; indexNa
           const marked = [f[summaryKey], f.placeText, f.firearmsText, f.serials].find((v) => v?.includes(MARK_OPEN));
           const fallback = f[summaryKey] ?? h[summaryKey] ?? h.summaryEs ?? h.summaryEn ?? '';
           return {
-            id: h.id, reference: h.reference, date: h.date, country: h.country, stateCode: h.state, stateName: places.get(h.state)?.[n.lang] ?? h.state,
-            municipality: h.municipality, place: h.place, agencyCode: h.agency, firearmCount: h.firearmCount, snippet: markToHtml(marked ?? fallback),
+            id: h.id,
+            reference: h.reference,
+            date: h.date,
+            country: h.country,
+            stateCode: h.state,
+            stateName: places.get(h.state)?.[n.lang] ?? h.state,
+            municipality: h.municipality,
+            place: h.place,
+            agencyCode: h.agency,
+            firearmCount: h.firearmCount,
+            snippet: markToHtml(marked ?? fallback),
           };
         }),
       };

@@ -1,5 +1,5 @@
-import type { FirearmType, TraceStatus } from '../../../db/schema/index.ts';
-import type { Reader } from '../access.ts';
+import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
+import type { Reader } from '#src/server/access.ts';
 import type { FacetField } from './fts5-index.ts';
 
 export type { FacetField };
@@ -85,7 +85,9 @@ export interface SearchEngine {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-export function normalizeQuery(q: SearchQuery): Required<Omit<SearchQuery, 'dateFrom' | 'dateTo'>> & Pick<SearchQuery, 'dateFrom' | 'dateTo'> {
+export function normalizeQuery(
+  q: SearchQuery,
+): Required<Omit<SearchQuery, 'dateFrom' | 'dateTo'>> & Pick<SearchQuery, 'dateFrom' | 'dateTo'> {
   const text = (q.text ?? '').trim().slice(0, 200);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(q.pageSize ?? DEFAULT_PAGE_SIZE)));
   const page = Math.max(1, Math.min(10_000, Math.floor(q.page ?? 1)));

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
-import { importBatches, users } from '../../../db/schema/index.ts';
-import { db } from '../db.ts';
-import { requireRole, type Reader } from '../access.ts';
+import { importBatches, users } from '#db/schema/index.ts';
+import { db } from '#src/server/db.ts';
+import { requireRole, type Reader } from '#src/server/access.ts';
 
 /** Recent imports, newest first, for the import page (editors and admins). */
 export async function listImportBatches(reader: Reader | null, limit = 20) {

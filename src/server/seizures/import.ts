@@ -6,16 +6,16 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { FIREARM_TYPES, TRACE_STATUSES, importBatches, type FirearmType, type TraceStatus } from '../../../db/schema/index.ts';
-import { seedReferenceData } from '../../../db/seed/reference.ts';
-import { requireRole, isScopeToken, type Reader, type ScopeToken } from '../access.ts';
-import { audit, type Actor } from '../audit.ts';
-import { rawClient } from '../db.ts';
-import { allRaw, writeTransaction } from '../search/sql-util.ts';
-import { searchEngine } from '../search/index.ts';
+import { FIREARM_TYPES, TRACE_STATUSES, importBatches, type FirearmType, type TraceStatus } from '#db/schema/index.ts';
+import { seedReferenceData } from '#db/seed/reference.ts';
+import { requireRole, isScopeToken, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { audit, type Actor } from '#src/server/audit.ts';
+import { rawClient } from '#src/server/db.ts';
+import { allRaw, writeTransaction } from '#src/server/sql.ts';
+import { searchEngine } from '#src/server/search/index.ts';
 import { naturalKey, writeSeizures, type WriteSummary } from './store.ts';
 import type { FirearmInput, SeizureInput } from './types.ts';
-import { es as messagesEs, en as messagesEn } from '../../i18n/messages/seizures.ts';
+import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
 
 // ---------------------------------------------------------------------------------------
 // Errors are data: a message key plus parameters, translated where they are shown.
@@ -64,12 +64,37 @@ const MAX_ERRORS = 1000;
 // Columns: canonical names and the aliases accepted in Spanish or English headers.
 
 export const SEIZURE_COLUMNS = [
-  'reference', 'date', 'country', 'state', 'municipality', 'place', 'agency', 'operation', 'case_file', 'summary_es', 'summary_en', 'scope',
-  'ammunition', 'magazines', 'explosives',
+  'reference',
+  'date',
+  'country',
+  'state',
+  'municipality',
+  'place',
+  'agency',
+  'operation',
+  'case_file',
+  'summary_es',
+  'summary_en',
+  'scope',
+  'ammunition',
+  'magazines',
+  'explosives',
 ] as const;
 export const FIREARM_COLUMNS = [
-  'firearm_type', 'manufacturer', 'model', 'calibre', 'serial', 'obliterated_serial', 'country_of_manufacture', 'importer', 'other_markings',
-  'quantity', 'trace_status', 'trace_source_country', 'trace_source_state', 'time_to_crime_days',
+  'firearm_type',
+  'manufacturer',
+  'model',
+  'calibre',
+  'serial',
+  'obliterated_serial',
+  'country_of_manufacture',
+  'importer',
+  'other_markings',
+  'quantity',
+  'trace_status',
+  'trace_source_country',
+  'trace_source_state',
+  'time_to_crime_days',
 ] as const;
 export type Column = (typeof SEIZURE_COLUMNS)[number] | (typeof FIREARM_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly Column[] = ['reference', 'date', 'state', 'agency', 'case_file'];
@@ -77,20 +102,66 @@ const REQUIRED_COLUMNS: readonly Column[] = ['reference', 'date', 'state', 'agen
 /** Template headers per language (also the first alias of each column). */
 export const HEADERS: Record<'es' | 'en', Record<Column, string>> = {
   en: {
-    reference: 'reference', date: 'date', country: 'country', state: 'state', municipality: 'municipality', place: 'place', agency: 'agency',
-    operation: 'operation', case_file: 'case_file', summary_es: 'summary_es', summary_en: 'summary_en', scope: 'visibility',
-    ammunition: 'ammunition', magazines: 'magazines', explosives: 'explosives', firearm_type: 'firearm_type', manufacturer: 'manufacturer',
-    model: 'model', calibre: 'calibre', serial: 'serial', obliterated_serial: 'obliterated_serial', country_of_manufacture: 'country_of_manufacture',
-    importer: 'importer', other_markings: 'other_markings', quantity: 'quantity', trace_status: 'trace_status',
-    trace_source_country: 'trace_source_country', trace_source_state: 'trace_source_state', time_to_crime_days: 'time_to_crime_days',
+    reference: 'reference',
+    date: 'date',
+    country: 'country',
+    state: 'state',
+    municipality: 'municipality',
+    place: 'place',
+    agency: 'agency',
+    operation: 'operation',
+    case_file: 'case_file',
+    summary_es: 'summary_es',
+    summary_en: 'summary_en',
+    scope: 'visibility',
+    ammunition: 'ammunition',
+    magazines: 'magazines',
+    explosives: 'explosives',
+    firearm_type: 'firearm_type',
+    manufacturer: 'manufacturer',
+    model: 'model',
+    calibre: 'calibre',
+    serial: 'serial',
+    obliterated_serial: 'obliterated_serial',
+    country_of_manufacture: 'country_of_manufacture',
+    importer: 'importer',
+    other_markings: 'other_markings',
+    quantity: 'quantity',
+    trace_status: 'trace_status',
+    trace_source_country: 'trace_source_country',
+    trace_source_state: 'trace_source_state',
+    time_to_crime_days: 'time_to_crime_days',
   },
   es: {
-    reference: 'referencia', date: 'fecha', country: 'pais', state: 'estado', municipality: 'municipio', place: 'lugar', agency: 'agencia',
-    operation: 'operativo', case_file: 'expediente', summary_es: 'resumen_es', summary_en: 'resumen_en', scope: 'visibilidad',
-    ammunition: 'municiones', magazines: 'cargadores', explosives: 'explosivos', firearm_type: 'tipo_arma', manufacturer: 'fabricante',
-    model: 'modelo', calibre: 'calibre', serial: 'numero_serie', obliterated_serial: 'serie_borrada', country_of_manufacture: 'pais_fabricacion',
-    importer: 'importador', other_markings: 'otras_marcas', quantity: 'cantidad', trace_status: 'estatus_rastreo',
-    trace_source_country: 'pais_origen_rastreo', trace_source_state: 'estado_origen_rastreo', time_to_crime_days: 'dias_al_delito',
+    reference: 'referencia',
+    date: 'fecha',
+    country: 'pais',
+    state: 'estado',
+    municipality: 'municipio',
+    place: 'lugar',
+    agency: 'agencia',
+    operation: 'operativo',
+    case_file: 'expediente',
+    summary_es: 'resumen_es',
+    summary_en: 'resumen_en',
+    scope: 'visibilidad',
+    ammunition: 'municiones',
+    magazines: 'cargadores',
+    explosives: 'explosivos',
+    firearm_type: 'tipo_arma',
+    manufacturer: 'fabricante',
+    model: 'modelo',
+    calibre: 'calibre',
+    serial: 'numero_serie',
+    obliterated_serial: 'serie_borrada',
+    country_of_manufacture: 'pais_fabricacion',
+    importer: 'importador',
+    other_markings: 'otras_marcas',
+    quantity: 'cantidad',
+    trace_status: 'estatus_rastreo',
+    trace_source_country: 'pais_origen_rastreo',
+    trace_source_state: 'estado_origen_rastreo',
+    time_to_crime_days: 'dias_al_delito',
   },
 };
 
@@ -163,14 +234,35 @@ function vocabulary<T extends string>(keys: readonly T[], extra: Record<string, 
 }
 
 const FIREARM_TYPE_WORDS = vocabulary<FirearmType>(FIREARM_TYPES, {
-  pistola: 'pistol', handgun: 'pistol', revolver: 'revolver', fusil: 'rifle', rifle: 'rifle', carabina: 'rifle', 'fusil de asalto': 'rifle',
-  escopeta: 'shotgun', subametralladora: 'submachine_gun', smg: 'submachine_gun', 'submachine gun': 'submachine_gun', ametralladora: 'machine_gun',
-  'machine gun': 'machine_gun', lanzagranadas: 'grenade_launcher', 'grenade launcher': 'grenade_launcher', otro: 'other', otra: 'other',
+  pistola: 'pistol',
+  handgun: 'pistol',
+  revolver: 'revolver',
+  fusil: 'rifle',
+  rifle: 'rifle',
+  carabina: 'rifle',
+  'fusil de asalto': 'rifle',
+  escopeta: 'shotgun',
+  subametralladora: 'submachine_gun',
+  smg: 'submachine_gun',
+  'submachine gun': 'submachine_gun',
+  ametralladora: 'machine_gun',
+  'machine gun': 'machine_gun',
+  lanzagranadas: 'grenade_launcher',
+  'grenade launcher': 'grenade_launcher',
+  otro: 'other',
+  otra: 'other',
 });
 const TRACE_WORDS = vocabulary<TraceStatus>(TRACE_STATUSES, {
-  'no solicitado': 'not_requested', solicitado: 'requested', 'en tramite': 'requested', pending: 'requested',
-  'rastreado a venta en eua': 'traced_us_retail', 'us retail': 'traced_us_retail', 'rastreado a otro pais': 'traced_other_country',
-  'other country': 'traced_other_country', 'no rastreable': 'untraceable', 'sin rastreo posible': 'untraceable',
+  'no solicitado': 'not_requested',
+  solicitado: 'requested',
+  'en tramite': 'requested',
+  pending: 'requested',
+  'rastreado a venta en eua': 'traced_us_retail',
+  'us retail': 'traced_us_retail',
+  'rastreado a otro pais': 'traced_other_country',
+  'other country': 'traced_other_country',
+  'no rastreable': 'untraceable',
+  'sin rastreo posible': 'untraceable',
 });
 const TRUE_WORDS = new Set(['1', 'yes', 'y', 'true', 'si', 'x', 'verdadero']);
 const FALSE_WORDS = new Set(['', '0', 'no', 'n', 'false', 'falso']);
@@ -207,7 +299,10 @@ export async function loadReferenceLookup(): Promise<ReferenceLookup> {
   const [count] = await allRaw<{ n: number }>(ex, 'SELECT count(*) AS n FROM states');
   // Reference data is seeded by the seed scripts; an import on a fresh database seeds it too.
   if (!count || count.n === 0) await writeTransaction((_raw, tx) => seedReferenceData(tx));
-  const stateRows = await allRaw<{ code: string; country: string; name_es: string; name_en: string }>(ex, 'SELECT code, country, name_es, name_en FROM states');
+  const stateRows = await allRaw<{ code: string; country: string; name_es: string; name_en: string }>(
+    ex,
+    'SELECT code, country, name_es, name_en FROM states',
+  );
   const countryRows = await allRaw<{ code: string; name_es: string; name_en: string }>(ex, 'SELECT code, name_es, name_en FROM countries');
   const agencyRows = await allRaw<{ code: string }>(ex, 'SELECT code FROM agencies');
   const states = new Map<string, { code: string; country: string }[]>();
@@ -253,8 +348,7 @@ const text = (max: number) =>
       if (t.length > max) return issue(ctx, 'import.error.too_long', { max });
       return t === '' ? null : t;
     });
-const requiredText = (max: number) =>
-  text(max).transform((v, ctx) => (v === null ? issue(ctx, 'import.error.required') : v));
+const requiredText = (max: number) => text(max).transform((v, ctx) => (v === null ? issue(ctx, 'import.error.required') : v));
 
 const intField = (min: number, max: number) =>
   z
@@ -291,7 +385,10 @@ function listField<T>(parseItem: (item: string) => T | null) {
       const t = (v ?? '').trim();
       if (!t) return [] as T[];
       const out: T[] = [];
-      for (const item of t.split('|').map((s) => s.trim()).filter(Boolean)) {
+      for (const item of t
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const parsed = parseItem(item);
         if (parsed === null) return issue(ctx, 'import.error.bad_list', { value: item });
         out.push(parsed);
@@ -355,14 +452,19 @@ function rowSchema(ref: ReferenceLookup) {
             (!normalized.startsWith('country:') || [...ref.countries.values()].includes(normalized.slice(8)));
           if (!ok) return issue(ctx, 'import.error.bad_scope', { value: t });
         }
-        return [...new Set(tokens.map((t) => (t.includes(':') ? `${t.split(':')[0]}:${(t.split(':')[1] ?? '').toUpperCase()}` : t.toLowerCase())))].sort() as ScopeToken[];
+        return [
+          ...new Set(
+            tokens.map((t) => (t.includes(':') ? `${t.split(':')[0]}:${(t.split(':')[1] ?? '').toUpperCase()}` : t.toLowerCase())),
+          ),
+        ].sort() as ScopeToken[];
       }),
       ammunition: listField(parseAmmo),
       magazines: listField(parseMagazine),
       explosives: listField(parseExplosive),
     })
     .superRefine((s, ctx) => {
-      if (s.summary_es === null && s.summary_en === null) ctx.addIssue({ code: 'custom', message: 'import.error.missing_summary', path: ['summary_es'], params: {} });
+      if (s.summary_es === null && s.summary_en === null)
+        ctx.addIssue({ code: 'custom', message: 'import.error.missing_summary', path: ['summary_es'], params: {} });
     });
 
   const firearm = z
@@ -403,7 +505,8 @@ function rowSchema(ref: ReferenceLookup) {
       time_to_crime_days: intField(0, 36_500),
     })
     .superRefine((f, ctx) => {
-      if (!f.serial && !f.obliterated_serial) ctx.addIssue({ code: 'custom', message: 'import.error.missing_serial', path: ['serial'], params: {} });
+      if (!f.serial && !f.obliterated_serial)
+        ctx.addIssue({ code: 'custom', message: 'import.error.missing_serial', path: ['serial'], params: {} });
     });
   return { seizure, firearm };
 }
@@ -422,7 +525,11 @@ interface Located {
 /** Validates located rows and groups them into seizures; returns errors or the seizures. */
 export type ImportProgress = (phase: 'validate' | 'write', done: number, total: number) => void;
 
-export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onProgress?: ImportProgress): { errors: ImportError[]; seizures: SeizureInput[] } {
+export function validateRows(
+  rows: readonly Located[],
+  ref: ReferenceLookup,
+  onProgress?: ImportProgress,
+): { errors: ImportError[]; seizures: SeizureInput[] } {
   const schemas = rowSchema(ref);
   const errors: ImportError[] = [];
   const push = (e: ImportError) => {
@@ -458,11 +565,20 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onP
       else {
         const v = f.data;
         firearm = {
-          type: v.firearm_type, manufacturer: canonicalSpelling(ref, 'manufacturer', v.manufacturer), model: v.model,
-          calibre: canonicalSpelling(ref, 'calibre', v.calibre), serial: v.serial,
-          obliteratedSerial: v.obliterated_serial, countryOfManufacture: v.country_of_manufacture, importer: v.importer,
-          otherMarkings: v.other_markings, quantity: v.quantity, traceStatus: v.trace_status, traceSourceCountry: v.trace_source_country,
-          traceSourceState: v.trace_source_state, timeToCrimeDays: v.time_to_crime_days,
+          type: v.firearm_type,
+          manufacturer: canonicalSpelling(ref, 'manufacturer', v.manufacturer),
+          model: v.model,
+          calibre: canonicalSpelling(ref, 'calibre', v.calibre),
+          serial: v.serial,
+          obliteratedSerial: v.obliterated_serial,
+          countryOfManufacture: v.country_of_manufacture,
+          importer: v.importer,
+          otherMarkings: v.other_markings,
+          quantity: v.quantity,
+          traceStatus: v.trace_status,
+          traceSourceCountry: v.trace_source_country,
+          traceSourceState: v.trace_source_state,
+          timeToCrimeDays: v.time_to_crime_days,
         };
       }
     }
@@ -478,14 +594,33 @@ export function validateRows(rows: readonly Located[], ref: ReferenceLookup, onP
         if (candidates.length === 1) state = candidates[0];
         else if (candidates.length > 1) state = candidates.find((c) => c.country === 'MX') ?? candidates[0];
       }
-      if (!state) rowErrors.push({ row: r.row, column: r.columnName('state'), code: 'import.error.unknown_state', params: { value: v.state } });
+      if (!state)
+        rowErrors.push({ row: r.row, column: r.columnName('state'), code: 'import.error.unknown_state', params: { value: v.state } });
       else if (v.country && state.country !== v.country)
-        rowErrors.push({ row: r.row, column: r.columnName('state'), code: 'import.error.state_country_mismatch', params: { value: v.state, country: v.country } });
+        rowErrors.push({
+          row: r.row,
+          column: r.columnName('state'),
+          code: 'import.error.state_country_mismatch',
+          params: { value: v.state, country: v.country },
+        });
       else
         seizure = {
-          reference: v.reference, date: v.date, country: state.country, stateCode: state.code, municipality: v.municipality, place: v.place,
-          agencyCode: v.agency, operation: v.operation, caseFile: v.case_file, summaryEs: v.summary_es, summaryEn: v.summary_en, scope: v.scope,
-          firearms: [], ammunition: v.ammunition, magazines: v.magazines, explosives: v.explosives,
+          reference: v.reference,
+          date: v.date,
+          country: state.country,
+          stateCode: state.code,
+          municipality: v.municipality,
+          place: v.place,
+          agencyCode: v.agency,
+          operation: v.operation,
+          caseFile: v.case_file,
+          summaryEs: v.summary_es,
+          summaryEn: v.summary_en,
+          scope: v.scope,
+          firearms: [],
+          ammunition: v.ammunition,
+          magazines: v.magazines,
+          explosives: v.explosives,
         };
     }
     if (rowErrors.length) {
@@ -556,7 +691,12 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
   const [header, ...data] = records;
   if (!header || data.length === 0) return { errors: [{ row: 0, column: null, code: 'import.error.empty_file', params: {} }], rows: [] };
   if (header.length === 1) {
-    return { errors: [{ row: 1, column: header[0] ?? null, code: 'import.error.single_column', params: { found: (header[0] ?? '').slice(0, 80) } }], rows: [] };
+    return {
+      errors: [
+        { row: 1, column: header[0] ?? null, code: 'import.error.single_column', params: { found: (header[0] ?? '').slice(0, 80) } },
+      ],
+      rows: [],
+    };
   }
   const errors: ImportError[] = [];
   const columns: (Column | undefined)[] = [];
@@ -570,7 +710,13 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
     columns[i] = col && names.get(col) === h ? col : undefined;
   });
   for (const col of REQUIRED_COLUMNS) {
-    if (!names.has(col)) errors.push({ row: 1, column: null, code: 'import.error.missing_column', params: { column: HEADERS.en[col], alias: HEADERS.es[col] } });
+    if (!names.has(col))
+      errors.push({
+        row: 1,
+        column: null,
+        code: 'import.error.missing_column',
+        params: { column: HEADERS.en[col], alias: HEADERS.es[col] },
+      });
   }
   if (errors.length) return { errors, rows: [] };
   const hasFirearmColumns = [...names.keys()].some((c) => FIREARM_SET.has(c));
@@ -581,7 +727,12 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
   for (const record of data) {
     rowNumber++;
     if (record.length !== header.length) {
-      errors.push({ row: rowNumber, column: null, code: 'import.error.row_length', params: { expected: header.length, found: record.length } });
+      errors.push({
+        row: rowNumber,
+        column: null,
+        code: 'import.error.row_length',
+        params: { expected: header.length, found: record.length },
+      });
       if (errors.length >= MAX_ERRORS) break;
       continue;
     }
@@ -604,7 +755,11 @@ export function parseJsonRows(content: string): { errors: ImportError[]; rows: L
     return { errors: [{ row: 0, column: null, code: 'import.error.bad_format', params: { detail: (e as Error).message } }], rows: [] };
   }
   const list = Array.isArray(data) ? data : (data as { seizures?: unknown })?.seizures;
-  if (!Array.isArray(list)) return { errors: [{ row: 0, column: null, code: 'import.error.bad_format', params: { detail: 'expected an array of seizures' } }], rows: [] };
+  if (!Array.isArray(list))
+    return {
+      errors: [{ row: 0, column: null, code: 'import.error.bad_format', params: { detail: 'expected an array of seizures' } }],
+      rows: [],
+    };
   if (list.length === 0) return { errors: [{ row: 0, column: null, code: 'import.error.empty_file', params: {} }], rows: [] };
   const errors: ImportError[] = [];
   const rows: Located[] = [];
@@ -621,11 +776,23 @@ export function parseJsonRows(content: string): { errors: ImportError[]; rows: L
       const key = normalizeName(k);
       if (key === 'firearms' || key === 'armas') firearmList = Array.isArray(v) ? v : [];
       else if (key === 'ammunition' || key === 'municiones')
-        raw.ammunition = Array.isArray(v) ? v.map((a: { calibre?: unknown; caliber?: unknown; rounds?: unknown }) => `${str(a.calibre ?? a.caliber)}:${str(a.rounds)}`).join('|') : str(v);
+        raw.ammunition = Array.isArray(v)
+          ? v
+              .map((a: { calibre?: unknown; caliber?: unknown; rounds?: unknown }) => `${str(a.calibre ?? a.caliber)}:${str(a.rounds)}`)
+              .join('|')
+          : str(v);
       else if (key === 'magazines' || key === 'cargadores')
-        raw.magazines = Array.isArray(v) ? v.map((m: { quantity?: unknown; capacity?: unknown }) => (m.capacity ? `${str(m.quantity)}x${str(m.capacity)}` : str(m.quantity))).join('|') : str(v);
+        raw.magazines = Array.isArray(v)
+          ? v
+              .map((m: { quantity?: unknown; capacity?: unknown }) =>
+                m.capacity ? `${str(m.quantity)}x${str(m.capacity)}` : str(m.quantity),
+              )
+              .join('|')
+          : str(v);
       else if (key === 'explosives' || key === 'explosivos')
-        raw.explosives = Array.isArray(v) ? v.map((e: { description?: unknown; quantity?: unknown }) => `${str(e.description)}:${str(e.quantity)}`).join('|') : str(v);
+        raw.explosives = Array.isArray(v)
+          ? v.map((e: { description?: unknown; quantity?: unknown }) => `${str(e.description)}:${str(e.quantity)}`).join('|')
+          : str(v);
       else {
         const col = resolveColumn(k);
         if (!col || FIREARM_SET.has(col)) errors.push({ row, column: k, code: 'import.error.unknown_column', params: { column: k } });
@@ -637,7 +804,8 @@ export function parseJsonRows(content: string): { errors: ImportError[]; rows: L
       const line: RawRow = { ...raw };
       for (const [k, v] of Object.entries((f ?? {}) as Record<string, unknown>)) {
         const col = resolveColumn(k) ?? (normalizeName(k) === 'type' ? 'firearm_type' : undefined);
-        if (!col || !FIREARM_SET.has(col)) errors.push({ row, column: `firearms[${fi}].${k}`, code: 'import.error.unknown_column', params: { column: k } });
+        if (!col || !FIREARM_SET.has(col))
+          errors.push({ row, column: `firearms[${fi}].${k}`, code: 'import.error.unknown_column', params: { column: k } });
         else line[col] = typeof v === 'boolean' ? (v ? '1' : '0') : str(v);
       }
       rows.push({ row, columnName: (c) => (FIREARM_SET.has(c) ? `firearms[${fi}].${c}` : c), raw: line, hasFirearm: true });
@@ -708,19 +876,37 @@ export async function importSeizures(file: ImportFile, by: ImportBy, onProgress?
   const { batchId, summary } = await writeTransaction(async (raw, tx) => {
     const [batch] = await tx
       .insert(importBatches)
-      .values({ fileName: file.fileName, format: parsed.format, rows: parsed.rows, seizuresInserted: 0, seizuresUpdated: 0, seizuresUnchanged: 0, createdBy: userId, createdAt: new Date() })
+      .values({
+        fileName: file.fileName,
+        format: parsed.format,
+        rows: parsed.rows,
+        seizuresInserted: 0,
+        seizuresUpdated: 0,
+        seizuresUnchanged: 0,
+        createdBy: userId,
+        createdAt: new Date(),
+      })
       .returning({ id: importBatches.id });
     const id = batch?.id ?? null;
     const summary = await writeSeizures(raw, parsed.seizures, { userId, batchId: id });
-    await allRaw(raw, 'UPDATE import_batches SET seizures_inserted = ?, seizures_updated = ?, seizures_unchanged = ? WHERE id = ? RETURNING id', [
-      summary.inserted, summary.updated, summary.unchanged, id,
-    ]);
+    await allRaw(
+      raw,
+      'UPDATE import_batches SET seizures_inserted = ?, seizures_updated = ?, seizures_unchanged = ? WHERE id = ? RETURNING id',
+      [summary.inserted, summary.updated, summary.unchanged, id],
+    );
     await audit(
       by.actor,
       {
         action: 'seizures.import',
         target: `import_batch:${id}`,
-        detail: { file: file.fileName, rows: parsed.rows, firearms: firearmRows, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged },
+        detail: {
+          file: file.fileName,
+          rows: parsed.rows,
+          firearms: firearmRows,
+          inserted: summary.inserted,
+          updated: summary.updated,
+          unchanged: summary.unchanged,
+        },
       },
       tx,
     );
@@ -752,8 +938,18 @@ export const CSV_COLUMNS: readonly Column[] = [...SEIZURE_COLUMNS, ...FIREARM_CO
 /** One seizure as CSV rows in the import format (one per firearm line; one row when none). */
 export function seizureToCsvRows(s: SeizureInput, lang: 'es' | 'en'): (string | number | null)[][] {
   const base: Partial<Record<Column, string | number | null>> = {
-    reference: s.reference, date: s.date, country: s.country, state: s.stateCode, municipality: s.municipality, place: s.place, agency: s.agencyCode,
-    operation: s.operation, case_file: s.caseFile, summary_es: s.summaryEs, summary_en: s.summaryEn, scope: s.scope.join(' '),
+    reference: s.reference,
+    date: s.date,
+    country: s.country,
+    state: s.stateCode,
+    municipality: s.municipality,
+    place: s.place,
+    agency: s.agencyCode,
+    operation: s.operation,
+    case_file: s.caseFile,
+    summary_es: s.summaryEs,
+    summary_en: s.summaryEn,
+    scope: s.scope.join(' '),
     ammunition: s.ammunition.map((a) => `${a.calibre}:${a.rounds}`).join('|'),
     magazines: s.magazines.map((m) => (m.capacity ? `${m.quantity}x${m.capacity}` : String(m.quantity))).join('|'),
     explosives: s.explosives.map((e) => `${e.description}:${e.quantity}`).join('|'),
@@ -762,10 +958,21 @@ export function seizureToCsvRows(s: SeizureInput, lang: 'es' | 'en'): (string | 
   const line = (f: FirearmInput | null) => {
     const v: Partial<Record<Column, string | number | null>> = f
       ? {
-          ...base, firearm_type: f.type, manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial,
-          obliterated_serial: f.obliteratedSerial ? yes : 'no', country_of_manufacture: f.countryOfManufacture, importer: f.importer,
-          other_markings: f.otherMarkings, quantity: f.quantity, trace_status: f.traceStatus, trace_source_country: f.traceSourceCountry,
-          trace_source_state: f.traceSourceState, time_to_crime_days: f.timeToCrimeDays,
+          ...base,
+          firearm_type: f.type,
+          manufacturer: f.manufacturer,
+          model: f.model,
+          calibre: f.calibre,
+          serial: f.serial,
+          obliterated_serial: f.obliteratedSerial ? yes : 'no',
+          country_of_manufacture: f.countryOfManufacture,
+          importer: f.importer,
+          other_markings: f.otherMarkings,
+          quantity: f.quantity,
+          trace_status: f.traceStatus,
+          trace_source_country: f.traceSourceCountry,
+          trace_source_state: f.traceSourceState,
+          time_to_crime_days: f.timeToCrimeDays,
         }
       : base;
     return CSV_COLUMNS.map((c) => v[c] ?? '');
@@ -782,19 +989,66 @@ export function seizuresToCsv(list: Iterable<SeizureInput>, lang: 'es' | 'en'): 
 
 const TEMPLATE_ROWS: Record<Column, string>[] = [
   {
-    reference: 'ASEG-2024-0001', date: '17/04/2024', country: 'MX', state: 'MX-TAM', municipality: 'Reynosa', place: 'Carretera Reynosa–Monterrey km 12',
-    agency: 'FGR', operation: 'Frontera Norte', case_file: 'FED/TAM/REY/0001234/2024', summary_es: 'Aseguramiento de dos fusiles en un vehículo en un punto de revisión.',
-    summary_en: 'Two rifles seized from a vehicle at a checkpoint.', scope: 'members', ammunition: '7.62x39:600|5.56x45:300', magazines: '8x30', explosives: '',
-    firearm_type: 'rifle', manufacturer: 'Cugir (Romarm)', model: 'WASR-10', calibre: '7.62x39', serial: '1974AB1234', obliterated_serial: 'no',
-    country_of_manufacture: 'RO', importer: 'Century Arms, Georgia VT', other_markings: '', quantity: '1', trace_status: 'traced_us_retail',
-    trace_source_country: 'US', trace_source_state: 'US-TX', time_to_crime_days: '412',
+    reference: 'ASEG-2024-0001',
+    date: '17/04/2024',
+    country: 'MX',
+    state: 'MX-TAM',
+    municipality: 'Reynosa',
+    place: 'Carretera Reynosa–Monterrey km 12',
+    agency: 'FGR',
+    operation: 'Frontera Norte',
+    case_file: 'FED/TAM/REY/0001234/2024',
+    summary_es: 'Aseguramiento de dos fusiles en un vehículo en un punto de revisión.',
+    summary_en: 'Two rifles seized from a vehicle at a checkpoint.',
+    scope: 'members',
+    ammunition: '7.62x39:600|5.56x45:300',
+    magazines: '8x30',
+    explosives: '',
+    firearm_type: 'rifle',
+    manufacturer: 'Cugir (Romarm)',
+    model: 'WASR-10',
+    calibre: '7.62x39',
+    serial: '1974AB1234',
+    obliterated_serial: 'no',
+    country_of_manufacture: 'RO',
+    importer: 'Century Arms, Georgia VT',
+    other_markings: '',
+    quantity: '1',
+    trace_status: 'traced_us_retail',
+    trace_source_country: 'US',
+    trace_source_state: 'US-TX',
+    time_to_crime_days: '412',
   },
   {
-    reference: 'ASEG-2024-0001', date: '17/04/2024', country: 'MX', state: 'MX-TAM', municipality: 'Reynosa', place: 'Carretera Reynosa–Monterrey km 12',
-    agency: 'FGR', operation: 'Frontera Norte', case_file: 'FED/TAM/REY/0001234/2024', summary_es: 'Aseguramiento de dos fusiles en un vehículo en un punto de revisión.',
-    summary_en: 'Two rifles seized from a vehicle at a checkpoint.', scope: 'members', ammunition: '7.62x39:600|5.56x45:300', magazines: '8x30', explosives: '',
-    firearm_type: 'rifle', manufacturer: 'Colt', model: 'AR-15', calibre: '5.56x45', serial: '', obliterated_serial: 'yes', country_of_manufacture: 'US',
-    importer: '', other_markings: '', quantity: '1', trace_status: 'untraceable', trace_source_country: '', trace_source_state: '', time_to_crime_days: '',
+    reference: 'ASEG-2024-0001',
+    date: '17/04/2024',
+    country: 'MX',
+    state: 'MX-TAM',
+    municipality: 'Reynosa',
+    place: 'Carretera Reynosa–Monterrey km 12',
+    agency: 'FGR',
+    operation: 'Frontera Norte',
+    case_file: 'FED/TAM/REY/0001234/2024',
+    summary_es: 'Aseguramiento de dos fusiles en un vehículo en un punto de revisión.',
+    summary_en: 'Two rifles seized from a vehicle at a checkpoint.',
+    scope: 'members',
+    ammunition: '7.62x39:600|5.56x45:300',
+    magazines: '8x30',
+    explosives: '',
+    firearm_type: 'rifle',
+    manufacturer: 'Colt',
+    model: 'AR-15',
+    calibre: '5.56x45',
+    serial: '',
+    obliterated_serial: 'yes',
+    country_of_manufacture: 'US',
+    importer: '',
+    other_markings: '',
+    quantity: '1',
+    trace_status: 'untraceable',
+    trace_source_country: '',
+    trace_source_state: '',
+    time_to_crime_days: '',
   },
 ];
 

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '../search/sql-util.ts';
-import { indexSeizures, unindexSeizures } from '../search/fts5-index.ts';
+import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { indexSeizures, unindexSeizures } from '#src/server/search/fts5-index.ts';
 import type { SeizureInput } from './types.ts';
 
 export interface WriteSummary {
@@ -30,7 +30,13 @@ export function contentHash(s: SeizureInput): string {
 async function scopeSetIds(ex: RawExec, scopes: Iterable<string>): Promise<Map<string, number>> {
   const wanted = [...new Set(scopes)];
   if (wanted.length) {
-    await insertRows(ex, 'scope_sets', ['tokens'], wanted.map((t) => [t]), 'OR IGNORE');
+    await insertRows(
+      ex,
+      'scope_sets',
+      ['tokens'],
+      wanted.map((t) => [t]),
+      'OR IGNORE',
+    );
     const tokenRows = wanted.flatMap((t) => t.split(' ').map((token) => [t, token] as const));
     await runRaw(
       ex,
@@ -39,9 +45,11 @@ async function scopeSetIds(ex: RawExec, scopes: Iterable<string>): Promise<Map<s
       [JSON.stringify(tokenRows)],
     );
   }
-  const rows = await allRaw<{ id: number; tokens: string }>(ex, `SELECT id, tokens FROM scope_sets WHERE tokens IN (SELECT value FROM json_each(?))`, [
-    JSON.stringify(wanted),
-  ]);
+  const rows = await allRaw<{ id: number; tokens: string }>(
+    ex,
+    `SELECT id, tokens FROM scope_sets WHERE tokens IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(wanted)],
+  );
   return new Map(rows.map((r) => [r.tokens, r.id]));
 }
 
@@ -55,7 +63,15 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   const now = (opts.now ?? new Date()).getTime();
   const agencies = [...new Set(input.map((s) => s.agencyCode))];
   const existing = new Map<string, { id: number; hash: string; createdAt: number; createdBy: string | null }>();
-  for (const r of await allRaw<{ id: number; agency_code: string; case_file: string; reference: string; content_hash: string; created_at: number; created_by: string | null }>(
+  for (const r of await allRaw<{
+    id: number;
+    agency_code: string;
+    case_file: string;
+    reference: string;
+    content_hash: string;
+    created_at: number;
+    created_by: string | null;
+  }>(
     ex,
     `SELECT id, agency_code, case_file, reference, content_hash, created_at, created_by FROM seizures WHERE agency_code IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(agencies)],
@@ -116,13 +132,44 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
     const count = s.firearms.reduce((n, f) => n + f.quantity, 0);
     summary.firearms += s.firearms.length;
     seizureRows.push([
-      id, s.reference, s.date, s.country, s.stateCode, s.municipality, s.place, s.agencyCode, s.operation, s.caseFile,
-      s.summaryEs, s.summaryEn, scopeIds.get(s.scope.join(' ')) ?? null, count, hash, opts.batchId, createdBy, createdAt, opts.userId, now,
+      id,
+      s.reference,
+      s.date,
+      s.country,
+      s.stateCode,
+      s.municipality,
+      s.place,
+      s.agencyCode,
+      s.operation,
+      s.caseFile,
+      s.summaryEs,
+      s.summaryEn,
+      scopeIds.get(s.scope.join(' ')) ?? null,
+      count,
+      hash,
+      opts.batchId,
+      createdBy,
+      createdAt,
+      opts.userId,
+      now,
     ]);
     for (const f of s.firearms) {
       firearmRows.push([
-        id, f.type, f.manufacturer, f.model, f.calibre, f.serial, f.obliteratedSerial, f.countryOfManufacture, f.importer,
-        f.otherMarkings, f.quantity, f.traceStatus, f.traceSourceCountry, f.traceSourceState, f.timeToCrimeDays,
+        id,
+        f.type,
+        f.manufacturer,
+        f.model,
+        f.calibre,
+        f.serial,
+        f.obliteratedSerial,
+        f.countryOfManufacture,
+        f.importer,
+        f.otherMarkings,
+        f.quantity,
+        f.traceStatus,
+        f.traceSourceCountry,
+        f.traceSourceState,
+        f.timeToCrimeDays,
       ]);
     }
     for (const a of s.ammunition) ammoRows.push([id, a.calibre, a.rounds]);
@@ -133,15 +180,50 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   await insertRows(
     ex,
     'seizures',
-    ['id', 'reference', 'date', 'country', 'state_code', 'municipality', 'place', 'agency_code', 'operation', 'case_file', 'summary_es', 'summary_en',
-      'scope_set_id', 'firearm_count', 'content_hash', 'import_batch_id', 'created_by', 'created_at', 'updated_by', 'updated_at'],
+    [
+      'id',
+      'reference',
+      'date',
+      'country',
+      'state_code',
+      'municipality',
+      'place',
+      'agency_code',
+      'operation',
+      'case_file',
+      'summary_es',
+      'summary_en',
+      'scope_set_id',
+      'firearm_count',
+      'content_hash',
+      'import_batch_id',
+      'created_by',
+      'created_at',
+      'updated_by',
+      'updated_at',
+    ],
     seizureRows,
   );
   await insertRows(
     ex,
     'firearms',
-    ['seizure_id', 'type', 'manufacturer', 'model', 'calibre', 'serial', 'obliterated_serial', 'country_of_manufacture', 'importer', 'other_markings',
-      'quantity', 'trace_status', 'trace_source_country', 'trace_source_state', 'time_to_crime_days'],
+    [
+      'seizure_id',
+      'type',
+      'manufacturer',
+      'model',
+      'calibre',
+      'serial',
+      'obliterated_serial',
+      'country_of_manufacture',
+      'importer',
+      'other_markings',
+      'quantity',
+      'trace_status',
+      'trace_source_country',
+      'trace_source_state',
+      'time_to_crime_days',
+    ],
     firearmRows,
   );
   await insertRows(ex, 'ammunition', ['seizure_id', 'calibre', 'rounds'], ammoRows);

@@ -1,5 +1,5 @@
-import type { FirearmType, TraceStatus } from '../../../db/schema/index.ts';
-import type { ScopeToken } from '../access.ts';
+import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
+import type { ScopeToken } from '#src/server/access.ts';
 
 export interface FirearmInput {
   type: FirearmType;

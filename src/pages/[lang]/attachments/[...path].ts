@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
 import { readFile } from 'node:fs/promises';
-import { attachmentPath, attachmentType } from '../../../lib/attachments.ts';
-import { isVisible, type ItemCollection } from '../../../lib/content.ts';
-import { actorOf, audit } from '../../../server/audit.ts';
+import { attachmentPath, attachmentType } from '#src/lib/attachments.ts';
+import { isVisible, type ItemCollection } from '#src/lib/content.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
 
 /**
  * An attachment is served only when the reader may see at least one item that lists it;

@@ -1,13 +1,21 @@
 import type { APIRoute } from 'astro';
-import { REQUEST_PRIORITIES, REQUEST_STATUSES, REQUEST_TYPES, type RequestPriority, type RequestStatus, type RequestType } from '../../../../db/schema/index.ts';
-import { exportRequestsCsv, LIST_BOXES, LIST_SORTS, type ListBox, type ListSort } from '../../../server/requests/service.ts';
+import {
+  REQUEST_PRIORITIES,
+  REQUEST_STATUSES,
+  REQUEST_TYPES,
+  type RequestPriority,
+  type RequestStatus,
+  type RequestType,
+} from '#src/domain/requests.ts';
+import { exportRequestsCsv, LIST_BOXES, LIST_SORTS, type ListBox, type ListSort } from '#src/server/requests/service.ts';
 
 /** The request list (with the page's filters) as CSV; only requests the reader may see; audited. */
 export const GET: APIRoute = async ({ locals, url }) => {
   const user = locals.user;
   if (!user) return new Response(null, { status: 404 });
   const params = url.searchParams;
-  const pick = <T extends string>(list: readonly T[], value: string | null): T | undefined => ((list as readonly string[]).includes(value ?? '') ? (value as T) : undefined);
+  const pick = <T extends string>(list: readonly T[], value: string | null): T | undefined =>
+    (list as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
   const box: ListBox = pick(LIST_BOXES, params.get('box')) ?? 'inbox';
   const counterpart = /^[A-Z0-9-]{2,20}$/.test(params.get('counterpart') ?? '') ? (params.get('counterpart') as string) : undefined;
   const csv = await exportRequestsCsv(
@@ -25,6 +33,10 @@ export const GET: APIRoute = async ({ locals, url }) => {
   );
   const name = locals.lang === 'es' ? 'solicitudes' : 'requests';
   return new Response(csv, {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${box}.csv"`, 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}-${box}.csv"`,
+      'Cache-Control': 'no-store',
+    },
   });
 };

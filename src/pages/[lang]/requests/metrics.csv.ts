@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { exportMetricsCsv } from '../../../server/requests/metrics.ts';
-import { actorOf } from '../../../server/audit.ts';
+import { exportMetricsCsv } from '#src/server/requests/metrics.ts';
+import { actorOf } from '#src/server/audit.ts';
 
 /** Cooperation metrics as CSV: members get their agency's; admins the agency asked (empty: all). Audited. */
 export const GET: APIRoute = async ({ locals, url }) => {
@@ -11,6 +11,10 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const csv = await exportMetricsCsv(user, actorOf(user, locals.ip), asked, locals.lang);
   const name = locals.lang === 'es' ? 'metricas-solicitudes' : 'request-metrics';
   return new Response(csv, {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"`, 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}.csv"`,
+      'Cache-Control': 'no-store',
+    },
   });
 };

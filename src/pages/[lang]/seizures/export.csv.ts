@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { translate } from '../../../i18n/index.ts';
-import { parseSeizureQuery } from '../../../lib/seizure-query.ts';
-import { exportCsv } from '../../../server/search/index.ts';
-import { actorOf } from '../../../server/audit.ts';
+import { translate } from '#src/i18n/index.ts';
+import { parseSeizureQuery } from '#src/lib/seizure-query.ts';
+import { exportCsv } from '#src/server/seizures/queries.ts';
+import { actorOf } from '#src/server/audit.ts';
 
 /** The current result set as CSV: only what the reader may see (the query carries the access rule); audited. */
 export const GET: APIRoute = ({ url, locals }) => {

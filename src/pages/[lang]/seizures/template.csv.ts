@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { templateCsv } from '../../../server/seizures/import.ts';
+import { templateCsv } from '#src/server/seizures/import.ts';
 
 /** The import template, with headers in Spanish or English (?lang=). */
 export const GET: APIRoute = ({ url, locals }) => {

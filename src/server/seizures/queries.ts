@@ -3,15 +3,15 @@
  * CSV export and the detail page. Each SQL statement carries the reader's access tokens
  * (through buildWhere or the scope condition below).
  */
-import { readerTokens, seesEverything, type Reader, type ScopeToken } from '../access.ts';
-import { audit, type Actor } from '../audit.ts';
-import { rawClient } from '../db.ts';
-import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from '../seizures/import.ts';
-import type { SeizureDetail } from '../seizures/types.ts';
-import type { FirearmType, TraceStatus } from '../../../db/schema/index.ts';
-import { buildWhere } from './filter.ts';
-import { allRaw, type RawExec, type SqlValue } from './sql-util.ts';
-import { normalizeQuery, type SearchQuery } from './types.ts';
+import { readerTokens, seesEverything, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { audit, type Actor } from '#src/server/audit.ts';
+import { rawClient } from '#src/server/db.ts';
+import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from './import.ts';
+import type { SeizureDetail } from './types.ts';
+import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
+import { buildWhere } from '#src/server/search/filter.ts';
+import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { normalizeQuery, type SearchQuery } from '#src/server/search/types.ts';
 
 export interface Dashboard {
   total: { seizures: number; firearms: number; obliterated: number };
@@ -44,7 +44,14 @@ export async function dashboard(query: SearchQuery, reader: Reader | null, ex: R
     p,
   );
   // One pass over the firearms of the visible seizures, grouped four ways at once.
-  const rows = await allRaw<{ type: FirearmType; calibre: string | null; manufacturer: string | null; trace: TraceStatus; n: number; obliterated: number }>(
+  const rows = await allRaw<{
+    type: FirearmType;
+    calibre: string | null;
+    manufacturer: string | null;
+    trace: TraceStatus;
+    n: number;
+    obliterated: number;
+  }>(
     ex,
     `SELECT f.type, f.calibre, f.manufacturer, f.trace_status AS trace, sum(f.quantity) AS n, sum(CASE WHEN f.obliterated_serial THEN f.quantity ELSE 0 END) AS obliterated
      FROM firearms f WHERE f.seizure_id IN (${VISIBLE_IDS(w)}) GROUP BY 1, 2, 3, 4`,
@@ -92,14 +99,42 @@ function scopeCondition(reader: Reader | null, alias = 's'): { clause: string; p
 }
 
 interface SeizureRow {
-  id: number; reference: string; date: string; country: string; state_code: string; municipality: string | null; place: string | null;
-  agency_code: string; operation: string | null; case_file: string; summary_es: string | null; summary_en: string | null; tokens: string;
-  firearm_count: number; import_batch_id: number | null; created_at: number; updated_at: number; name_es: string; name_en: string;
+  id: number;
+  reference: string;
+  date: string;
+  country: string;
+  state_code: string;
+  municipality: string | null;
+  place: string | null;
+  agency_code: string;
+  operation: string | null;
+  case_file: string;
+  summary_es: string | null;
+  summary_en: string | null;
+  tokens: string;
+  firearm_count: number;
+  import_batch_id: number | null;
+  created_at: number;
+  updated_at: number;
+  name_es: string;
+  name_en: string;
 }
 interface FirearmRow {
-  seizure_id: number; type: FirearmType; manufacturer: string | null; model: string | null; calibre: string | null; serial: string | null;
-  obliterated_serial: number; country_of_manufacture: string | null; importer: string | null; other_markings: string | null; quantity: number;
-  trace_status: TraceStatus; trace_source_country: string | null; trace_source_state: string | null; time_to_crime_days: number | null;
+  seizure_id: number;
+  type: FirearmType;
+  manufacturer: string | null;
+  model: string | null;
+  calibre: string | null;
+  serial: string | null;
+  obliterated_serial: number;
+  country_of_manufacture: string | null;
+  importer: string | null;
+  other_markings: string | null;
+  quantity: number;
+  trace_status: TraceStatus;
+  trace_source_country: string | null;
+  trace_source_state: string | null;
+  time_to_crime_days: number | null;
 }
 
 const SEIZURE_SELECT = `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.municipality, s.place, s.agency_code, s.operation, s.case_file,
@@ -111,9 +146,21 @@ async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<SeizureDeta
   const ids = JSON.stringify(rows.map((r) => r.id));
   const inIds = 'seizure_id IN (SELECT value FROM json_each(?))';
   const firearms = await allRaw<FirearmRow>(ex, `SELECT * FROM firearms WHERE ${inIds} ORDER BY id`, [ids]);
-  const ammo = await allRaw<{ seizure_id: number; calibre: string; rounds: number }>(ex, `SELECT seizure_id, calibre, rounds FROM ammunition WHERE ${inIds} ORDER BY id`, [ids]);
-  const mags = await allRaw<{ seizure_id: number; quantity: number; capacity: number | null }>(ex, `SELECT seizure_id, quantity, capacity FROM magazines WHERE ${inIds} ORDER BY id`, [ids]);
-  const expl = await allRaw<{ seizure_id: number; description: string; quantity: number }>(ex, `SELECT seizure_id, description, quantity FROM explosives WHERE ${inIds} ORDER BY id`, [ids]);
+  const ammo = await allRaw<{ seizure_id: number; calibre: string; rounds: number }>(
+    ex,
+    `SELECT seizure_id, calibre, rounds FROM ammunition WHERE ${inIds} ORDER BY id`,
+    [ids],
+  );
+  const mags = await allRaw<{ seizure_id: number; quantity: number; capacity: number | null }>(
+    ex,
+    `SELECT seizure_id, quantity, capacity FROM magazines WHERE ${inIds} ORDER BY id`,
+    [ids],
+  );
+  const expl = await allRaw<{ seizure_id: number; description: string; quantity: number }>(
+    ex,
+    `SELECT seizure_id, description, quantity FROM explosives WHERE ${inIds} ORDER BY id`,
+    [ids],
+  );
   const group = <T extends { seizure_id: number }>(list: T[]) => {
     const m = new Map<number, T[]>();
     for (const x of list) m.set(x.seizure_id, [...(m.get(x.seizure_id) ?? []), x]);
@@ -121,14 +168,40 @@ async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<SeizureDeta
   };
   const [gf, ga, gm, ge] = [group(firearms), group(ammo), group(mags), group(expl)];
   return rows.map((r) => ({
-    id: r.id, reference: r.reference, date: r.date, country: r.country, stateCode: r.state_code, stateNameEs: r.name_es, stateNameEn: r.name_en,
-    municipality: r.municipality, place: r.place, agencyCode: r.agency_code, operation: r.operation, caseFile: r.case_file, summaryEs: r.summary_es,
-    summaryEn: r.summary_en, scope: r.tokens.split(' ') as ScopeToken[], firearmCount: r.firearm_count, importBatchId: r.import_batch_id,
-    createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    id: r.id,
+    reference: r.reference,
+    date: r.date,
+    country: r.country,
+    stateCode: r.state_code,
+    stateNameEs: r.name_es,
+    stateNameEn: r.name_en,
+    municipality: r.municipality,
+    place: r.place,
+    agencyCode: r.agency_code,
+    operation: r.operation,
+    caseFile: r.case_file,
+    summaryEs: r.summary_es,
+    summaryEn: r.summary_en,
+    scope: r.tokens.split(' ') as ScopeToken[],
+    firearmCount: r.firearm_count,
+    importBatchId: r.import_batch_id,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
     firearms: (gf.get(r.id) ?? []).map((f) => ({
-      type: f.type, manufacturer: f.manufacturer, model: f.model, calibre: f.calibre, serial: f.serial, obliteratedSerial: !!f.obliterated_serial,
-      countryOfManufacture: f.country_of_manufacture, importer: f.importer, otherMarkings: f.other_markings, quantity: f.quantity,
-      traceStatus: f.trace_status, traceSourceCountry: f.trace_source_country, traceSourceState: f.trace_source_state, timeToCrimeDays: f.time_to_crime_days,
+      type: f.type,
+      manufacturer: f.manufacturer,
+      model: f.model,
+      calibre: f.calibre,
+      serial: f.serial,
+      obliteratedSerial: !!f.obliterated_serial,
+      countryOfManufacture: f.country_of_manufacture,
+      importer: f.importer,
+      otherMarkings: f.other_markings,
+      quantity: f.quantity,
+      traceStatus: f.trace_status,
+      traceSourceCountry: f.trace_source_country,
+      traceSourceState: f.trace_source_state,
+      timeToCrimeDays: f.time_to_crime_days,
     })),
     ammunition: (ga.get(r.id) ?? []).map((a) => ({ calibre: a.calibre, rounds: a.rounds })),
     magazines: (gm.get(r.id) ?? []).map((m) => ({ quantity: m.quantity, capacity: m.capacity })),
@@ -149,11 +222,19 @@ export async function getSeizure(id: number, reader: Reader | null, ex: RawExec 
  * The whole visible result set as CSV (one row per firearm line, the import format and
  * headers of the language, so an export can be imported again), in chunks. Audited here.
  */
-export async function* exportCsv(query: SearchQuery, reader: Reader | null, lang: 'es' | 'en', actor: Actor = {}, ex: RawExec = rawClient()): AsyncGenerator<string> {
+export async function* exportCsv(
+  query: SearchQuery,
+  reader: Reader | null,
+  lang: 'es' | 'en',
+  actor: Actor = {},
+  ex: RawExec = rawClient(),
+): AsyncGenerator<string> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
-  const ids = (await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)).map((r) => r.id);
+  const ids = (
+    await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)
+  ).map((r) => r.id);
   await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } });
   yield toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]);
   const scope = scopeCondition(reader);

@@ -1,7 +1,7 @@
 import type { Client, InStatement, Transaction as LibsqlTransaction } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
-import * as schema from '../../../db/schema/index.ts';
-import { rawClient, type Database } from '../db.ts';
+import * as schema from '#db/schema/index.ts';
+import { rawClient, type Database } from '#src/server/db.ts';
 
 export type SqlValue = string | number | boolean | null;
 

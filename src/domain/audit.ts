@@ -1,0 +1,2 @@
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

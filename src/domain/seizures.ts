@@ -1,0 +1,13 @@
+export const FIREARM_TYPES = [
+  'pistol',
+  'revolver',
+  'rifle',
+  'shotgun',
+  'submachine_gun',
+  'machine_gun',
+  'grenade_launcher',
+  'other',
+] as const;
+export type FirearmType = (typeof FIREARM_TYPES)[number];
+export const TRACE_STATUSES = ['not_requested', 'requested', 'traced_us_retail', 'traced_other_country', 'untraceable'] as const;
+export type TraceStatus = (typeof TRACE_STATUSES)[number];
