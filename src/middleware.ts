@@ -4,6 +4,7 @@ import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
 import { sessionCookieOptions } from './lib/cookies.ts';
 import { hasRole } from './server/access.ts';
 import { unreadCount } from './server/requests/notify.ts';
+import { config } from './server/config.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -44,7 +45,7 @@ function withSecurityHeaders(response: Response, secure: boolean): Response {
 }
 
 function clientIp(request: Request, fallback: () => string): string | null {
-  if (process.env.TRUST_PROXY === '1') {
+  if (config.trustProxy) {
     const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
@@ -57,7 +58,7 @@ function clientIp(request: Request, fallback: () => string): string | null {
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const { url, cookies, locals, request } = context;
-  const secure = url.protocol === 'https:' || (process.env.PUBLIC_ORIGIN ?? '').startsWith('https:');
+  const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
   if (url.pathname.startsWith('/_astro/')) return withSecurityHeaders(await next(), secure);
 
   const segment = url.pathname.split('/')[1] ?? '';
@@ -70,7 +71,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   // posts only (STACK-NOTES #5); this also covers JSON and any other body, as Lucia's guide advises.
   if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
     const origin = request.headers.get('origin');
-    const allowed = new Set([url.origin, ...(process.env.PUBLIC_ORIGIN ? [new URL(process.env.PUBLIC_ORIGIN).origin] : [])]);
+    const allowed = new Set([url.origin, ...(config.publicOrigin ? [new URL(config.publicOrigin).origin] : [])]);
     const sameSite = request.headers.get('sec-fetch-site');
     if (origin ? !allowed.has(origin) : sameSite !== null && sameSite !== 'same-origin' && sameSite !== 'none') {
       return withSecurityHeaders(new Response('Cross-site request refused', { status: 403 }), secure);

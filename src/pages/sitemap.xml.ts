@@ -2,10 +2,11 @@ import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
 import { LANGS } from '#src/i18n/locale.ts';
 import { isPublic, itemPath, lessonParts, splitId, visibleItems, type ItemCollection } from '#src/lib/content.ts';
+import { config } from '#src/server/config.ts';
 
 /** Public pages only, in both languages. */
 export const GET: APIRoute = async (context) => {
-  const site = process.env.PUBLIC_ORIGIN || context.url.origin;
+  const site = config.publicOrigin ?? context.url.origin;
   const paths: string[] = [];
   for (const lang of LANGS) {
     paths.push(`/${lang}/`, `/${lang}/bulletins`, `/${lang}/protocols`, `/${lang}/training`, `/${lang}/glossary`);

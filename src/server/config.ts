@@ -1,44 +1,126 @@
-/** Runtime configuration from environment variables (read at call time, so tests can set them). */
-function int(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
-  return n;
+/**
+ * Every environment variable the portal reads, validated once with zod. Nothing else in src/
+ * reads `process.env`: a wrong value stops the server at start with the variable's name
+ * (`scripts/start.ts` and `scripts/demo.ts` call `loadConfig()` before serving).
+ */
+import { z } from 'zod';
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const count = (fallback: number) => z.preprocess(blankToUndefined, z.coerce.number().int().nonnegative().default(fallback));
+const text = () => z.preprocess(blankToUndefined, z.string().optional());
+const url = () => z.preprocess(blankToUndefined, z.url().optional());
+const flag = () =>
+  z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).optional()).transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  PORT: count(4321),
+  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL (file:…, libsql://…)')
+      .default('file:data/portal.db'),
+  ),
+  DATABASE_AUTH_TOKEN: text(),
+  PUBLIC_ORIGIN: url(),
+  TRUST_PROXY: flag(),
+  SESSION_IDLE_MINUTES: count(30),
+  SESSION_ABSOLUTE_HOURS: count(12),
+  SIGNIN_LOCKOUT_FAILURES: count(5),
+  SIGNIN_LOCKOUT_MINUTES: count(10),
+  SIGNIN_IP_FAILURE_LIMIT: count(30),
+  SIGNIN_IP_WINDOW_MINUTES: count(15),
+  INVITATION_DAYS: count(7),
+  MEILISEARCH_URL: url(),
+  MEILISEARCH_KEY: text(),
+  SMTP_URL: text(),
+  SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
+  DEMO_SEIZURES: count(3000),
+});
+
+export type Settings = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(issues: z.core.$ZodIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
 }
 
+let cached: Settings | undefined;
+
+/** Parses the environment (once); throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues);
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests and scripts that change `process.env` after start call this to read it again. */
+export function reloadConfig(): Settings {
+  cached = undefined;
+  return settings();
+}
+
+function settings(): Settings {
+  return cached ?? loadConfig();
+}
+
+/** Named, unit-converted views of the settings, as the rest of the server uses them. */
 export const config = {
+  get port(): number {
+    return settings().PORT;
+  },
   get databaseUrl(): string {
-    return process.env.DATABASE_URL || 'file:data/portal.db';
+    return settings().DATABASE_URL;
   },
   get databaseAuthToken(): string | undefined {
-    return process.env.DATABASE_AUTH_TOKEN || undefined;
+    return settings().DATABASE_AUTH_TOKEN;
   },
+  /** The public address (invitation links, feeds, e-mails); `https:` makes cookies Secure behind a proxy. */
   get publicOrigin(): string | undefined {
-    return process.env.PUBLIC_ORIGIN || undefined;
+    return settings().PUBLIC_ORIGIN?.replace(/\/$/, '');
+  },
+  /** Take the client address from X-Forwarded-For (only behind our own proxy). */
+  get trustProxy(): boolean {
+    return settings().TRUST_PROXY;
   },
   /** Idle timeout of a session (minutes without a request). */
   get sessionIdleMs(): number {
-    return int('SESSION_IDLE_MINUTES', 30) * 60_000;
+    return settings().SESSION_IDLE_MINUTES * 60_000;
   },
   /** Absolute lifetime of a session, however active. */
   get sessionAbsoluteMs(): number {
-    return int('SESSION_ABSOLUTE_HOURS', 12) * 3_600_000;
+    return settings().SESSION_ABSOLUTE_HOURS * 3_600_000;
   },
   get lockoutFailures(): number {
-    return int('SIGNIN_LOCKOUT_FAILURES', 5);
+    return settings().SIGNIN_LOCKOUT_FAILURES;
   },
   get lockoutMs(): number {
-    return int('SIGNIN_LOCKOUT_MINUTES', 10) * 60_000;
+    return settings().SIGNIN_LOCKOUT_MINUTES * 60_000;
   },
   /** Failed sign-ins from one IP address within the window before that address is held off. */
   get ipFailureLimit(): number {
-    return int('SIGNIN_IP_FAILURE_LIMIT', 30);
+    return settings().SIGNIN_IP_FAILURE_LIMIT;
   },
   get ipWindowMs(): number {
-    return int('SIGNIN_IP_WINDOW_MINUTES', 15) * 60_000;
+    return settings().SIGNIN_IP_WINDOW_MINUTES * 60_000;
   },
   get invitationMs(): number {
-    return int('INVITATION_DAYS', 7) * 86_400_000;
+    return settings().INVITATION_DAYS * 86_400_000;
+  },
+  /** Meilisearch replaces the embedded FTS5 engine when its URL is set. */
+  get meilisearch(): { host: string; apiKey: string | undefined } | null {
+    const s = settings();
+    return s.MEILISEARCH_URL ? { host: s.MEILISEARCH_URL, apiKey: s.MEILISEARCH_KEY } : null;
+  },
+  get smtp(): { url: string; from: string } | null {
+    const s = settings();
+    return s.SMTP_URL ? { url: s.SMTP_URL, from: s.SMTP_FROM } : null;
+  },
+  get demoSeizures(): number {
+    return settings().DEMO_SEIZURES;
   },
 };

@@ -2,11 +2,12 @@
 import { seedBaseData, seedDemoUsers } from './seed.ts';
 import { seedDemoSeizures } from '#db/seed/seizures.ts';
 import { seedDemoRequests } from './requests/demo.ts';
+import { config } from './config.ts';
 
 export async function seedDemoData(password: string): Promise<void> {
   await seedBaseData();
   await seedDemoUsers(password);
   // A few thousand generated seizures (deterministic); DEMO_SEIZURES changes how many.
-  await seedDemoSeizures(Number(process.env.DEMO_SEIZURES || 3000));
+  await seedDemoSeizures(config.demoSeizures);
   await seedDemoRequests();
 }

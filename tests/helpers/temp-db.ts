@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDb } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
+import { reloadConfig } from '#src/server/config.ts';
 
 /**
  * Points the server code at a fresh libSQL file with every migration applied.
@@ -13,6 +14,7 @@ export async function useTempDatabase(): Promise<{ url: string; cleanup: () => v
   closeDb();
   const url = `file:${join(dir, 'test.db')}`;
   process.env.DATABASE_URL = url;
+  reloadConfig();
   await applyMigrations();
   return {
     url,

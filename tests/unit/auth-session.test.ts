@@ -11,6 +11,7 @@ import {
   validateSessionToken,
 } from '#src/server/auth/session.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { reloadConfig } from '#src/server/config.ts';
 
 let cleanup: () => void;
 let userId: string;
@@ -76,6 +77,7 @@ describe('sessions (Lucia design)', () => {
 
   it('honours configured timeouts', async () => {
     process.env.SESSION_IDLE_MINUTES = '5';
+    reloadConfig();
     try {
       const { token, session } = await createSession(userId, {});
       await db()
@@ -85,6 +87,7 @@ describe('sessions (Lucia design)', () => {
       expect(await validateSessionToken(token)).toBeNull();
     } finally {
       delete process.env.SESSION_IDLE_MINUTES;
+      reloadConfig();
     }
   });
 

@@ -7,15 +7,18 @@ import { backupDatabase, restoreDatabase } from '#src/server/backup.ts';
 import { seedDemoData } from '#src/server/demo.ts';
 import { rawClient } from '#src/server/db.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { reloadConfig } from '#src/server/config.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {
   process.env.DEMO_SEIZURES = '50';
+  reloadConfig();
   ({ cleanup } = await useTempDatabase());
   await seedDemoData('backup-test-passphrase');
 });
 afterAll(() => {
   delete process.env.DEMO_SEIZURES;
+  reloadConfig();
   cleanup();
 });
 

@@ -4,6 +4,7 @@ import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, re
 import { signIn } from '#src/server/auth/accounts.ts';
 import { seedDemoData } from '#src/server/demo.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { reloadConfig } from '#src/server/config.ts';
 
 let cleanup: () => void;
 const PASSWORD = 'unit-test-passphrase';
@@ -60,6 +61,7 @@ describe('throttling', () => {
 
   it('limits failures per IP address within the window', async () => {
     process.env.SIGNIN_IP_FAILURE_LIMIT = '3';
+    reloadConfig();
     try {
       const now = Date.now();
       expect(await recordIpFailure('192.0.2.9', now)).toBeNull();
@@ -72,6 +74,7 @@ describe('throttling', () => {
       expect(other.ok).toBe(true);
     } finally {
       delete process.env.SIGNIN_IP_FAILURE_LIMIT;
+      reloadConfig();
     }
   });
 

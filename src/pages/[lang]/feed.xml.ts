@@ -3,13 +3,14 @@ import type { APIRoute } from 'astro';
 import { translate } from '#src/i18n/index.ts';
 import { isLang } from '#src/i18n/locale.ts';
 import { itemPath, splitId, visibleItems } from '#src/lib/content.ts';
+import { config } from '#src/server/config.ts';
 
 /** RSS of public bulletins in one language: a feed has no reader, so only what a visitor may see. */
 export const GET: APIRoute = async (context) => {
   const lang = context.params.lang;
   if (!isLang(lang)) return new Response(null, { status: 404 });
   const items = await visibleItems('bulletins', lang, null);
-  const site = process.env.PUBLIC_ORIGIN || context.url.origin;
+  const site = config.publicOrigin ?? context.url.origin;
   const response = await rss({
     title: translate(lang, 'content.feed.title'),
     description: translate(lang, 'bulletins.intro'),

@@ -4,6 +4,7 @@
  * commit and never fails the user's action: a failure is logged (without the message body).
  */
 import nodemailer, { type Transporter } from 'nodemailer';
+import { config } from '#src/server/config.ts';
 
 export interface MailMessage {
   to: string;
@@ -18,7 +19,7 @@ const pending = new Set<Promise<void>>();
 let suppressed = 0;
 
 export function mailConfigured(): boolean {
-  return Boolean(process.env.SMTP_URL) && suppressed === 0;
+  return config.smtp !== null && suppressed === 0;
 }
 
 /** Runs work without sending e-mail (demo data: nobody should get mail about invented requests). */
@@ -40,10 +41,10 @@ function transporter(url: string): Transporter {
 }
 
 export async function sendMail(message: MailMessage): Promise<void> {
-  const url = process.env.SMTP_URL;
-  if (!url) return;
-  await transporter(url).sendMail({
-    from: process.env.SMTP_FROM || 'Armas Cruzadas <no-reply@armas-cruzadas.invalid>',
+  const smtp = config.smtp;
+  if (!smtp) return;
+  await transporter(smtp.url).sendMail({
+    from: smtp.from,
     to: message.to,
     subject: message.subject,
     text: message.text,

@@ -69,7 +69,7 @@ async function partyUsers(ex: Executor, requestId: number, audience: NotifyInput
 }
 
 function origin(): string {
-  return (config.publicOrigin ?? `http://localhost:${process.env.PORT || 4321}`).replace(/\/$/, '');
+  return config.publicOrigin ?? `http://localhost:${config.port}`;
 }
 
 export interface NotificationText {

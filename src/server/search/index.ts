@@ -7,16 +7,17 @@ import type { Reader } from '#src/server/access.ts';
 import { fts5Engine } from './fts5.ts';
 import { createMeiliEngine } from './meilisearch.ts';
 import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
+import { config } from '#src/server/config.ts';
 
 export * from './types.ts';
 
 let meili: { key: string; engine: SearchEngine } | undefined;
 
 export function searchEngine(): SearchEngine {
-  const url = process.env.MEILISEARCH_URL;
-  if (!url) return fts5Engine;
-  const key = `${url}\u0000${process.env.MEILISEARCH_KEY ?? ''}`;
-  if (meili?.key !== key) meili = { key, engine: createMeiliEngine({ host: url, apiKey: process.env.MEILISEARCH_KEY }) };
+  const settings = config.meilisearch;
+  if (!settings) return fts5Engine;
+  const key = `${settings.host}\u0000${settings.apiKey ?? ''}`;
+  if (meili?.key !== key) meili = { key, engine: createMeiliEngine(settings) };
   return meili.engine;
 }
 
