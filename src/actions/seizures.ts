@@ -26,7 +26,7 @@ export const seizureActions = {
       const file = { fileName: input.file.name.slice(0, 200), content: new Uint8Array(await input.file.arrayBuffer()) };
       const lang = ctx.locals.lang;
       if (input.mode === 'check') {
-        const parsed = await run(() => validateImport(file));
+        const parsed = await run(() => validateImport(file, undefined, user));
         if (parsed.errors.length)
           return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
         return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length };
@@ -34,7 +34,9 @@ export const seizureActions = {
       const actor = actorOf(user, ctx.locals.ip);
       const result = await run(() => importSeizures(file, { reader: user, actor }));
       if (!result.ok) return { kind: 'invalid', rows: result.rows, errors: result.errors, errorsCsv: errorsToCsv(result.errors, lang) };
-      return { kind: 'imported', rows: result.rows, ...result.summary };
+      // Counts only: the ids written stay out of the response (a reader may not see every record).
+      const { inserted, updated, unchanged } = result.summary;
+      return { kind: 'imported', rows: result.rows, inserted, updated, unchanged };
     },
   }),
 };

@@ -63,6 +63,18 @@ export function requireRole(reader: Reader | null, role: Role): asserts reader i
   if (!hasRole(reader, role)) throw new AccessDenied(role);
 }
 
+/**
+ * Who may create or change a seizure record of an agency (on every write path: upload, command
+ * line with --as, actions): an editor their own agency's records, an admin any agency's (the
+ * import's audit entry names the agencies written). The answer depends only on the agency, never
+ * on whether a record with that key exists, so a refusal reveals nothing about hidden records.
+ */
+export function canWriteSeizureOf(writer: Reader | null, agencyCode: string): boolean {
+  if (!writer) return false;
+  if (writer.role === 'admin') return true;
+  return writer.role === 'editor' && writer.agencyCode === agencyCode;
+}
+
 const COUNTRY_CODES = new Set(['US', 'MX', 'GT', 'BZ', 'SV']);
 
 /**

@@ -27,8 +27,9 @@ const CSV = [
 ].join('\n');
 
 describe('seizures in the browser', () => {
-  it('an editor imports a CSV; an FGR analyst finds it by serial prefix and unaccented place, narrows, opens it and exports', async () => {
-    const editor = await signedIn('editor.sspc@demo.test');
+  it('an FGR admin imports a CSV; an FGR analyst finds it by serial prefix and unaccented place, narrows, opens it and exports', async () => {
+    // FGR's records: the admin (of FGR) may write them; the SSPC editor only SSPC's.
+    const editor = await signedIn('admin@demo.test');
     await editor.goto(`${baseUrl}/es/seizures/import`);
     await editor.setInputFiles('#import-file', { name: 'aseguramientos.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${CSV}`) });
     await editor.click('[data-testid=import-submit]');

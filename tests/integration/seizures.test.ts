@@ -34,8 +34,9 @@ async function total(c: HttpClient, qs: string, lang = 'es'): Promise<string> {
 
 describe('seizure import through the upload page', () => {
   beforeAll(async () => {
-    const editor = await as('editor.sspc@demo.test');
-    const res = await editor.postMultipart('/es/seizures/import?_action=importSeizures', upload(GOOD, 'prueba.csv'));
+    // FGR and SEDENA records: an admin writes any agency's (an SSPC editor only SSPC's).
+    const admin = await as('admin@demo.test');
+    const res = await admin.postMultipart('/es/seizures/import?_action=importSeizures', upload(GOOD, 'prueba.csv'));
     const html = await res.text();
     expect(html, html.slice(0, 2000)).toContain('Importación completa: 2 aseguramientos nuevos');
   });
@@ -48,8 +49,8 @@ describe('seizure import through the upload page', () => {
   });
 
   it('imports the same file twice without changing anything', async () => {
-    const editor = await as('editor.sspc@demo.test');
-    const html = await (await editor.postMultipart('/en/seizures/import?_action=importSeizures', upload(GOOD, 'again.csv'))).text();
+    const admin = await as('admin@demo.test');
+    const html = await (await admin.postMultipart('/en/seizures/import?_action=importSeizures', upload(GOOD, 'again.csv'))).text();
     expect(html).toContain('0 new seizures, 0 updated, 2 unchanged');
   });
 
@@ -76,17 +77,68 @@ describe('seizure import through the upload page', () => {
 
   it('checks a file without importing it, and serves the templates in both languages', async () => {
     const editor = await as('editor.sspc@demo.test');
+    const admin = await as('admin@demo.test');
     const other = GOOD.replaceAll('IT-', 'CHK-').replaceAll('Z9Q', 'K8Q');
     const html = await (
-      await editor.postMultipart('/en/seizures/import?_action=importSeizures', upload(other, 'check.csv', 'check'))
+      await admin.postMultipart('/en/seizures/import?_action=importSeizures', upload(other, 'check.csv', 'check'))
     ).text();
     expect(html).toContain('The file is valid: 3 rows, 2 seizures.');
-    const admin = await as('admin@demo.test');
     expect(await total(admin, '?q=K8QW778812')).toMatch(/^0 /);
     const es = await (await editor.get('/es/seizures/template.csv?lang=es')).text();
     expect(es.split('\n')[0]).toContain('referencia');
     const en = await (await editor.get('/es/seizures/template.csv?lang=en')).text();
     expect(en.split('\n')[0]).toContain('reference');
+  });
+});
+
+describe("an editor writes only their own agency's seizures", () => {
+  it("refuses, per row, an SSPC editor overwriting a hidden FGR seizure or creating one in FGR's name, and reveals nothing", async () => {
+    const fgr = await as('analyst.fgr@demo.test');
+    const list = await (await fgr.get('/es/seizures?q=Z9QW7788')).text();
+    const hiddenId = /href="\/es\/seizures\/(\d+)"/.exec(list)![1]!;
+    const editor = await as('editor.sspc@demo.test');
+    const attack = [
+      HEADER,
+      // The natural key of the FGR-only seizure, its visibility widened and its summary replaced.
+      'IT-FGR-0001,2026-03-14,Michoacán,FGR,FED/MIC/IT/0001/2026,Resumen reemplazado,Replaced,members,rifle,Barrett,M82A1,.50 BMG,Z9QW778812,no,traced_us_retail',
+      'IT-FGR-0099,2026-03-15,Michoacán,FGR,FED/MIC/IT/0099/2026,Registro a nombre de FGR,In FGR name,members,pistol,Glock,19,9mm,Z9QX000001,no,not_requested',
+    ].join('\n');
+    for (const mode of ['import', 'check'] as const) {
+      const res = await editor.postMultipart('/es/seizures/import?_action=importSeizures', upload(attack, 'ataque.csv', mode));
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      const refusal = 'No puede escribir registros de la agencia «FGR»: cada editor importa solo los aseguramientos de su propia agencia.';
+      expect(html).toMatch(new RegExp(`<td>2</td>\\s*<td><code>agency</code></td>\\s*<td>${refusal}`));
+      expect(html).toMatch(new RegExp(`<td>3</td>\\s*<td><code>agency</code></td>\\s*<td>${refusal}`));
+      expect(html).not.toContain(`/seizures/${hiddenId}"`);
+    }
+    // The JSON form of the action says the same and carries no id.
+    const json = await editor.postMultipart('/_actions/importSeizures', upload(attack, 'ataque.json.csv'));
+    const body = await json.text();
+    expect(body).toContain('import.error.agency_not_allowed');
+    expect(body).not.toMatch(new RegExp(`\\b${hiddenId}\\b`));
+    // Unchanged for FGR; still invisible to ATF; nothing created in FGR's name.
+    const detail = await (await fgr.get(`/es/seizures/${hiddenId}`)).text();
+    expect(detail).toContain('Aseguramiento de prueba en Uruapan');
+    const atf = await as('agent.atf@demo.test');
+    expect(await total(atf, '?q=Z9QW7788', 'en')).toBe('0 seizures');
+    const admin = await as('admin@demo.test');
+    expect(await total(admin, '?q=Z9QX000001')).toMatch(/^0 /);
+    const audit = await (await admin.get('/en/admin/audit?action=seizures.import&outcome=denied&user=editor.sspc')).text();
+    expect(audit).toContain('ataque.csv');
+  });
+
+  it('lets the SSPC editor import SSPC records, answering with counts only', async () => {
+    const editor = await as('editor.sspc@demo.test');
+    const own = [
+      HEADER,
+      'IT-SSPC-0001,2026-03-20,Sonora,SSPC,SSPC/SON/IT/0001/2026,Aseguramiento de la Guardia en Nogales,Seizure by SSPC in Nogales,agency:SSPC,rifle,Colt,AR-15,5.56x45,Z9QS000001,no,not_requested',
+    ].join('\n');
+    const res = await editor.postMultipart('/_actions/importSeizures', upload(own, 'sspc.csv'));
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('"inserted"');
+    expect(body).not.toContain('changedIds');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   parseDate,
   templateCsv,
   validateImport,
+  errorMessage,
   type ImportError,
 } from '#src/server/seizures/import.ts';
 import { es, en } from '#src/i18n/messages/seizures.ts';
@@ -251,5 +252,72 @@ describe('import writes', () => {
       { reader: readers.editor, actor: { userId: readers.editor.id } },
     );
     expect(r.ok).toBe(true);
+  });
+
+  it('refuses, per row, writes to another agency: no overwrite of a hidden record, no record in its name, nothing revealed', async () => {
+    // An FGR-only seizure that an SSPC editor cannot see.
+    const hidden = csv(row({ reference: 'H-1', case_file: 'FGR/H/1', visibility: 'agency:FGR', summary_es: 'Solo FGR', serial: 'HID001' }));
+    expect((await importCsv(hidden)).ok).toBe(true);
+    const before = await rawClient().execute(`SELECT id, summary_es, scope_set_id FROM seizures WHERE reference = 'H-1'`);
+    const sspc = { id: 'u-sspc-editor', role: 'editor', agencyCode: 'SSPC', agencyCountry: 'MX' } as const;
+    const by = { reader: sspc, actor: { userId: sspc.id, email: 'editor.sspc@example.com', agencyCode: 'SSPC' } };
+    const attack = csv(
+      row({ reference: 'H-1', case_file: 'FGR/H/1', visibility: 'members', summary_es: 'Reemplazado', serial: 'HID001' }),
+      row({ reference: 'H-NEW', case_file: 'FGR/H/2', visibility: 'members', summary_es: 'A nombre de FGR', serial: 'HID002' }),
+      row({ reference: 'S-OWN', agency: 'SSPC', case_file: 'SSPC/1', serial: 'HID003' }),
+    );
+    const result = await importSeizures({ fileName: 'ataque.csv', content: attack }, by);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    // The same refusal for the existing hidden record and for a new one: it depends on the agency only.
+    expect(result.errors).toEqual([
+      { row: 2, column: 'agency', code: 'import.error.agency_not_allowed', params: { value: 'FGR' } },
+      { row: 3, column: 'agency', code: 'import.error.agency_not_allowed', params: { value: 'FGR' } },
+    ]);
+    expect(JSON.stringify(result)).not.toContain(String(before.rows[0]?.id));
+    const after = await rawClient().execute(`SELECT id, summary_es, scope_set_id FROM seizures WHERE reference = 'H-1'`);
+    expect(after.rows).toEqual(before.rows);
+    const created = await rawClient().execute(`SELECT count(*) AS n FROM seizures WHERE reference IN ('H-NEW', 'S-OWN')`);
+    expect(created.rows[0]?.n).toBe(0);
+    const [first] = result.errors;
+    expect(errorMessage(first!, 'es')).toBe(
+      'No puede escribir registros de la agencia «FGR»: cada editor importa solo los aseguramientos de su propia agencia.',
+    );
+    expect(errorMessage(first!, 'en')).toContain('You may not write records of agency "FGR"');
+    // The check step (dry run) reports the same rows.
+    const checked = await validateImport({ fileName: 'ataque.csv', content: attack }, undefined, sspc);
+    expect(checked.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, 'import.error.agency_not_allowed'],
+      [3, 'import.error.agency_not_allowed'],
+    ]);
+    const denied = await rawClient().execute(
+      `SELECT user_email, outcome, detail FROM audit_log WHERE action = 'seizures.import' AND target = 'ataque.csv'`,
+    );
+    expect(denied.rows.map((r) => [r.user_email, r.outcome, JSON.parse(String(r.detail)).refusedAgencies])).toEqual([
+      ['editor.sspc@example.com', 'denied', ['FGR']],
+    ]);
+  });
+
+  it('lets an editor write their own agency and an admin any agency, naming the agencies in the audit entry', async () => {
+    const sspc = { id: 'u-sspc-editor', role: 'editor', agencyCode: 'SSPC', agencyCountry: 'MX' } as const;
+    const own = await importSeizures(
+      { fileName: 'propio.csv', content: csv(row({ reference: 'S-OWN', agency: 'SSPC', case_file: 'SSPC/1', serial: 'OWN001' })) },
+      { reader: sspc, actor: { userId: sspc.id } },
+    );
+    expect(own.ok && own.summary.inserted).toBe(1);
+    const admin = await importSeizures(
+      {
+        fileName: 'admin.csv',
+        content: csv(
+          row({ reference: 'H-1', case_file: 'FGR/H/1', visibility: 'agency:FGR', summary_es: 'Corregido por admin', serial: 'HID001' }),
+        ),
+      },
+      { reader: readers.admin, actor: { userId: readers.admin.id, email: 'admin@example.com' } },
+    );
+    expect(admin.ok && admin.summary.updated).toBe(1);
+    const entry = await rawClient().execute(
+      `SELECT detail FROM audit_log WHERE action = 'seizures.import' AND user_email = 'admin@example.com' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(JSON.parse(String(entry.rows[0]?.detail)).agencies).toEqual(['FGR']);
   });
 });

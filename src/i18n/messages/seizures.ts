@@ -163,6 +163,8 @@ export const es = {
   'import.error.duplicate_row':
     'Fila duplicada: igual a la fila {first}. Si son armas idénticas, indique el número en la columna cantidad.',
   'import.error.inconsistent_seizure': 'Los datos del aseguramiento ({field}) no coinciden con la fila {first} del mismo aseguramiento.',
+  'import.error.agency_not_allowed':
+    'No puede escribir registros de la agencia «{value}»: cada editor importa solo los aseguramientos de su propia agencia.',
   'import.error.too_many_errors': 'Se muestran los primeros {max} errores.',
   // Pages (added with the seizure pages)
   'seizures.detail.ask': 'Preguntar a una agencia contraparte sobre este aseguramiento',
@@ -344,6 +346,7 @@ export const en: Record<keyof typeof es, string> = {
   'import.error.bad_list': 'Invalid list item: "{value}" (examples: 9mm:500, 8x30, grenade:2).',
   'import.error.duplicate_row': 'Duplicate row: same as row {first}. For identical firearms, give the number in the quantity column.',
   'import.error.inconsistent_seizure': 'The seizure data ({field}) differs from row {first} of the same seizure.',
+  'import.error.agency_not_allowed': 'You may not write records of agency "{value}": editors import only their own agency\'s seizures.',
   'import.error.too_many_errors': 'Only the first {max} errors are shown.',
   'seizures.detail.ask': 'Ask a counterpart agency about this seizure',
   'seizures.detail.askHint': 'Creates an information request linked to this seizure; you can copy the trace data of its firearms.',

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { FIREARM_TYPES, TRACE_STATUSES, importBatches, type FirearmType, type TraceStatus } from '#db/schema/index.ts';
 import { seedReferenceData } from '#db/seed/reference.ts';
-import { requireRole, isScopeToken, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { canWriteSeizureOf, requireRole, isScopeToken, type Reader, type ScopeToken } from '#src/server/access.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw, writeTransaction } from '#src/server/sql.ts';
@@ -45,6 +45,7 @@ export const IMPORT_ERROR_CODES = [
   'import.error.bad_list',
   'import.error.duplicate_row',
   'import.error.inconsistent_seizure',
+  'import.error.agency_not_allowed',
   'import.error.too_many_errors',
 ] as const;
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
@@ -529,6 +530,8 @@ export function validateRows(
   rows: readonly Located[],
   ref: ReferenceLookup,
   onProgress?: ImportProgress,
+  /** The signed-in importer; rows of agencies they may not write are refused. Absent: the operator's command line. */
+  writer?: Reader,
 ): { errors: ImportError[]; seizures: SeizureInput[] } {
   const schemas = rowSchema(ref);
   const errors: ImportError[] = [];
@@ -602,6 +605,13 @@ export function validateRows(
           column: r.columnName('state'),
           code: 'import.error.state_country_mismatch',
           params: { value: v.state, country: v.country },
+        });
+      else if (writer && !canWriteSeizureOf(writer, v.agency))
+        rowErrors.push({
+          row: r.row,
+          column: r.columnName('agency'),
+          code: 'import.error.agency_not_allowed',
+          params: { value: v.agency },
         });
       else
         seizure = {
@@ -839,12 +849,13 @@ export interface ParsedImport {
 }
 
 /** Parses and validates without writing anything (the import page's "check" step). */
-export async function validateImport(file: ImportFile, onProgress?: ImportProgress): Promise<ParsedImport> {
+export async function validateImport(file: ImportFile, onProgress?: ImportProgress, writer?: Reader): Promise<ParsedImport> {
+  if (writer) requireRole(writer, 'editor');
   const format = file.format ?? guessFormat(file);
   const parsed = format === 'json' ? parseJsonRows(decode(file.content)) : parseCsvRows(decode(file.content));
   if (parsed.errors.length && parsed.rows.length === 0) return { format, rows: 0, errors: parsed.errors, seizures: [] };
   const ref = await loadReferenceLookup();
-  const { errors, seizures } = validateRows(parsed.rows, ref, onProgress);
+  const { errors, seizures } = validateRows(parsed.rows, ref, onProgress, writer);
   onProgress?.('validate', parsed.rows.length, parsed.rows.length);
   const all = [...parsed.errors, ...errors].sort((a, b) => a.row - b.row).slice(0, MAX_ERRORS + 1);
   return { format, rows: parsed.rows.length, errors: all, seizures: all.length ? [] : seizures };
@@ -861,13 +872,22 @@ export async function importSeizures(file: ImportFile, by: ImportBy, onProgress?
   if ('reader' in by) requireRole(by.reader, 'editor');
   const started = performance.now();
   const userId = 'reader' in by ? by.reader.id : (by.actor.userId ?? null);
-  const parsed = await validateImport(file, onProgress);
+  const parsed = await validateImport(file, onProgress, 'reader' in by ? by.reader : undefined);
   if (parsed.errors.length) {
+    const refused = [
+      ...new Set(parsed.errors.filter((e) => e.code === 'import.error.agency_not_allowed').map((e) => String(e.params.value))),
+    ];
     await audit(by.actor, {
       action: 'seizures.import',
       target: file.fileName,
-      outcome: 'failed',
-      detail: { rows: parsed.rows, errors: parsed.errors.length, firstError: parsed.errors[0]?.code },
+      // Rows of another agency are a refused privileged write, not just a bad file.
+      outcome: refused.length ? 'denied' : 'failed',
+      detail: {
+        rows: parsed.rows,
+        errors: parsed.errors.length,
+        firstError: parsed.errors[0]?.code,
+        ...(refused.length ? { refusedAgencies: refused } : {}),
+      },
     });
     return { ok: false, errors: parsed.errors, rows: parsed.rows };
   }
@@ -906,6 +926,7 @@ export async function importSeizures(file: ImportFile, by: ImportBy, onProgress?
           inserted: summary.inserted,
           updated: summary.updated,
           unchanged: summary.unchanged,
+          agencies: [...new Set(parsed.seizures.map((s) => s.agencyCode))].sort(),
         },
       },
       tx,
