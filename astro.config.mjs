@@ -1,10 +1,33 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { fileURLToPath } from 'node:url';
+import { precompress } from './src/server/http/precompress.ts';
+
+/** @type {URL | undefined} */
+let clientDir;
+/** Brotli and gzip copies of the static assets, made once at build (src/server/http/precompress.ts). */
+const precompressAssets = {
+  name: 'armas-cruzadas:precompress',
+  hooks: {
+    /** @param {{ config: import('astro').AstroConfig }} options */
+    'astro:config:done': ({ config }) => {
+      clientDir = config.build.client;
+    },
+    /** @param {{ logger: import('astro').AstroIntegrationLogger }} options */
+    'astro:build:done': async ({ logger }) => {
+      if (!clientDir) return;
+      logger.info(`${await precompress(fileURLToPath(clientDir))} static files precompressed (br, gz)`);
+    },
+  },
+};
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware mode: the build exports a request handler, and our own server (scripts/serve.ts,
+  // src/server/http/) adds a process per core, static caching, compression and a graceful stop.
+  adapter: node({ mode: 'middleware' }),
+  integrations: [precompressAssets],
   site: process.env.PUBLIC_ORIGIN || 'http://localhost:4321',
   i18n: {
     locales: ['es', 'en'],

@@ -2,6 +2,7 @@
 // then the portal on http://localhost:4321 with the embedded database under data/.
 import { ensureBuild } from './lib/ensure-build.ts';
 import { checkConfigOrExit } from './lib/check-config.ts';
+import { serve } from './lib/serve.ts';
 import { config } from '#src/server/config.ts';
 import { closeDb } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
@@ -9,7 +10,7 @@ import { seedDemoData } from '#src/server/demo.ts';
 import { DEFAULT_DEMO_PASSWORD } from '#db/seed/demo-users.ts';
 
 checkConfigOrExit();
-const entry = ensureBuild();
+ensureBuild();
 await applyMigrations();
 const password = process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
 await seedDemoData(password);
@@ -17,5 +18,5 @@ closeDb();
 console.log(
   `Demo accounts ready (admin@demo.test, agent.atf@demo.test, analyst.fgr@demo.test, …) with password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : `"${DEFAULT_DEMO_PASSWORD}"`}.`,
 );
-console.log(`Portal: http://localhost:${config.port}/`);
-await import(new URL(`../${entry}`, import.meta.url).href);
+console.log(`Portal: http://localhost:${config.port}/ (stop with Ctrl+C; run npm test in a second terminal)`);
+await serve();

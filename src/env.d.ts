@@ -9,5 +9,7 @@ declare namespace App {
     ip: string | null;
     /** Unread notifications of the signed-in user, for the header badge (0 for visitors). */
     unreadNotifications: number;
+    /** Set by our HTTP server (src/server/http/server.ts) and sent back as X-Request-Id; absent under `astro dev`. */
+    requestId?: string;
   }
 }

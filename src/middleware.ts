@@ -5,6 +5,7 @@ import { sessionCookieOptions } from './lib/cookies.ts';
 import { hasRole } from './server/access.ts';
 import { unreadCount } from './server/requests/notify.ts';
 import { config } from './server/config.ts';
+import { securityHeaders } from './server/http/security-headers.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -19,29 +20,17 @@ const PUBLIC_PATHS = [
   /^\/attachments\/.+$/,
 ];
 
-const SECURITY_HEADERS: Record<string, string> = {
-  // No inline script anywhere: every script is a bundled file from our origin.
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  'X-Frame-Options': 'DENY',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-};
-
 function withSecurityHeaders(response: Response, secure: boolean): Response {
+  const headers = securityHeaders(secure);
   // Redirect responses from Astro have immutable headers; copy when needed.
-  let res = response;
   try {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+    for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+    return response;
   } catch {
-    res = new Response(response.body, response);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+    const copy = new Response(response.body, response);
+    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
+    return copy;
   }
-  if (secure) res.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  return res;
 }
 
 function clientIp(request: Request, fallback: () => string): string | null {

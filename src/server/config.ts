@@ -3,6 +3,7 @@
  * reads `process.env`: a wrong value stops the server at start with the variable's name
  * (`scripts/start.ts` and `scripts/demo.ts` call `loadConfig()` before serving).
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -37,6 +38,9 @@ const schema = z.object({
   SMTP_URL: text(),
   SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
   DEMO_SEIZURES: count(3000),
+  WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
+  SHUTDOWN_TIMEOUT_SECONDS: count(10),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -72,6 +76,9 @@ function settings(): Settings {
 export const config = {
   get port(): number {
     return settings().PORT;
+  },
+  get host(): string {
+    return settings().HOST;
   },
   get databaseUrl(): string {
     return settings().DATABASE_URL;
@@ -122,5 +129,16 @@ export const config = {
   },
   get demoSeizures(): number {
     return settings().DEMO_SEIZURES;
+  },
+  /** Server processes `npm start` runs: one per core unless WEB_CONCURRENCY says otherwise. */
+  get webConcurrency(): number {
+    return settings().WEB_CONCURRENCY ?? availableParallelism();
+  },
+  /** How long a stopping server waits for requests in flight before it closes their connections. */
+  get shutdownTimeoutMs(): number {
+    return settings().SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  },
+  get logLevel(): Settings['LOG_LEVEL'] {
+    return settings().LOG_LEVEL;
   },
 };

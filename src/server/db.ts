@@ -4,6 +4,7 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '#db/schema/index.ts';
 import { config } from './config.ts';
+import { onShutdown } from './lifecycle.ts';
 
 export type Database = LibSQLDatabase<typeof schema>;
 /** The handle a transaction callback receives; functions that accept either take `Executor`. */
@@ -29,6 +30,8 @@ export function db(): Database {
     const url = config.databaseUrl;
     client = openClient(url);
     database = drizzle(client, { schema });
+    // A server that stops closes the file properly (WAL checkpoint) after its last request.
+    onShutdown(closeDb);
   }
   return database;
 }

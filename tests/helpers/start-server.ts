@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export const TEST_PASSWORD = 'test-demo-passphrase-2026';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -21,59 +21,123 @@ async function freePort(): Promise<number> {
 export interface RunningServer {
   baseUrl: string;
   databaseUrl: string;
-  stop: () => Promise<void>;
+  /** The server process (the cluster's primary when WEB_CONCURRENCY > 1). */
+  child: ChildProcess;
+  /** Everything the server printed so far (JSON log lines, one per request). */
+  output: () => string;
+  /** Resolves when the server has printed a line that `match` accepts (fails if it exits first). */
+  waitForOutput: (match: (line: string) => boolean, what: string) => Promise<string>;
+  /** Stops the server gracefully (SIGTERM), removes its files and returns its exit code. */
+  stop: () => Promise<number | null>;
 }
 
 /**
- * Starts the built server (dist/) on a free port against a fresh database file with the demo
- * data, as `npm run demo` would, but spawning node directly so the pid we kill is the server's.
+ * Runs the built portal with our own server (scripts/serve.ts, as `npm start` serves it) on a
+ * free port, spawning node directly so the pid we signal is the server's. One process unless
+ * `WEB_CONCURRENCY` is given. Resolves once `readyPath` answers (any status below 500 unless
+ * `readyStatus` says otherwise); throws with the server's output if it exits or never answers.
+ */
+export async function launchServer(
+  env: Record<string, string>,
+  { readyPath = '/healthz', readyStatus = (s: number) => s < 500, cleanup = () => {} } = {},
+): Promise<Omit<RunningServer, 'databaseUrl'>> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['scripts/serve.ts'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), WEB_CONCURRENCY: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    output += d.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const waitForOutput = (match: (line: string) => boolean, what: string) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const line = output.split('\n').find(match);
+        if (line !== undefined) {
+          listeners.delete(check);
+          resolve(line);
+        }
+      };
+      listeners.add(check);
+      check();
+      void exited.then(() => {
+        listeners.delete(check);
+        const line = output.split('\n').find(match);
+        if (line !== undefined) resolve(line);
+        else reject(new Error(`server exited before printing ${what}:\n${output}`));
+      });
+    });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const res = await fetch(`${baseUrl}${readyPath}`);
+      await res.arrayBuffer();
+      if (readyStatus(res.status)) break;
+    } catch {
+      /* not listening yet */
+    }
+    // A generous bound for a busy machine; the usual start takes well under a second.
+    if (Date.now() - started > 60_000) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not answer ${readyPath} within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    baseUrl,
+    child,
+    output: () => output,
+    waitForOutput,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (process.env.KEEP_TEST_SERVER_OUTPUT) console.log(output);
+      cleanup();
+      return child.exitCode;
+    },
+  };
+}
+
+/**
+ * A fresh database file with the demo data (as `npm run demo` makes it, `DEMO_SEIZURES` in `env`
+ * says how many seizures), served by launchServer.
  */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'armas-server-'));
   const databaseUrl = `file:${join(dir, 'portal.db')}`;
-  const port = await freePort();
   const env = {
-    ...process.env,
     DATABASE_URL: databaseUrl,
     DEMO_PASSWORD: TEST_PASSWORD,
-    HOST: '127.0.0.1',
-    PORT: String(port),
     // Browser and HTTP tests sign in many times from one address.
     SIGNIN_IP_FAILURE_LIMIT: '1000',
     ...extraEnv,
   };
   // Seeding runs in its own process so this test process keeps no database handle open.
   await new Promise<void>((resolve, reject) => {
-    const seed = spawn(process.execPath, ['tests/helpers/seed-test-db.ts'], { env, stdio: 'inherit' });
+    const seed = spawn(process.execPath, ['tests/helpers/seed-test-db.ts'], { env: { ...process.env, ...env }, stdio: 'inherit' });
     seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding failed with ${code}`))));
   });
-  const child: ChildProcess = spawn(process.execPath, ['dist/server/entry.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      const res = await fetch(`${baseUrl}/es/`);
-      if (res.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    if (Date.now() - started > 30_000) throw new Error(`server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 150));
+  try {
+    const server = await launchServer(env, {
+      readyPath: '/es/',
+      readyStatus: (s) => s === 200,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    });
+    return { ...server, databaseUrl };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  return {
-    baseUrl,
-    databaseUrl,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      if (process.env.KEEP_TEST_SERVER_OUTPUT) console.log(output);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

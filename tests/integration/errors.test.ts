@@ -1,43 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchServer, type RunningServer } from '#tests/helpers/start-server.ts';
 
 // A server whose database cannot be opened (a path below a regular file): every page that needs
 // the database fails, and the reader gets the translated 500 page with status 500.
-let child: ChildProcess;
-let baseUrl = '';
+let server: Omit<RunningServer, 'databaseUrl'>;
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-  child = spawn(process.execPath, ['dist/server/entry.mjs'], {
-    env: { ...process.env, DATABASE_URL: 'file:/etc/hostname/broken.db', HOST: '127.0.0.1', PORT: String(port) },
-    stdio: 'ignore',
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`${baseUrl}/healthz`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  // launchServer throws (and this file fails) if the server never answers.
+  server = await launchServer({ DATABASE_URL: 'file:/etc/hostname/broken.db' }, { readyStatus: (s) => s === 503 });
 });
-afterAll(() => {
-  child?.kill('SIGTERM');
+afterAll(async () => {
+  await server?.stop();
 });
 
 describe('server errors', () => {
   it('answers with the translated 500 page in each language', async () => {
-    const es = await fetch(`${baseUrl}/es/bulletins/conferencia-phoenix-2009`);
+    const es = await fetch(`${server.baseUrl}/es/bulletins/conferencia-phoenix-2009`);
     expect(es.status).toBe(500);
     expect(await es.text()).toContain('<title>Error del servidor · Armas Cruzadas</title>');
-    const en = await fetch(`${baseUrl}/en/bulletins/conferencia-phoenix-2009`);
+    const en = await fetch(`${server.baseUrl}/en/bulletins/conferencia-phoenix-2009`);
     expect(en.status).toBe(500);
     const html = await en.text();
     expect(html).toContain('<html lang="en"');
@@ -46,6 +27,6 @@ describe('server errors', () => {
   });
 
   it('reports the database as unavailable on the health check', async () => {
-    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(503);
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(503);
   });
 });
