@@ -26,7 +26,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/helpers/server-setup.ts'],
-          testTimeout: 60_000,
+          // A safety net, not a speed test: axe takes 2-4 s a page when the machine is shared (load 20 on 2 cores).
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
