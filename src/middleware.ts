@@ -3,7 +3,8 @@ import { DEFAULT_LANG, LANG_COOKIE, isLang, langFromAcceptLanguage, type Lang } 
 import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
 import { sessionCookieOptions } from './lib/cookies.ts';
 import { hasRole } from './server/access.ts';
-import { unreadCount } from './server/requests/notify.ts';
+import { unreadCount } from './server/notifications/center.ts';
+import { maybeRunSweeps } from './server/notifications/sweeps.ts';
 import { config } from './server/config.ts';
 import { securityHeaders } from './server/http/security-headers.ts';
 
@@ -118,6 +119,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   // The header badge: loaded here, before the page streams, so a failure cannot break a page half-sent.
   locals.unreadNotifications = 0;
   if (locals.user && isLang(segment) && !/\.(csv|xml|json)$/.test(url.pathname)) {
+    // Due-date reminders and daily digests, at most once a minute per process (no scheduler needed).
+    await maybeRunSweeps();
     locals.unreadNotifications = await unreadCount(locals.user).catch((error: unknown) => {
       console.error('unread notification count failed', error);
       return 0;

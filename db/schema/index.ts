@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './audit.ts';
 export * from './seizures.ts';
 export * from './requests.ts';
+export * from './notifications.ts';

@@ -5,12 +5,10 @@ import {
   REQUEST_PRIORITIES,
   HANDLING_CODES,
   REQUEST_STATUSES,
-  NOTIFICATION_KINDS,
   type RequestType,
   type RequestPriority,
   type HandlingCode,
   type RequestStatus,
-  type NotificationKind,
 } from '#src/domain/requests.ts';
 // Plain domain constants live in src/domain so pages may import them without importing db/.
 export {
@@ -18,12 +16,10 @@ export {
   REQUEST_PRIORITIES,
   HANDLING_CODES,
   REQUEST_STATUSES,
-  NOTIFICATION_KINDS,
   type RequestType,
   type RequestPriority,
   type HandlingCode,
   type RequestStatus,
-  type NotificationKind,
 };
 
 /**
@@ -150,28 +146,4 @@ export const requestEvents = sqliteTable(
     note: text('note'),
   },
   (t) => [index('request_events_request_idx').on(t.requestId, t.at)],
-);
-
-/** In-app notifications; dedupe_key keeps the due-soon and overdue sweeps idempotent. */
-export const notifications = sqliteTable(
-  'notifications',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    requestId: integer('request_id')
-      .notNull()
-      .references(() => requests.id, { onDelete: 'cascade' }),
-    /** JSON parameters of the message (e.g. the new status). */
-    params: text('params'),
-    dedupeKey: text('dedupe_key'),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    readAt: integer('read_at', { mode: 'timestamp_ms' }),
-  },
-  (t) => [
-    index('notifications_user_idx').on(t.userId, t.readAt, t.createdAt),
-    uniqueIndex('notifications_dedupe_idx').on(t.userId, t.dedupeKey),
-  ],
 );

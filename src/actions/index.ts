@@ -23,6 +23,7 @@ import { sessionCookieOptions } from '#src/lib/cookies.ts';
 import { failWith, run } from '#src/lib/forms.ts';
 import { config } from '#src/server/config.ts';
 import { hasRole } from '#src/server/access.ts';
+import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
 
@@ -74,6 +75,7 @@ function safeNext(next: string | undefined, lang: string): string {
 }
 
 export const server = {
+  ...notificationActions,
   ...requestActions,
   ...seizureActions,
   signIn: defineAction({

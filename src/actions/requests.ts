@@ -6,7 +6,6 @@ import { failWith, run } from '#src/lib/forms.ts';
 import { translate, isMessageKey } from '#src/i18n/index.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor } from '#src/server/requests/service.ts';
-import { markNotificationsRead } from '#src/server/requests/notify.ts';
 import { TRANSITIONS } from '#src/server/requests/status.ts';
 
 const required = (max = 200) =>
@@ -126,16 +125,6 @@ export const requestActions = {
       const who = actor(ctx);
       await runRequest(ctx, () => assignRequest(who, input.id, input.assignee || null));
       return { done: 'requests.done.assign' as const };
-    },
-  }),
-
-  markNotificationsRead: defineAction({
-    accept: 'form',
-    input: z.object({ ids: z.array(z.number().int().positive()).max(200).default([]), all: z.enum(['true']).optional() }),
-    handler: async (input, ctx) => {
-      const who = actor(ctx);
-      await markNotificationsRead(who, input.all ? 'all' : input.ids);
-      return { done: input.all ? ('notifications.allRead' as const) : ('notifications.marked' as const) };
     },
   }),
 };

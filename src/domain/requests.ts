@@ -7,5 +7,3 @@ export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
 export type HandlingCode = (typeof HANDLING_CODES)[number];
 export const REQUEST_STATUSES = ['sent', 'acknowledged', 'in_progress', 'answered', 'closed', 'declined', 'reopened'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-export const NOTIFICATION_KINDS = ['new_request', 'reply', 'status', 'due_soon', 'overdue', 'assigned'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -9,11 +9,20 @@ import * as admin from './messages/admin.ts';
 import * as content from './messages/content.ts';
 import * as requests from './messages/requests.ts';
 import * as seizures from './messages/seizures.ts';
+import * as notifications from './messages/notifications.ts';
 import type { Lang } from './locale.ts';
 
-const es = { ...common.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es };
+const es = { ...common.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es };
 export type MessageKey = keyof typeof es;
-const en: Record<MessageKey, string> = { ...common.en, ...auth.en, ...admin.en, ...content.en, ...requests.en, ...seizures.en };
+const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...auth.en,
+  ...admin.en,
+  ...content.en,
+  ...requests.en,
+  ...seizures.en,
+  ...notifications.en,
+};
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };
 

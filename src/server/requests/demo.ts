@@ -15,7 +15,7 @@ import {
   type RequestType,
 } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
-import { withoutMail } from './mail.ts';
+import { withoutMail } from '#src/server/notifications/mail.ts';
 import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor, type TraceFirearm } from './service.ts';
 import type { Transition } from './status.ts';
 

@@ -1,5 +1,5 @@
 /**
- * E-mail through SMTP (nodemailer) when SMTP_URL is set, e.g. `smtp://user:pass@mail.example:587`
+ * E-mail of every room's notifications: through SMTP (nodemailer) when SMTP_URL is set, e.g. `smtp://user:pass@mail.example:587`
  * or `smtp://127.0.0.1:2525`; the sender is SMTP_FROM. Sending happens after the database
  * commit and never fails the user's action: a failure is logged (without the message body).
  */
@@ -55,9 +55,14 @@ export async function sendMail(message: MailMessage): Promise<void> {
 /** Sends in the background; `flushMail()` waits for everything queued (tests, shutdown). */
 export function queueMail(message: MailMessage): void {
   if (!mailConfigured()) return;
-  const p: Promise<void> = sendMail(message)
+  inBackground(`mail to ${message.to}`, () => sendMail(message));
+}
+
+/** Runs mail work (composing and sending) after the user's action; a failure is logged, never thrown. */
+export function inBackground(what: string, work: () => Promise<void>): void {
+  const p: Promise<void> = work()
     .catch((error: unknown) => {
-      console.error(`mail to ${message.to} failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
     })
     .finally(() => pending.delete(p));
   pending.add(p);

@@ -1,0 +1,17 @@
+/**
+ * What a notification is about (its subject: one room's item) and what happened. Each room adds
+ * its subject kind here and registers how to check access and word the notification in
+ * src/server/notifications/subjects.ts.
+ */
+export const NOTIFICATION_SUBJECT_KINDS = ['request'] as const;
+export type NotificationSubjectKind = (typeof NOTIFICATION_SUBJECT_KINDS)[number];
+
+/** Information requests: new request, reply, status change, due soon, overdue, assignment. */
+export const REQUEST_NOTIFICATION_KINDS = ['new_request', 'reply', 'status', 'due_soon', 'overdue', 'assigned'] as const;
+
+export const NOTIFICATION_KINDS = [...REQUEST_NOTIFICATION_KINDS] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** How a member wants e-mail about notifications: each one at once, one daily digest, or none. */
+export const EMAIL_MODES = ['immediate', 'daily', 'off'] as const;
+export type EmailMode = (typeof EMAIL_MODES)[number];

@@ -1,0 +1,84 @@
+/**
+ * The notification centre: the reader's notifications from every room, newest first, each worded
+ * by its room in the reader's language, counted and listed only when the reader may still see
+ * what it is about.
+ */
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { notifications, type NotificationSubjectKind } from '#db/schema/index.ts';
+import type { Lang } from '#src/i18n/index.ts';
+import type { Reader } from '#src/server/access.ts';
+import { db } from '#src/server/db.ts';
+import { renderNotifications } from './deliver.ts';
+import type { NotificationView, StoredNotification } from './types.ts';
+import { visibleNotifications } from './visibility.ts';
+
+export async function unreadCount(reader: Reader): Promise<number> {
+  const [row] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, reader.id), isNull(notifications.readAt), visibleNotifications(reader)));
+  return Number(row?.n ?? 0);
+}
+
+export type NotificationItem = StoredNotification & NotificationView;
+
+export interface ListOptions {
+  unreadOnly?: boolean;
+  page?: number;
+  pageSize?: number;
+  /** Only notifications about this kind of subject. */
+  subjectKind?: NotificationSubjectKind;
+  lang?: Lang;
+}
+
+export async function listNotifications(reader: Reader, opts: ListOptions = {}) {
+  const page = Math.max(1, opts.page ?? 1);
+  const pageSize = opts.pageSize ?? 30;
+  const where = and(
+    eq(notifications.userId, reader.id),
+    visibleNotifications(reader),
+    opts.unreadOnly ? isNull(notifications.readAt) : undefined,
+    opts.subjectKind ? eq(notifications.subjectKind, opts.subjectKind) : undefined,
+  );
+  const rows = await db()
+    .select()
+    .from(notifications)
+    .where(where)
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  const [count] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(notifications)
+    .where(where);
+  const total = Number(count?.n ?? 0);
+  const stored: StoredNotification[] = rows.map((r) => ({
+    id: r.id,
+    subjectKind: r.subjectKind,
+    subjectId: r.subjectId,
+    kind: r.kind,
+    params: r.params ? (JSON.parse(r.params) as Record<string, string>) : {},
+    createdAt: r.createdAt,
+    readAt: r.readAt,
+  }));
+  const views = await renderNotifications(stored, opts.lang ?? 'es');
+  return {
+    total,
+    pages: Math.max(1, Math.ceil(total / pageSize)),
+    items: stored.flatMap((n): NotificationItem[] => {
+      const view = views.get(n.id);
+      return view ? [{ ...n, ...view }] : [];
+    }),
+  };
+}
+
+/** Marks the reader's notifications read: the ids given, or all when ids is 'all'. */
+export async function markNotificationsRead(reader: Reader, ids: number[] | 'all'): Promise<void> {
+  if (ids !== 'all' && ids.length === 0) return;
+  await db()
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(
+      and(eq(notifications.userId, reader.id), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)),
+    );
+}

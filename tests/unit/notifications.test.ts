@@ -1,0 +1,178 @@
+/**
+ * The notification centre that every room uses: access checked again on every read, e-mail in the
+ * recipient's language at once or as one daily digest, or none, as each member chose.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { agencies, requestRecipients, users } from '#db/schema/index.ts';
+import { db } from '#src/server/db.ts';
+import { reloadConfig } from '#src/server/config.ts';
+import { seedDemoData } from '#src/server/demo.ts';
+import { listNotifications, markNotificationsRead, unreadCount } from '#src/server/notifications/center.ts';
+import { sendDigests } from '#src/server/notifications/deliver.ts';
+import { flushMail } from '#src/server/notifications/mail.ts';
+import { emailMode, setEmailMode } from '#src/server/notifications/settings.ts';
+import { createRequest, replyToRequest, type RequestActor } from '#src/server/requests/service.ts';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+
+let cleanup: () => void;
+let smtp: SMTPServer;
+const received: { to: string; text: string }[] = [];
+const who: Record<string, RequestActor> = {};
+
+async function actor(email: string): Promise<RequestActor> {
+  const [u] = await db()
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      agencyCode: agencies.code,
+      agencyCountry: agencies.country,
+    })
+    .from(users)
+    .innerJoin(agencies, eq(agencies.id, users.agencyId))
+    .where(eq(users.emailNormalized, email));
+  return { ...u!, ip: null };
+}
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+      stream.on('end', () => {
+        const text = Buffer.from(
+          raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8');
+        for (const r of session.envelope.rcptTo) received.push({ to: r.address, text });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const address = smtp.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.env.DEMO_SEIZURES = '20';
+  ({ cleanup } = await useTempDatabase());
+  await seedDemoData('unit-test-passphrase');
+  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.PUBLIC_ORIGIN = 'https://armas.example.gov';
+  reloadConfig();
+  for (const [k, email] of Object.entries({
+    atf: 'agent.atf@demo.test',
+    fgr: 'analyst.fgr@demo.test',
+    admin: 'admin@demo.test',
+    sedena: 'analyst.sedena@demo.test',
+  }))
+    who[k] = await actor(email);
+  for (const u of Object.values(who)) await markNotificationsRead(u, 'all');
+});
+
+afterAll(async () => {
+  delete process.env.SMTP_URL;
+  delete process.env.PUBLIC_ORIGIN;
+  delete process.env.DEMO_SEIZURES;
+  reloadConfig();
+  cleanup();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const request = (subject: string) => ({
+  addressed: ['FGR'],
+  type: 'records_check' as const,
+  subject,
+  body: 'Please check the records.',
+  lang: 'en' as const,
+  priority: 'routine' as const,
+  handlingCode: 'H1' as const,
+});
+
+describe('notification centre', () => {
+  it('words each notification in the reader’s language and links it to its subject', async () => {
+    const { id, reference } = await createRequest(who.atf!, request('Centre wording check'));
+    const es = (await listNotifications(who.fgr!, { unreadOnly: true, lang: 'es' })).items.find((n) => n.subjectId === id);
+    expect(es?.text).toBe(`Nueva solicitud ${reference} de ATF: Centre wording check`);
+    expect(es?.href).toBe(`/es/requests/${id}`);
+    const en = (await listNotifications(who.fgr!, { unreadOnly: true, lang: 'en' })).items.find((n) => n.subjectId === id);
+    expect(en?.text).toBe(`New request ${reference} from ATF: Centre wording check`);
+  });
+
+  it('checks access again on every read: a member moved to another agency no longer sees old notifications', async () => {
+    await markNotificationsRead(who.sedena!, 'all');
+    const { id } = await createRequest(who.atf!, { ...request('Moved member check'), addressed: ['SEDENA'] });
+    expect(await unreadCount(who.sedena!)).toBe(1);
+    // The same account now reads as an FGR member: the SEDENA request is no longer theirs to see.
+    const moved = { ...who.sedena!, agencyCode: 'FGR' };
+    expect(await unreadCount(moved)).toBe(0);
+    expect((await listNotifications(moved)).items.some((n) => n.subjectId === id)).toBe(false);
+  });
+});
+
+describe('e-mail as each member chooses', () => {
+  it('sends at once by default, holds daily-digest mail for the digest, and sends nothing when off', async () => {
+    expect(await emailMode(who.fgr!.id)).toBe('immediate');
+    await setEmailMode(who.admin!.id, 'daily', new Date(Date.now() - 1000));
+    await setEmailMode(who.fgr!.id, 'immediate');
+    await flushMail();
+    received.length = 0;
+    const { id, reference } = await createRequest(who.atf!, request('Mail mode check'));
+    await flushMail();
+    // FGR's analyst (immediate) gets it in Spanish; FGR's admin (daily digest) does not yet.
+    const mine = received.filter((m) => m.text.includes(`/es/requests/${id}`));
+    expect(mine.map((m) => m.to)).toEqual(['analyst.fgr@demo.test']);
+    expect(mine[0]!.text).toContain(`Nueva solicitud ${reference} de ATF`);
+    expect(mine[0]!.text).toContain('https://armas.example.gov/es/requests/');
+    expect(mine[0]!.text).toContain('Content-Language: es-MX');
+
+    // Not a day yet: no digest.
+    expect(await sendDigests(new Date())).toBe(0);
+    await replyToRequest(who.atf!, id, 'A second message.');
+    await flushMail();
+    const tomorrow = new Date(Date.now() + 86_400_000 + 5000);
+    expect(await sendDigests(tomorrow)).toBe(1);
+    await flushMail();
+    const digest = received.filter((m) => m.to === 'admin@demo.test');
+    expect(digest.length).toBe(1);
+    expect(digest[0]!.text).toContain('Armas Cruzadas: resumen diario (2 nuevas)');
+    expect(digest[0]!.text).toContain(`Nueva solicitud ${reference} de ATF: Mail mode check`);
+    expect(digest[0]!.text).toContain(`Nuevo mensaje de ATF en ${reference}`);
+    expect(digest[0]!.text).toContain(`https://armas.example.gov/es/requests/${id}`);
+    // Claimed once: running again the same day sends nothing, and nothing is carried twice.
+    expect(await sendDigests(tomorrow)).toBe(0);
+    expect(await sendDigests(new Date(tomorrow.getTime() + 86_400_000 + 1000))).toBe(0);
+
+    await setEmailMode(who.fgr!.id, 'off');
+    await flushMail();
+    received.length = 0;
+    await createRequest(who.atf!, request('Mail off check'));
+    await flushMail();
+    expect(received.filter((m) => m.to === 'analyst.fgr@demo.test')).toEqual([]);
+    expect(await unreadCount(who.fgr!)).toBeGreaterThan(0);
+  });
+
+  it('leaves out of a digest what the member read in the portal or may no longer see', async () => {
+    await setEmailMode(who.sedena!.id, 'daily', new Date(Date.now() - 1000));
+    const start = new Date();
+    const { id: seen } = await createRequest(who.atf!, { ...request('Read before digest'), addressed: ['SEDENA'] });
+    await markNotificationsRead(who.sedena!, 'all');
+    await createRequest(who.atf!, { ...request('Still unread at digest time'), addressed: ['SEDENA'] });
+    // Readdressed to HSI (as a data fix would): SEDENA may no longer see it, so the digest leaves it out.
+    const { id: gone } = await createRequest(who.atf!, { ...request('Readdressed before digest'), addressed: ['SEDENA'] });
+    await db().update(requestRecipients).set({ agencyCode: 'ICE-HSI' }).where(eq(requestRecipients.requestId, gone));
+    await flushMail();
+    received.length = 0;
+    expect(await sendDigests(new Date(start.getTime() + 86_400_000 + 5000))).toBeGreaterThanOrEqual(1);
+    await flushMail();
+    const digest = received.find((m) => m.to === 'analyst.sedena@demo.test');
+    expect(digest?.text).toContain('Still unread at digest time');
+    expect(digest?.text).not.toContain('Read before digest');
+    expect(digest?.text).not.toContain(`/requests/${seen}`);
+    expect(digest?.text).not.toContain('Readdressed before digest');
+  });
+});
