@@ -52,7 +52,7 @@ if (existing) {
   console.log(`${values.email} is now an administrator.`);
 } else {
   const password = await readPassword();
-  const problem = passwordProblem(password);
+  const problem = await passwordProblem(password);
   if (problem)
     fail(
       {

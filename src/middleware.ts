@@ -6,7 +6,7 @@ import { hasRole } from './server/access.ts';
 import { unreadCount } from './server/notifications/center.ts';
 import { maybeRunSweeps } from './server/notifications/sweeps.ts';
 import { config } from './server/config.ts';
-import { securityHeaders } from './server/http/security-headers.ts';
+import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -21,16 +21,47 @@ const PUBLIC_PATHS = [
   /^\/attachments\/.+$/,
 ];
 
-function withSecurityHeaders(response: Response, secure: boolean): Response {
-  const headers = securityHeaders(secure);
+/** Adds the shared security headers (src/server/http/security-headers.ts) and the cache rule. */
+function withSecurityHeaders(response: Response, secure: boolean, cacheControl?: string): Response {
   // Redirect responses from Astro have immutable headers; copy when needed.
+  let res = response;
   try {
-    for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
-    return response;
+    res.headers.set('X-Content-Type-Options', 'nosniff');
   } catch {
-    const copy = new Response(response.body, response);
-    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
-    return copy;
+    res = new Response(response.body, response);
+  }
+  for (const [k, v] of Object.entries(securityHeaders(secure))) res.headers.set(k, v);
+  if (cacheControl) res.headers.set('Cache-Control', cacheControl);
+  return res;
+}
+
+/**
+ * Whatever a signed-in member gets is not public: `private, no-store` always. A visitor's page is
+ * public by definition (visitors see only public items), but the sign-in and invitation pages are
+ * kept out of caches too; public endpoints (feeds, sitemap) keep the caching they set themselves.
+ */
+function cacheRuleFor(signedIn: boolean, path: string, response: Response): string | undefined {
+  if (signedIn) return NO_STORE;
+  if (/^\/(es|en)\/(sign-in|invitation|mfa)(\/|$)/.test(path) || path.startsWith('/_actions/')) return NO_STORE;
+  return response.headers.has('Cache-Control') ? undefined : 'no-cache';
+}
+
+/** Astro's own endpoints and the pages that live outside the language prefix. */
+const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz']);
+
+/** A malformed JSON body is the client's error (400), not the server's (Astro's action handler throws a 500). */
+async function malformedJson(request: Request): Promise<boolean> {
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(request.headers.get('content-type') ?? '')) return false;
+  const text = await request
+    .clone()
+    .text()
+    .catch(() => null);
+  if (text === null) return true;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
   }
 }
 
@@ -49,6 +80,7 @@ function clientIp(request: Request, fallback: () => string): string | null {
 export const onRequest = defineMiddleware(async (context, next) => {
   const { url, cookies, locals, request } = context;
   const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
+  // In production the server wrapper serves /_astro/* before Astro runs; this covers `astro dev`.
   if (url.pathname.startsWith('/_astro/')) return withSecurityHeaders(await next(), secure);
 
   const segment = url.pathname.split('/')[1] ?? '';
@@ -64,7 +96,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
     const allowed = new Set([url.origin, ...(config.publicOrigin ? [new URL(config.publicOrigin).origin] : [])]);
     const sameSite = request.headers.get('sec-fetch-site');
     if (origin ? !allowed.has(origin) : sameSite !== null && sameSite !== 'same-origin' && sameSite !== 'none') {
-      return withSecurityHeaders(new Response('Cross-site request refused', { status: 403 }), secure);
+      return withSecurityHeaders(new Response('Cross-site request refused', { status: 403 }), secure, NO_STORE);
+    }
+    if (await malformedJson(request)) {
+      return withSecurityHeaders(new Response('Malformed JSON body', { status: 400 }), secure, NO_STORE);
     }
   }
 
@@ -74,12 +109,16 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   locals.lang = isLang(segment) ? segment : preferred;
-  // Every page lives under /es or /en; anything else (except Astro's own endpoints) is unknown.
-  if (!isLang(segment) && !segment.startsWith('_') && !['404', '500', 'sitemap.xml', 'healthz'].includes(segment)) {
+  // Only es and en are languages: every page lives under /es or /en, and any other first segment
+  // is unknown unless it is one of the few root routes. A [lang] route matched with another
+  // segment ("/_x/admin") is unknown too, whatever the rest of the path (STACK-NOTES #15).
+  const langRoute = context.routePattern.startsWith('/[lang]');
+  if (isLang(segment) ? false : langRoute || !ROOT_SEGMENTS.has(segment)) {
     locals.ip = null;
     locals.user = null;
     locals.session = null;
-    return withSecurityHeaders(await context.rewrite(`/${preferred}/404`), secure);
+    locals.unreadNotifications = 0;
+    return withSecurityHeaders(await context.rewrite(`/${preferred}/404`), secure, 'no-cache');
   }
   locals.ip = clientIp(request, () => context.clientAddress);
   locals.user = null;
@@ -108,11 +147,12 @@ export const onRequest = defineMiddleware(async (context, next) => {
       return withSecurityHeaders(
         context.redirect(`/${segment}/sign-in?next=${encodeURIComponent(nextPath)}&reason=${reason}`, 302),
         secure,
+        NO_STORE,
       );
     }
     // The admin area does not exist for anyone else (the server functions check the role too).
     if (/^\/admin(\/|$)/.test(rest) && !hasRole(locals.user, 'admin')) {
-      return withSecurityHeaders(await context.rewrite(`/${segment}/404`), secure);
+      return withSecurityHeaders(await context.rewrite(`/${segment}/404`), secure, locals.user ? NO_STORE : 'no-cache');
     }
   }
 
@@ -128,5 +168,5 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
 
   const response = await next();
-  return withSecurityHeaders(response, secure);
+  return withSecurityHeaders(response, secure, cacheRuleFor(locals.user !== null, url.pathname, response));
 });

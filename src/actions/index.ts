@@ -21,8 +21,8 @@ import { PASSWORD_MAX } from '#src/server/auth/password.ts';
 import { formatDate } from '#src/i18n/index.ts';
 import { sessionCookieOptions } from '#src/lib/cookies.ts';
 import { failWith, run } from '#src/lib/forms.ts';
+import { safeNext } from '#src/lib/redirects.ts';
 import { config } from '#src/server/config.ts';
-import { hasRole } from '#src/server/access.ts';
 import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
@@ -61,17 +61,10 @@ function requireUser(ctx: ActionAPIContext) {
   return { user, session: ctx.locals.session };
 }
 
+/** The signed-in user as an admin actor; the server function decides (and audits a refusal). */
 function adminActor(ctx: ActionAPIContext): AdminActor {
   const { user } = requireUser(ctx);
-  // The server functions check the role again; this only gives a clean answer early.
-  if (!hasRole(user, 'admin')) failWith('error.forbidden', undefined, undefined, 'FORBIDDEN');
   return { ...user, ip: ctx.locals.ip };
-}
-
-/** Only same-site paths: an open redirect would turn the sign-in page into a phishing aid. */
-function safeNext(next: string | undefined, lang: string): string {
-  if (next && /^\/(es|en)(\/|$)/.test(next) && !next.startsWith('//')) return next;
-  return `/${lang}/`;
 }
 
 export const server = {

@@ -1,5 +1,7 @@
 import { auditLog, type AuditOutcome } from '#db/schema/index.ts';
 import { db, type Executor } from './db.ts';
+import { AccessDenied, hasRole, type Reader } from './access.ts';
+import type { Role } from '#src/domain/auth.ts';
 
 export interface Actor {
   userId?: string | null;
@@ -34,4 +36,27 @@ export async function audit(actor: Actor, entry: AuditEntry, executor: Executor 
     outcome: entry.outcome ?? 'ok',
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
   });
+}
+
+/**
+ * The role check of a privileged action: a refusal is written to the audit log (outcome `denied`,
+ * with the actor, the action tried and its target as the request named it) and then thrown. The
+ * target is never looked up first, so a refusal tells nothing about what exists.
+ */
+export async function requirePrivilege(
+  who: (Reader & { email?: string | null; ip?: string | null }) | null,
+  role: Role,
+  attempt: { action: string; target?: string | number | null; detail?: Record<string, unknown> },
+): Promise<void> {
+  if (hasRole(who, role)) return;
+  await audit(
+    { userId: who?.id ?? null, email: who?.email ?? null, agencyCode: who?.agencyCode ?? null, ip: who?.ip ?? null },
+    {
+      action: attempt.action,
+      target: attempt.target === undefined || attempt.target === null ? null : String(attempt.target).slice(0, 200),
+      outcome: 'denied',
+      detail: { need: role, role: who?.role ?? null, ...attempt.detail },
+    },
+  );
+  throw new AccessDenied(role);
 }

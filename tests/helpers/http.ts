@@ -51,6 +51,18 @@ export class HttpClient {
     return res;
   }
 
+  /** A POST with a raw body and content type, from the portal's own origin (malformed bodies, JSON calls). */
+  async postRaw(path: string, body: string, contentType: string): Promise<Response> {
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { cookie: this.cookieHeader(), origin: this.baseUrl, 'content-type': contentType },
+    });
+    this.remember(res);
+    return res;
+  }
+
   async signIn(email: string, password: string, lang: 'es' | 'en' = 'es'): Promise<Response> {
     return this.post(`/${lang}/sign-in?_action=signIn`, { email, password, next: '' });
   }

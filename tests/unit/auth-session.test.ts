@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
@@ -108,5 +108,28 @@ describe('sessions (Lucia design)', () => {
     expect(await validateSessionToken(b.token)).not.toBeNull();
     await invalidateUserSessions(userId);
     expect(await validateSessionToken(b.token)).toBeNull();
+  });
+
+  it('keeps an active session alive under a one-minute idle limit (refreshed after a tenth of it)', async () => {
+    process.env.SESSION_IDLE_MINUTES = '1';
+    reloadConfig();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const start = new Date('2026-05-04T10:00:00Z');
+      vi.setSystemTime(start);
+      const { token } = await createSession(userId, {});
+      // A request every 10 s for two minutes: each is well inside the minute since the previous one.
+      for (let s = 10; s <= 120; s += 10) {
+        vi.setSystemTime(start.getTime() + s * 1000);
+        expect(await validateSessionToken(token), `after ${s} s`).not.toBeNull();
+      }
+      // Then a minute and a bit without a request ends it.
+      vi.setSystemTime(start.getTime() + 120_000 + 61_000);
+      expect(await validateSessionToken(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+      delete process.env.SESSION_IDLE_MINUTES;
+      reloadConfig();
+    }
   });
 });

@@ -26,15 +26,43 @@ describe('passwords', () => {
     expect(await verifyPassword('not a hash', 'x')).toBe(false);
   });
 
-  it('accepts 12 to 128 characters with no composition rules and refuses common ones', () => {
-    expect(passwordProblem('short pass')).toBe('password_too_short');
-    expect(passwordProblem('x'.repeat(129))).toBe('password_too_long');
-    expect(passwordProblem('all lower case words')).toBeNull();
-    expect(passwordProblem('ñandú en la sierra')).toBeNull();
-    expect(passwordProblem('Password1234')).toBe('password_common');
-    expect(passwordProblem('contraseña123')).toBe('password_common');
-    expect(isCommonPassword('aaaaaaaaaaaaaa')).toBe(true);
-    expect(isCommonPassword('3456789012345')).toBe(true);
+  it('accepts 12 to 128 characters with no composition rules and refuses common ones', async () => {
+    expect(await passwordProblem('short pass')).toBe('password_too_short');
+    expect(await passwordProblem('x'.repeat(129))).toBe('password_too_long');
+    expect(await passwordProblem('all lower case words')).toBeNull();
+    expect(await passwordProblem('ñandú en la sierra')).toBeNull();
+    expect(await passwordProblem('Password1234')).toBe('password_common');
+    expect(await passwordProblem('contraseña123')).toBe('password_common');
+    expect(await isCommonPassword('aaaaaaaaaaaaaa')).toBe(true);
+    expect(await isCommonPassword('3456789012345')).toBe(true);
+  });
+
+  it('refuses breached passwords and one word with digits or symbols around it, in Spanish and English', async () => {
+    // Audit finding: futbol123456 was accepted.
+    for (const weak of [
+      'futbol123456',
+      'Futbol123456!',
+      'teamomucho123',
+      'contrasena2026',
+      'Seguridad2026!',
+      'P@ssw0rd2024!!',
+      'superman123456',
+      'mariposa1234567',
+      'alejandro2026!!',
+      'holaholahola12',
+      '1qaz2wsx3edc4rfv',
+    ]) {
+      expect(await passwordProblem(weak), weak).toBe('password_common');
+    }
+    for (const fine of [
+      'cruzadas-demo-2026',
+      'test-demo-passphrase-2026',
+      'tres tigres tristes',
+      'Reynosa-puente-7-norte',
+      'ñandú en la sierra',
+    ]) {
+      expect(await passwordProblem(fine), fine).toBeNull();
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { agencies, type Country } from '#db/schema/index.ts';
-import { requireRole } from '#src/server/access.ts';
-import { actorOf, audit } from '#src/server/audit.ts';
+import { actorOf, audit, requirePrivilege } from '#src/server/audit.ts';
 import { db } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import type { AdminActor } from '#src/server/auth/invitations.ts';
@@ -14,7 +13,7 @@ export interface AgencyInput {
 }
 
 export async function createAgency(admin: AdminActor, input: AgencyInput): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.agency_created', target: input.code });
   const code = input.code.trim().toUpperCase();
   const [taken] = await db().select({ id: agencies.id }).from(agencies).where(eq(agencies.code, code)).limit(1);
   if (taken) throw new DomainError('agency_code_taken', 'code');
@@ -28,7 +27,7 @@ export async function createAgency(admin: AdminActor, input: AgencyInput): Promi
 
 /** Names and country change; the code is the stable key other records use, so it stays. */
 export async function updateAgency(admin: AdminActor, id: number, input: Omit<AgencyInput, 'code'>): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.agency_updated', target: id, detail: { to: input } });
   const [agency] = await db().select().from(agencies).where(eq(agencies.id, id)).limit(1);
   if (!agency) throw new DomainError('agency_unknown');
   await db().transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, like, or, sql } from 'drizzle-orm';
 import { agencies, signInThrottle, users, type Role } from '#db/schema/index.ts';
 import { requireRole, type Reader } from '#src/server/access.ts';
-import { actorOf, audit } from '#src/server/audit.ts';
+import { actorOf, audit, requirePrivilege } from '#src/server/audit.ts';
 import { db } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import type { AdminActor } from '#src/server/auth/invitations.ts';
@@ -58,7 +58,7 @@ export async function getUserForAdmin(admin: Reader | null, id: string) {
 
 /** Role or agency change ends the user's sessions, so new rights apply at once. */
 export async function changeRoleAndAgency(admin: AdminActor, id: string, role: Role, agencyId: number): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.user_changed', target: id, detail: { role, agencyId } });
   const target = await getUserForAdmin(admin, id);
   if (!target) throw new DomainError('user_unknown');
   if (target.role === role && target.agencyId === agencyId) return;
@@ -81,7 +81,7 @@ export async function changeRoleAndAgency(admin: AdminActor, id: string, role: R
 }
 
 export async function setUserDisabled(admin: AdminActor, id: string, disabled: boolean): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: disabled ? 'admin.user_disabled' : 'admin.user_enabled', target: id });
   const target = await getUserForAdmin(admin, id);
   if (!target) throw new DomainError('user_unknown');
   if (target.id === admin.id) throw new DomainError('cannot_disable_self');
@@ -93,7 +93,7 @@ export async function setUserDisabled(admin: AdminActor, id: string, disabled: b
 }
 
 export async function releaseLockout(admin: AdminActor, id: string): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.lockout_released', target: id });
   const target = await getUserForAdmin(admin, id);
   if (!target) throw new DomainError('user_unknown');
   const released = await clearThrottle(accountKey(target.emailNormalized));

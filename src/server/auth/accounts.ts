@@ -97,7 +97,7 @@ export async function recordSignOut(user: SessionUser, ip: string | null): Promi
 export async function changePassword(user: SessionUser, current: string, next: string, meta: RequestMeta): Promise<NewSession> {
   const [row] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1);
   if (!row || !(await verifyPassword(row.passwordHash, current))) throw new DomainError('current_password_wrong', 'currentPassword');
-  const problem = passwordProblem(next);
+  const problem = await passwordProblem(next);
   if (problem) throw new DomainError(problem, 'newPassword');
   const passwordHash = await hashPassword(next);
   return db().transaction(async (tx) => {

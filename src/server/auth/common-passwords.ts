@@ -1,3 +1,34 @@
+export interface BreachedLists {
+  /** Passwords seen in breaches (lower case). */
+  passwords: ReadonlySet<string>;
+  /** Common Spanish and English words and first names (lower case): a password built on one is weak. */
+  words: ReadonlySet<string>;
+}
+
+let lists: Promise<BreachedLists> | undefined;
+
+/**
+ * Loaded on the first password check (not at start: decompressing takes ~0.1-0.3 s), then held
+ * once per process (~120,000 entries, a few MB) and shared by every check. The lists ship with
+ * zxcvbn-ts; only these files are loaded, not the packages' indexes, which add Wikipedia lists.
+ */
+export function breachedLists(): Promise<BreachedLists> {
+  lists ??= (async () => {
+    const [passwords, wordsEs, namesEs, wordsEn, namesEn] = await Promise.all([
+      import('@zxcvbn-ts/language-common/dist/passwords.json.mjs'),
+      import('@zxcvbn-ts/language-es-es/dist/commonWords.json.mjs'),
+      import('@zxcvbn-ts/language-es-es/dist/firstnames.json.mjs'),
+      import('@zxcvbn-ts/language-en/dist/commonWords.json.mjs'),
+      import('@zxcvbn-ts/language-en/dist/firstnames.json.mjs'),
+    ]);
+    return {
+      passwords: new Set(passwords.default),
+      words: new Set([...wordsEs.default, ...namesEs.default, ...wordsEn.default, ...namesEn.default].filter((w) => w.length >= 4)),
+    };
+  })();
+  return lists;
+}
+
 /**
  * Common passwords of 12 or more characters (English and Spanish), lower-cased. Shorter ones are
  * refused by the length rule already. Sources: patterns that top public breach lists, plus local

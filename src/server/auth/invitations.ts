@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { agencies, invitations, users, type Lang, type Role } from '#db/schema/index.ts';
 import { requireRole, type Reader } from '#src/server/access.ts';
-import { actorOf, audit } from '#src/server/audit.ts';
+import { actorOf, audit, requirePrivilege } from '#src/server/audit.ts';
 import { config } from '#src/server/config.ts';
 import { db } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
@@ -30,7 +30,11 @@ export async function createInvitation(
   admin: AdminActor,
   input: { email: string; agencyId: number; role: Role },
 ): Promise<CreatedInvitation> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', {
+    action: 'admin.invitation_created',
+    target: normalizeEmail(input.email),
+    detail: { agencyId: input.agencyId, role: input.role },
+  });
   const emailNormalized = normalizeEmail(input.email);
   const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.emailNormalized, emailNormalized)).limit(1);
   if (existing) throw new DomainError('email_taken', 'email');
@@ -68,7 +72,7 @@ export async function createInvitation(
 
 /** A new link (the old one stops working) with a fresh expiry. */
 export async function resendInvitation(admin: AdminActor, id: string): Promise<CreatedInvitation> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.invitation_resent', target: id });
   const { token, tokenHash } = newToken();
   const expiresAt = new Date(Date.now() + config.invitationMs);
   const rows = await db()
@@ -82,7 +86,7 @@ export async function resendInvitation(admin: AdminActor, id: string): Promise<C
 }
 
 export async function revokeInvitation(admin: AdminActor, id: string): Promise<void> {
-  requireRole(admin, 'admin');
+  await requirePrivilege(admin, 'admin', { action: 'admin.invitation_revoked', target: id });
   const rows = await db()
     .update(invitations)
     .set({ revokedAt: new Date() })
@@ -160,7 +164,7 @@ export async function acceptInvitation(
 ): Promise<NewSession> {
   const invitation = await findPendingInvitation(token);
   if (!invitation) throw new DomainError('invitation_invalid');
-  const problem = passwordProblem(input.password);
+  const problem = await passwordProblem(input.password);
   if (problem) throw new DomainError(problem, 'password');
   const passwordHash = await hashPassword(input.password);
   const emailNormalized = normalizeEmail(invitation.email);

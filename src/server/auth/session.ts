@@ -5,8 +5,14 @@ import { db, type Executor } from '#src/server/db.ts';
 import { equalHashes, randomId, sha256Hex } from './tokens.ts';
 
 export const SESSION_COOKIE = 'ac_session';
-// Writing last_seen_at on every request would make every page a write; a minute is precise enough.
-const TOUCH_AFTER_MS = 60_000;
+/**
+ * Writing last_seen_at on every request would make every page a write, so it is refreshed once a
+ * tenth of the idle limit has passed (at most once a minute): an active session then never ends
+ * early by more than a tenth of the limit, so SESSION_IDLE_MINUTES=1 means one minute.
+ */
+export function touchAfterMs(): number {
+  return Math.min(60_000, Math.floor(config.sessionIdleMs / 10));
+}
 
 export interface SessionUser {
   id: string;
@@ -96,7 +102,7 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
     return null;
   }
   let lastSeenAt = row.session.lastSeenAt;
-  if (now - lastSeenAt.getTime() >= TOUCH_AFTER_MS) {
+  if (now - lastSeenAt.getTime() >= touchAfterMs()) {
     lastSeenAt = new Date(now);
     await db().update(sessions).set({ lastSeenAt }).where(eq(sessions.id, id));
   }

@@ -30,3 +30,6 @@ export function securityHeaderLines(secure: boolean): string {
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
 }
+
+/** What a page or download that is not public sends: shared machines and proxies keep nothing. */
+export const NO_STORE = 'private, no-store';

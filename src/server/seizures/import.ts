@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { FIREARM_TYPES, TRACE_STATUSES, importBatches, type FirearmType, type TraceStatus } from '#db/schema/index.ts';
 import { seedReferenceData } from '#db/seed/reference.ts';
 import { canWriteSeizureOf, requireRole, isScopeToken, type Reader, type ScopeToken } from '#src/server/access.ts';
-import { audit, type Actor } from '#src/server/audit.ts';
+import { audit, requirePrivilege, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw, writeTransaction } from '#src/server/sql.ts';
 import { searchEngine } from '#src/server/search/index.ts';
@@ -869,7 +869,11 @@ function guessFormat(file: ImportFile): 'csv' | 'json' {
 }
 
 export async function importSeizures(file: ImportFile, by: ImportBy, onProgress?: ImportProgress): Promise<ImportResult> {
-  if ('reader' in by) requireRole(by.reader, 'editor');
+  if ('reader' in by)
+    await requirePrivilege({ ...by.reader, email: by.actor.email, ip: by.actor.ip }, 'editor', {
+      action: 'seizures.import',
+      target: file.fileName,
+    });
   const started = performance.now();
   const userId = 'reader' in by ? by.reader.id : (by.actor.userId ?? null);
   const parsed = await validateImport(file, onProgress, 'reader' in by ? by.reader : undefined);
