@@ -153,19 +153,45 @@ describe('hole 7: security headers and caching', () => {
     expect((await client().get('/es/bulletins')).headers.get('cache-control')).toBe('no-cache');
   });
 
-  // The form-post 403 comes from Astro's checkOrigin before our middleware runs: the server
-  // wrapper puts the headers on it (tested with the wrapper's other answers).
-  it('puts the headers on the 403 for a cross-site JSON POST', async () => {
-    const res = await fetch(`${baseUrl}/_actions/signIn`, {
+  it('puts the headers on the 403 for a cross-site POST, form (Astro checkOrigin) or JSON (our middleware)', async () => {
+    const form = await fetch(`${baseUrl}/es/sign-in?_action=signIn`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ email: 'x@example.com', password: 'y' }),
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const json = await fetch(`${baseUrl}/_actions/signIn`, {
       method: 'POST',
       redirect: 'manual',
       body: JSON.stringify({ email: 'x@example.com', password: 'y' }),
       headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
     });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    for (const res of [form, json]) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    }
+    expect(json.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it("puts the headers on static files and on Node's 400 and 431", async () => {
+    const home = await (await client().get('/es/')).text();
+    const asset = /(?:href|src)="(\/_astro\/[^"]+)"/.exec(home)?.[1];
+    expect(asset).toBeDefined();
+    const responses = await Promise.all([
+      fetch(`${baseUrl}${asset}`),
+      fetch(`${baseUrl}/favicon.svg`),
+      fetch(`${baseUrl}/robots.txt`),
+      fetch(`${baseUrl}/es/%zz`),
+      fetch(`${baseUrl}/es/?q=${'a'.repeat(20_000)}`),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 400, 431]);
+    for (const res of responses) {
+      expect(res.headers.get('content-security-policy'), res.url.slice(0, 60)).toContain("default-src 'self'");
+      expect(res.headers.get('x-frame-options'), res.url.slice(0, 60)).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), res.url.slice(0, 60)).toBe('nosniff');
+    }
   });
 });
 
