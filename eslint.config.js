@@ -31,6 +31,19 @@ export default defineConfig(
   { ignores: ['dist/', 'node_modules/', '.astro/', 'data/', 'tmp/', 'db/migrations/'] },
   ...tseslint.configs.recommended,
   ...astro.configs.recommended,
+  // Type-aware rules (promises above all: a forgotten await loses a write or an error). TypeScript
+  // files only: the TypeScript project service cannot read .astro files, whose frontmatter
+  // `astro check` type-checks.
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // libSQL's cell type includes ArrayBuffer for BLOB columns; the portal stores no BLOBs, so
+      // String(row.x) on a libSQL value is a real string.
+      '@typescript-eslint/no-base-to-string': ['error', { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'ArrayBuffer'] }],
+    },
+  },
   {
     plugins: { 'import-x': importX },
     settings: {

@@ -25,7 +25,7 @@ export function isPublic(item: { data: { audience: 'public' | 'members' | string
 
 /** Items of one language the reader may see, newest first. */
 export async function visibleItems<C extends ItemCollection>(collection: C, lang: Lang, reader: Reader | null): Promise<Item<C>[]> {
-  const all = (await getCollection(collection)) as Item<C>[];
+  const all: Item<C>[] = await getCollection(collection);
   return all
     .filter((e) => splitId(e.id).lang === lang && isVisible(reader, e))
     .sort((a, b) => b.data.published.getTime() - a.data.published.getTime() || a.id.localeCompare(b.id));

@@ -65,7 +65,7 @@ export function formErrors(result: { error?: unknown } | undefined, t: Translate
   if (isInputError(error)) {
     const fields: Record<string, string> = {};
     for (const [field, messages] of Object.entries(error.fields)) {
-      const raw = (messages as string[] | undefined)?.[0] ?? 'validation.invalid';
+      const raw = messages?.[0] ?? 'validation.invalid';
       const key: MessageKey = isMessageKey(raw) ? raw : 'validation.invalid';
       fields[field] = t(key, { field: label(field) });
     }

@@ -15,7 +15,7 @@ export const CHART_COLORS = ['#1a4480', '#c05600', '#00a398', '#8168b3', '#e5a00
 /** Plot.plot with a server-side document; returns the SVG markup. */
 export function plotSvg(options: Plot.PlotOptions): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const plot = Plot.plot({ ...options, document: document as unknown as Document }) as unknown as Element;
+  const plot = Plot.plot({ ...options, document: document }) as unknown as Element;
   const svg = plot.tagName.toLowerCase() === 'svg' ? plot : (plot.querySelector('svg') ?? plot);
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');

@@ -173,8 +173,8 @@ describe('accessibility of the request pages in both languages', () => {
         '/requests/new',
         '/requests/metrics',
         '/notifications',
-        `/requests/${withThread?.id}`,
-        `/requests/${withThread?.id}/print`,
+        `/requests/${String(withThread?.id)}`,
+        `/requests/${String(withThread?.id)}/print`,
       ]) {
         await page.goto(`${baseUrl}/${lang}${path}`);
         await noViolations(page, `${lang}${path}`, problems);
@@ -183,7 +183,7 @@ describe('accessibility of the request pages in both languages', () => {
     // The admin's view of another pair of agencies (read-only), and the quote form.
     const admin = await newPage('en-US');
     await signInThroughForm(admin, baseUrl, 'admin@demo.test', password, 'en');
-    await admin.goto(`${baseUrl}/en/requests/${demo?.id}`);
+    await admin.goto(`${baseUrl}/en/requests/${String(demo?.id)}`);
     await noViolations(admin, 'admin detail', problems);
     await admin.goto(`${baseUrl}/en/requests/metrics?agency=`);
     await noViolations(admin, 'admin metrics', problems);
@@ -197,7 +197,7 @@ describe('accessibility of the request pages in both languages', () => {
     const page = await context.newPage();
     await signInThroughForm(page, baseUrl, 'analyst.fgr@demo.test', password);
     const [row] = await sql("SELECT r.id FROM requests r WHERE r.subject LIKE 'Apoyo: red de compra%'");
-    await page.goto(`${baseUrl}/es/requests/${row?.id}`);
+    await page.goto(`${baseUrl}/es/requests/${String(row?.id)}`);
     await page.click('[data-testid=messages] li:first-child a:has-text("Citar")');
     expect(await page.inputValue('#reply-text')).toMatch(/^> \*\*Marcus Ortega \(HSI\):\*\*/);
     await page.fill('#reply-text', `${await page.inputValue('#reply-text')}Enviamos las placas por correo oficial.`);

@@ -69,7 +69,7 @@ describe('seizures in the browser', () => {
 
     await fgr.goto(`${baseUrl}/es/seizures?q=KJH77120`);
     const [download] = await Promise.all([fgr.waitForEvent('download'), fgr.click('[data-testid=export-link]')]);
-    const exported = await readFile((await download.path())!, 'utf8');
+    const exported = await readFile(await download.path(), 'utf8');
     expect(exported).toContain('KJH77120');
     expect(exported.split('\n')[0]).toContain('referencia');
 

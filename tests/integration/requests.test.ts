@@ -143,7 +143,7 @@ describe('information requests over HTTP', () => {
     for (const s of ['Sent', 'Acknowledged', 'Answered', 'Closed']) expect(history).toContain(s);
     expect(history).toContain('No hay registros del importador.');
     const audits = await sql('SELECT action, outcome, user_email FROM audit_log WHERE target = ? ORDER BY id', [request.reference]);
-    const actions = audits.map((r) => `${r.action}:${r.outcome}`);
+    const actions = audits.map((r) => `${String(r.action)}:${String(r.outcome)}`);
     expect(actions).toContain('requests.create:ok');
     expect(actions).toContain('requests.view:ok');
     expect(actions).toContain('requests.print:ok');

@@ -118,13 +118,7 @@ export async function listInvitations(admin: Reader | null) {
   const now = Date.now();
   return rows.map((r) => ({
     ...r,
-    status: (r.acceptedAt
-      ? 'accepted'
-      : r.revokedAt
-        ? 'revoked'
-        : r.expiresAt.getTime() <= now
-          ? 'expired'
-          : 'pending') as InvitationStatus,
+    status: r.acceptedAt ? 'accepted' : r.revokedAt ? 'revoked' : r.expiresAt.getTime() <= now ? 'expired' : 'pending',
   }));
 }
 

@@ -498,7 +498,7 @@ function rowSchema(ref: ReferenceLookup) {
         .string()
         .optional()
         .transform((v, ctx) => {
-          if (!v || !v.trim()) return 'not_requested' as TraceStatus;
+          if (!v || !v.trim()) return 'not_requested';
           return TRACE_WORDS.get(normalizeName(v)) ?? issue(ctx, 'import.error.unknown_trace_status', { value: v });
         }),
       trace_source_country: text(60),
@@ -556,7 +556,7 @@ export function validateRows(
     const toErrors = (issues: z.core.$ZodIssue[]) => {
       for (const i of issues) {
         const col = String(i.path[0] ?? '') as Column;
-        const params = ((i as { params?: Record<string, string | number> }).params ?? {}) as Record<string, string | number>;
+        const params = (i as { params?: Record<string, string | number> }).params ?? {};
         rowErrors.push({ row: r.row, column: col ? r.columnName(col) : null, code: i.message as ImportErrorCode, params });
       }
     };
@@ -693,7 +693,7 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
   const delimiter = detectDelimiter(firstLine);
   let records: string[][];
   try {
-    records = parseCsv(csv, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+    records = parseCsv<string[]>(csv, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 0;
     return { errors: [{ row: line, column: null, code: 'import.error.bad_format', params: { detail: (e as Error).message } }], rows: [] };
@@ -773,7 +773,14 @@ export function parseJsonRows(content: string): { errors: ImportError[]; rows: L
   if (list.length === 0) return { errors: [{ row: 0, column: null, code: 'import.error.empty_file', params: {} }], rows: [] };
   const errors: ImportError[] = [];
   const rows: Located[] = [];
-  const str = (v: unknown): string => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v));
+  // JSON cells are scalars or arrays of scalars; anything else is read as its JSON text.
+  const str = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    if (Array.isArray(v)) return v.join(' ');
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return JSON.stringify(v) ?? '';
+  };
   list.forEach((item: unknown, index) => {
     const row = index + 1;
     if (typeof item !== 'object' || item === null) {

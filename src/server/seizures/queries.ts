@@ -228,7 +228,7 @@ export async function* exportCsv(
   lang: 'es' | 'en',
   actor: Actor = {},
   ex: RawExec = rawClient(),
-): AsyncGenerator<string> {
+): AsyncGenerator<string, void> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
