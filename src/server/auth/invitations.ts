@@ -116,10 +116,16 @@ export async function listInvitations(admin: Reader | null) {
     .orderBy(desc(invitations.createdAt))
     .limit(500);
   const now = Date.now();
-  return rows.map((r) => ({
-    ...r,
-    status: r.acceptedAt ? 'accepted' : r.revokedAt ? 'revoked' : r.expiresAt.getTime() <= now ? 'expired' : 'pending',
-  }));
+  return rows.map((r) => {
+    const status: InvitationStatus = r.acceptedAt
+      ? 'accepted'
+      : r.revokedAt
+        ? 'revoked'
+        : r.expiresAt.getTime() <= now
+          ? 'expired'
+          : 'pending';
+    return { ...r, status };
+  });
 }
 
 /** The pending invitation behind a link, or null (unknown, used, revoked or expired). */

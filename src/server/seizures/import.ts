@@ -693,7 +693,9 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
   const delimiter = detectDelimiter(firstLine);
   let records: string[][];
   try {
-    records = parseCsv<string[]>(csv, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+    // Without `columns`, csv-parse returns one array of cells per record.
+    const parsed: unknown = parseCsv(csv, { delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+    records = parsed as string[][];
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 0;
     return { errors: [{ row: line, column: null, code: 'import.error.bad_format', params: { detail: (e as Error).message } }], rows: [] };
