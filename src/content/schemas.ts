@@ -202,6 +202,10 @@ export const glossaryEntrySchema = z.strictObject({
   en: text,
   definitionEs: text,
   definitionEn: text,
+  // Other words for the same concept, used by search as synonyms across both languages (an editor
+  // extends search by adding them here): "obliterated" finds "borrado".
+  synonymsEs: z.array(text).optional(),
+  synonymsEn: z.array(text).optional(),
   category: z.enum(GLOSSARY_CATEGORIES, {
     error: (iss) => `unknown glossary category ${JSON.stringify(iss.input)}`,
   }),

@@ -50,6 +50,8 @@ export function parseSeizureQuery(params: URLSearchParams, lang: Lang): SearchQu
     sort: sort && (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : undefined,
     page: Number.isFinite(page) && page > 0 ? page : 1,
     lang,
+    // "Search instead for …" after a correction: the words exactly as typed.
+    ...(params.get('spell') === '0' ? { correct: false } : {}),
   };
 }
 
@@ -61,6 +63,7 @@ export function seizureQueryString(query: SearchQuery, withPage = false): string
   if (query.dateFrom) params.set('from', query.dateFrom);
   if (query.dateTo) params.set('to', query.dateTo);
   if (query.sort) params.set('sort', query.sort);
+  if (query.correct === false) params.set('spell', '0');
   if (withPage && query.page && query.page > 1) params.set('page', String(query.page));
   const s = params.toString();
   return s ? `?${s}` : '';

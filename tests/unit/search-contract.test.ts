@@ -8,6 +8,7 @@ import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizur
 import { fts5Engine } from '#src/server/search/fts5.ts';
 import { createMeiliEngine } from '#src/server/search/meilisearch.ts';
 import type { SearchEngine } from '#src/server/search/types.ts';
+import type { Reader } from '#src/server/access.ts';
 
 const FILE = csv(
   row({
@@ -59,6 +60,21 @@ const FILE = csv(
     case_file: 'CF-4',
     date: '2020-10-11',
   }),
+  row({
+    reference: 'C-CMX',
+    state: 'Ciudad de México',
+    agency: 'SEDENA',
+    summary_es: 'Cuerno de chivo asegurado en la colonia Centro',
+    summary_en: 'AK-pattern rifle seized downtown',
+    firearm_type: 'Subfusil',
+    manufacturer: 'Norinco',
+    model: 'Type 56',
+    calibre: '7,62 x 39 mm',
+    serial: 'CMX00042',
+    visibility: 'agency:SEDENA',
+    case_file: 'CF-5',
+    date: '2019-06-07',
+  }),
 );
 
 function contract(name: string, engine: () => SearchEngine) {
@@ -80,7 +96,7 @@ function contract(name: string, engine: () => SearchEngine) {
       expect(atf.hits.map((h) => h.reference).sort()).toEqual(['C-ATF', 'C-MIC', 'C-TAM']);
       expect(atf.facets.state.map((b) => b.value)).not.toContain('MX-GRO');
       expect((await engine().search({ text: 'guerrero' }, readers.atf)).total).toBe(0);
-      expect((await engine().search({}, readers.admin)).total).toBe(4);
+      expect((await engine().search({}, readers.admin)).total).toBe(5);
     });
 
     it('folds accents and finds serial prefixes', async () => {
@@ -102,6 +118,79 @@ function contract(name: string, engine: () => SearchEngine) {
     it('highlights with <mark> in escaped HTML', async () => {
       const r = await engine().search({ text: 'reynosa' }, readers.fgr);
       expect(r.hits[0]?.snippet).toMatch(/<mark>Reynosa<\/mark>/i);
+    });
+
+    it('finds inflections and the other language: fusiles, rifles, pistol, handgun', async () => {
+      const refs = async (text: string, reader: Reader = readers.fgr) =>
+        (await engine().search({ text }, reader)).hits.map((h) => h.reference).sort();
+      expect(await refs('fusil')).toEqual(['C-FGR', 'C-MIC']);
+      expect(await refs('fusiles')).toEqual(['C-FGR', 'C-MIC']);
+      expect(await refs('rifles')).toEqual(['C-FGR', 'C-MIC']);
+      expect(await refs('pistol')).toEqual(['C-MIC', 'C-TAM']);
+      expect(await refs('handguns')).toEqual(['C-MIC', 'C-TAM']);
+      expect(await refs('pistolas glock')).toEqual(['C-MIC', 'C-TAM']);
+    });
+
+    it('knows calibres, model families and places however they are written', async () => {
+      const refs = async (text: string, reader: Reader = readers.admin) =>
+        (await engine().search({ text }, reader)).hits.map((h) => h.reference).sort();
+      for (const text of ['9 mm', '9x19', '9mm Parabellum']) expect(await refs(text), text).toEqual(['C-MIC', 'C-TAM']);
+      for (const text of ['7.62x39', '7.62 x 39', '762', 'AK47', 'AK-47', 'cuerno de chivo', 'kalashnikov'])
+        expect(await refs(text), text).toEqual(['C-CMX']);
+      for (const text of ['AR15', 'AR-15']) expect(await refs(text), text).toEqual(['C-ATF', 'C-FGR', 'C-MIC']);
+      for (const text of ['cdmx', 'ciudad de mexico', 'Distrito Federal', 'Mexico City']) expect(await refs(text), text).toEqual(['C-CMX']);
+      // The import took "Subfusil" as the one submachine-gun type.
+      expect(await refs('subametralladora')).toEqual(['C-CMX']);
+    });
+
+    it('understands quoted phrases, -word and OR, and never fails on engine syntax', async () => {
+      const refs = async (text: string) => (await engine().search({ text }, readers.admin)).hits.map((h) => h.reference).sort();
+      expect(await refs('pistola -tamp0001')).toEqual(['C-MIC']);
+      expect(await refs('laredo OR uruapan')).toEqual(['C-ATF', 'C-MIC']);
+      expect(await refs('"asegurados en uruapan"')).toEqual(['C-MIC']);
+      expect(await refs('"uruapan asegurados"')).toEqual([]);
+      for (const text of ['NEAR(a b)', 'a:b', '*', '(((', '"', 'OR', 'AND NOT', '-', 'filter = x', 'summaryEs:x'])
+        await expect(engine().search({ text }, readers.admin), text).resolves.toHaveProperty('total');
+    });
+
+    it('finds a misspelt word, and never by a word only hidden seizures hold', async () => {
+      const r = await engine().search({ text: 'Michoacna' }, readers.fgr);
+      expect(r.hits.map((h) => h.reference)).toEqual(['C-MIC']);
+      if (name === 'fts5') expect(r.correction).toEqual({ original: 'Michoacna', corrected: 'Michoacán' });
+      // "Guerrera" is one letter from "Guerrero", which only an FGR-only seizure holds.
+      const atf = await engine().search({ text: 'Guerrera' }, readers.atf);
+      expect(atf.total).toBe(0);
+      expect(atf.correction).toBeUndefined();
+      expect((await engine().search({ text: 'Michoacna', correct: false }, readers.fgr)).total).toBe(0);
+    });
+
+    it("shows snippets in the reader's language, marking the matched words", async () => {
+      const es = await engine().search({ text: 'reynosa', lang: 'es' }, readers.fgr);
+      expect(es.hits.find((h) => h.reference === 'C-TAM')?.snippet).toBe('Pistola en <mark>Reynosa</mark>');
+      const en = await engine().search({ text: 'reynosa', lang: 'en' }, readers.fgr);
+      expect(en.hits.find((h) => h.reference === 'C-TAM')?.snippet).toBe('Seizure in <mark>Reynosa</mark>');
+      // Matched in a firearm, not in the summary: the firearm follows, in the reader's words.
+      const serial = await engine().search({ text: 'TAMP0001', lang: 'en' }, readers.fgr);
+      expect(serial.hits[0]?.snippet).toContain('Serial number: <mark>TAMP0001</mark>');
+      expect(serial.hits[0]?.snippet).not.toMatch(/GLOCK|AT pistol/);
+    });
+
+    it('keeps the other values of a facet visible when one is chosen (OR within a facet)', async () => {
+      const r = await engine().search({ filters: { agency: ['FGR'] } }, readers.admin);
+      expect(r.total).toBe(3);
+      expect(r.facets.agency.map((b) => [b.value, b.count]).sort()).toEqual([
+        ['ATF', 1],
+        ['FGR', 3],
+        ['SEDENA', 1],
+      ]);
+      const both = await engine().search({ filters: { agency: ['FGR', 'SEDENA'] } }, readers.admin);
+      expect(both.total).toBe(4);
+      // Other facets count the chosen set only.
+      expect(both.facets.country.map((b) => [b.value, b.count])).toEqual([['MX', 4]]);
+      const states = await engine().search({ filters: { state: ['MX-MIC'], agency: ['FGR'] } }, readers.admin);
+      expect(states.total).toBe(1);
+      expect(states.facets.state.map((b) => b.value).sort()).toEqual(['MX-GRO', 'MX-MIC', 'MX-TAM']);
+      expect(states.facets.agency.map((b) => [b.value, b.count])).toEqual([['FGR', 1]]);
     });
 
     it('sorts by number of firearms and paginates', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
 import { search, searchEngine } from '#src/server/search/index.ts';
-import { toMatchExpression } from '#src/server/search/filter.ts';
+import { matchExpressions } from '#src/server/search/fts5-query.ts';
+import { analyseQuery } from '#src/server/text/index.ts';
 import { generateSeizures } from '#db/seed/seizures.ts';
 import { seizuresToCsv } from '#src/server/seizures/import.ts';
 
@@ -72,11 +73,26 @@ describe('FTS5 search', () => {
     expect(hit?.snippet).toContain('<mark>');
   });
 
-  it('treats operators in user text as words', async () => {
-    expect(toMatchExpression('fusil OR NOT "x')).toBe('"fusil" AND "OR" AND "NOT" AND "x"');
+  it('never lets FTS5 operators typed by a reader reach the engine as syntax', async () => {
     // Serials may start with letters: a prefix with a digit matches them.
-    expect(toMatchExpression('z9q')).toBe('("z9q" OR serials : "z9q" *)');
-    await expect(search({ text: 'NEAR( ) * ^ : "' }, readers.fgr)).resolves.toMatchObject({ total: 0 });
+    expect(matchExpressions(analyseQuery('z9q')).positive).toBe('("z9q" OR serials : "z9q" *)');
+    for (const text of [
+      'NEAR( ) * ^ : "',
+      'a:b',
+      'fusil*',
+      '((((',
+      'OR',
+      '-',
+      '"unclosed',
+      'AND OR NOT',
+      'summary : x',
+      '""',
+      '^reynosa',
+      'reynosa NOT',
+    ]) {
+      await expect(search({ text }, readers.fgr), text).resolves.toHaveProperty('total');
+    }
+    expect((await search({ text: 'culiacan*' }, readers.fgr)).hits.map((h) => h.reference)).toEqual(['BAR-1']);
   });
 
   it('counts facets over the current result set and filters by them', async () => {

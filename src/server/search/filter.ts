@@ -1,47 +1,31 @@
 /**
- * The SQL WHERE clause of a search over seizure_search_docs (alias d): access tokens, text,
- * filters and dates. Search, facets, dashboard and export all start from it, so the reader's
- * tokens are part of every one of those queries.
+ * The SQL of a search over seizure_search_docs (alias d): access tokens, text, dates and facet
+ * filters. Search, facets, dashboard and export all start from it, so the reader's tokens are
+ * part of every one of those queries.
  */
 import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
 import { config } from '#src/server/config.ts';
-
 import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
-import { FACET_CHAR_BASE, type FacetField } from './fts5-index.ts';
+import { analyseQuery, glossarySynonyms, type AnalysedQuery } from '#src/server/text/index.ts';
+import { FACET_CHAR_BASE, FACET_FIELDS, type FacetField } from './fts5-index.ts';
+import { matchExpressions } from './fts5-query.ts';
 import type { SearchQuery } from './types.ts';
 
 export interface Where {
   /** FROM clause: the docs table, joined to the FTS table when there is text. */
   from: string;
+  /** Every condition: access, text, dates and facets. */
   clause: string;
   params: SqlValue[];
-  /** The FTS5 MATCH expression, or null without text. */
+  /** Access, text and dates, without the facet filters (for counts within a facet). */
+  baseClause: string;
+  baseParams: SqlValue[];
+  /** Per facet field with a selection: the facet characters any of which a row must hold. */
+  facetChars: Partial<Record<FacetField, string[]>>;
+  /** The FTS5 MATCH expression of the required text, or null. */
   match: string | null;
-}
-
-/**
- * User text -> FTS5 query. Every term is quoted (no operator injection; hyphenated serials
- * stay one phrase); terms are ANDed. A term with a digit also matches serial numbers that
- * start with it (separators removed): "1974ab" finds "1974AB1234" and "1974-AB-1234". Words
- * without a digit do not: a serial-prefix alternative on every word doubled the cost of text
- * queries (bench:search p95 40 -> 63 ms), and a useful serial prefix carries a digit.
- */
-export function toMatchExpression(text: string): string | null {
-  const terms: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) {
-      const phrase = m[1].replace(/[^\p{L}\p{N}\s\-./]/gu, ' ').trim();
-      if (/[\p{L}\p{N}]/u.test(phrase)) terms.push(`"${phrase}"`);
-      continue;
-    }
-    const word = (m[2] ?? '').replace(/[^\p{L}\p{N}\-./]/gu, '');
-    if (!/[\p{L}\p{N}]/u.test(word)) continue;
-    const compact = word.replace(/[^\p{L}\p{N}]/gu, '');
-    if (/\d/.test(word) && compact.length >= 3) terms.push(`("${word}" OR serials : "${compact}" *)`);
-    else terms.push(`"${word}"`);
-  }
-  return terms.length ? terms.join(' AND ') : null;
+  /** Without related concepts (rows matching it rank first), or null when there are none. */
+  exactMatch: string | null;
 }
 
 // Facet value ids per database (ids are never reused, so a cached entry never goes stale).
@@ -62,7 +46,9 @@ export async function facetDictionary(ex: RawExec, needId?: number) {
   return dict;
 }
 
-export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader | null): Promise<Where> {
+export const facetChar = (id: number) => String.fromCharCode(id + FACET_CHAR_BASE);
+
+export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader | null, analysed?: AnalysedQuery): Promise<Where> {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   if (!seesEverything(reader)) {
@@ -70,25 +56,17 @@ export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader
     parts.push(`d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens.map(() => '?').join(', ')}))`);
     params.push(...tokens);
   }
-  const match = toMatchExpression(query.text ?? '');
+  const { positive, exact, negative } = matchExpressions(analysed ?? analyseQuery(query.text ?? '', glossarySynonyms()));
+  const match = positive && negative ? `(${positive}) NOT (${negative})` : positive;
   if (match) {
     // Joining from the FTS rowids (ascending) beats `IN (SELECT rowid ...)`, which first
     // copies every match into a temporary index (measured 10.7 vs 15.2 ms for 58k hits).
     parts.unshift('seizure_fts MATCH ?');
     params.unshift(match);
-  }
-  const f = query.filters ?? {};
-  const inList = (column: string, values: readonly string[] | undefined) => {
-    if (!values?.length) return;
-    parts.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
-  };
-  inList('d.country', f.country);
-  inList('d.state_code', f.state);
-  inList('d.agency_code', f.agency);
-  if (f.year?.length) {
-    parts.push(`(${f.year.map(() => '(d.date >= ? AND d.date <= ?)').join(' OR ')})`);
-    for (const y of f.year) params.push(`${y}-01-01`, `${y}-12-31`);
+  } else if (negative) {
+    // Only exclusions ("-glock"): every visible seizure but those.
+    parts.push('d.seizure_id NOT IN (SELECT rowid FROM seizure_fts WHERE seizure_fts MATCH ?)');
+    params.push(negative);
   }
   if (query.dateFrom) {
     parts.push('d.date >= ?');
@@ -98,29 +76,34 @@ export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader
     parts.push('d.date <= ?');
     params.push(query.dateTo);
   }
-  // Firearm-level facets are lists per seizure: test membership in the padded id list.
-  const multi: [FacetField, readonly string[] | undefined][] = [
-    ['firearmType', f.firearmType],
-    ['calibre', f.calibre],
-    ['manufacturer', f.manufacturer],
-    ['traceStatus', f.traceStatus],
-  ];
-  if (multi.some(([, v]) => v?.length)) {
-    const dict = await facetDictionary(ex);
-    for (const [field, values] of multi) {
-      if (!values?.length) continue;
-      const lookup = (d: typeof dict) =>
-        values.map((v) => d.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
-      let ids = lookup(dict);
+  const baseClause = parts.length ? parts.join(' AND ') : '1';
+  const baseParams = [...params];
+
+  // Facets: within a facet the chosen values combine with OR, across facets with AND. Every
+  // facet value (country, state, agency and year too) is a character of d.facet_ids.
+  const f = query.filters ?? {};
+  const facetChars: Partial<Record<FacetField, string[]>> = {};
+  if (FACET_FIELDS.some((field) => f[field]?.length)) {
+    let dict = await facetDictionary(ex);
+    for (const field of FACET_FIELDS) {
+      const values = (f[field] ?? []).map(String);
+      if (!values.length) continue;
+      const lookup = () => values.map((v) => dict.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
+      let ids = lookup();
       // A value imported since the dictionary was cached: reload once (-1 is never an id).
-      if (ids.length < values.length) ids = lookup(await facetDictionary(ex, -1));
+      if (ids.length < values.length) {
+        dict = await facetDictionary(ex, -1);
+        ids = lookup();
+      }
+      facetChars[field] = ids.map(facetChar);
       if (!ids.length) parts.push('0');
       else {
         parts.push(`(${ids.map(() => 'instr(d.facet_ids, ?) > 0').join(' OR ')})`);
-        params.push(...ids.map((id) => String.fromCharCode(id + FACET_CHAR_BASE)));
+        params.push(...ids.map(facetChar));
       }
     }
   }
   const from = match ? 'seizure_fts JOIN seizure_search_docs d ON d.seizure_id = seizure_fts.rowid' : 'seizure_search_docs d';
-  return { from, clause: parts.length ? parts.join(' AND ') : '1', params, match };
+  const exactMatch = exact && negative ? `(${exact}) NOT (${negative})` : exact;
+  return { from, clause: parts.length ? parts.join(' AND ') : '1', params, baseClause, baseParams, facetChars, match, exactMatch };
 }

@@ -1,11 +1,14 @@
 /**
  * Keeps the embedded engine's index (seizure_fts, seizure_search_docs, facet_values) in step
  * with the seizure tables. Every function takes the caller's executor, so the index changes
- * in the same transaction as the rows it describes. The index text is composed in SQL from
- * the base tables: import and reindex share one definition.
+ * in the same transaction as the rows it describes. The index text is composed by
+ * seizureSearchFields (seizure-text.ts): import and reindex share one definition.
  */
 
-import { runRaw, type RawExec } from '#src/server/sql.ts';
+import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { loadSeizures } from '#src/server/seizures/records.ts';
+import type { SeizureInput } from '#src/server/seizures/types.ts';
+import { conceptToken, seizureSearchFields } from './seizure-text.ts';
 
 /** Facet fields, in the order pages show them. */
 export const FACET_FIELDS = ['country', 'state', 'agency', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus'] as const;
@@ -39,8 +42,12 @@ function facetPairs(seizureFilter: string): string {
     UNION SELECT f.seizure_id, 'traceStatus', f.trace_status FROM firearms f JOIN seizures s ON s.id = f.seizure_id WHERE ${seizureFilter}`;
 }
 
-/** Adds the seizures to the index (they must not be in it yet: call unindexSeizures first on change). */
-export async function indexSeizures(ex: RawExec, target: Target): Promise<void> {
+/**
+ * Adds the seizures to the index (they must not be in it yet: call unindexSeizures first on
+ * change). `inputs` (id -> the seizure as just written) spares reading the rows back during an
+ * import; without it the seizures are read from the tables.
+ */
+export async function indexSeizures(ex: RawExec, target: Target, inputs?: ReadonlyMap<number, SeizureInput>): Promise<void> {
   const w = where(target, 's.id');
   // facetPairs repeats the filter 8 times; json_each over the same JSON text each time.
   const pairParams = Array.from({ length: 8 }, () => w.params).flat();
@@ -60,28 +67,29 @@ export async function indexSeizures(ex: RawExec, target: Target): Promise<void> 
      ) ids ON ids.sid = s.id`,
     pairParams,
   );
-  // Serials are indexed as written and with separators removed, so "AB-12345" is found by
-  // "AB12345" and by the prefix "AB12".
-  await runRaw(
-    ex,
-    `INSERT INTO seizure_fts (rowid, summary_es, summary_en, place, firearms, serials)
-     SELECT s.id, s.summary_es, s.summary_en,
-       concat_ws(' ', s.reference, s.case_file, s.operation, s.municipality, s.place, st.name_es,
-         CASE WHEN st.name_en <> st.name_es THEN st.name_en END, c.name_es,
-         CASE WHEN c.name_en <> c.name_es THEN c.name_en END, s.agency_code),
-       (SELECT group_concat(concat_ws(' ', f.manufacturer, f.model, f.calibre, f.importer, f.country_of_manufacture, f.other_markings, f.type), ' ')
-          FROM firearms f WHERE f.seizure_id = s.id),
-       (SELECT group_concat(f.serial || ' ' || replace(replace(replace(replace(f.serial, '-', ''), ' ', ''), '/', ''), '.', ''), ' ')
-          FROM firearms f WHERE f.seizure_id = s.id AND f.serial IS NOT NULL)
-     FROM seizures s JOIN states st ON st.code = s.state_code JOIN countries c ON c.code = s.country
-     WHERE ${w.clause}`,
-    w.params,
-  );
+  // The text columns are analysed here (stems, concepts), not in SQL: read the seizures in
+  // chunks unless the caller has them.
+  const ids =
+    target === 'all' ? (await allRaw<{ id: number }>(ex, 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id) : [...target.ids];
+  for (let i = 0; i < ids.length; i += INDEX_CHUNK) {
+    const chunk = ids.slice(i, i + INDEX_CHUNK);
+    const known = inputs ? chunk.flatMap((id) => (inputs.has(id) ? [[id, inputs.get(id) as SeizureInput] as const] : [])) : [];
+    const missing = inputs ? chunk.filter((id) => !inputs.has(id)) : chunk;
+    const loaded = (await loadSeizures(ex, missing)).map((s) => [s.id, s] as const);
+    const rows: SqlValue[][] = [];
+    for (const [id, s] of [...known, ...loaded]) {
+      const f = seizureSearchFields(s);
+      rows.push([id, f.summary, f.place, f.items, f.serials, f.stems, f.concepts.map(conceptToken).join(' ')]);
+    }
+    await insertRows(ex, 'seizure_fts', ['rowid', 'summary', 'place', 'items', 'serials', 'stems', 'concepts'], rows);
+  }
 }
+
+const INDEX_CHUNK = 2000;
 
 export async function unindexSeizures(ex: RawExec, target: Target): Promise<void> {
   if (target === 'all') {
-    await runRaw(ex, `DELETE FROM seizure_fts`);
+    await runRaw(ex, `INSERT INTO seizure_fts (seizure_fts) VALUES ('delete-all')`);
     await runRaw(ex, `DELETE FROM seizure_search_docs`);
     return;
   }
@@ -96,4 +104,18 @@ export async function reindexAll(ex: RawExec): Promise<void> {
   await unindexSeizures(ex, 'all');
   await indexSeizures(ex, 'all');
   await runRaw(ex, `INSERT INTO seizure_fts (seizure_fts) VALUES ('optimize')`);
+}
+
+/**
+ * After a migration that changed the index (its rows are computed in TypeScript, so the SQL
+ * migration can only empty it), rebuild it before serving. Cheap when there is nothing to do.
+ */
+export async function ensureIndexBuilt(ex: RawExec, transaction: (fn: (tx: RawExec) => Promise<void>) => Promise<void>): Promise<boolean> {
+  const [row] = await allRaw<{ s: number; d: number }>(
+    ex,
+    'SELECT (SELECT count(*) FROM (SELECT 1 FROM seizures LIMIT 1)) AS s, (SELECT count(*) FROM (SELECT 1 FROM seizure_search_docs LIMIT 1)) AS d',
+  );
+  if (!row || row.s === 0 || row.d > 0) return false;
+  await transaction((tx) => reindexAll(tx));
+  return true;
 }

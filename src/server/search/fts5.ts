@@ -1,33 +1,39 @@
 /**
- * The embedded search engine: SQLite FTS5 (bm25, snippet, prefix queries) plus the narrow
- * seizure_search_docs table for filters and facets, in the same libSQL database.
+ * The embedded search engine: SQLite FTS5 (bm25, stems, concepts, prefix queries) plus the
+ * narrow seizure_search_docs table for filters and facets, in the same libSQL database.
  *
- * Facets: one query returns the count and the concatenated facet-value ids of every seizure
- * in the result set (a sequential scan of ~60-byte rows); the ids are tallied here. Measured
- * on 100k seizures this costs ~15 ms for the whole set, where GROUP BY per facet field over a
- * (seizure, value) table cost ~370 ms.
+ * Facets: one query returns the facet-value ids of every seizure that matches the text, access
+ * and dates (one string, rows separated by \u0001); they are tallied here in one pass. A row
+ * that passes every facet filter counts for every facet; a row that fails only facet F's filter
+ * counts for F alone, so a facet's other values stay visible with the counts they would have
+ * (values within a facet combine with OR). Measured on 100k seizures this costs ~15 ms for the
+ * whole set, where GROUP BY per facet field over a (seizure, value) table cost ~370 ms.
  */
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
 import type { Reader } from '#src/server/access.ts';
 import { messagesEn, messagesEs } from '#src/i18n/messages/seizures.ts';
-import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
-import { buildWhere, facetDictionary } from './filter.ts';
-import { allRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
+import { loadSeizures } from '#src/server/seizures/records.ts';
+import type { SeizureDetail } from '#src/server/seizures/types.ts';
 import {
-  MARK_CLOSE,
-  MARK_OPEN,
-  markToHtml,
-  normalizeQuery,
-  type Facets,
-  type SearchEngine,
-  type SearchHit,
-  type SearchQuery,
-  type SearchResult,
-} from './types.ts';
+  analyseQuery,
+  countryName,
+  escapeHtml,
+  firearmTypeLabel,
+  glossarySynonyms,
+  highlight,
+  highlightTerms,
+  type AnalysedQuery,
+  type HighlightTerms,
+} from '#src/server/text/index.ts';
+import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
+import { correctQuery, indexChanged } from './fts5-spelling.ts';
+import { buildWhere, facetDictionary, type Where } from './filter.ts';
+import { allRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
+import { normalizeQuery, type Facets, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from './types.ts';
 
-/** bm25 column weights: summary_es, summary_en, place, firearms, serials. */
-const BM25 = 'bm25(seizure_fts, 1.0, 1.0, 2.0, 1.5, 5.0)';
+/** bm25 column weights: summary, place, items, serials, stems, concepts. */
+const BM25 = 'bm25(seizure_fts, 2.0, 2.0, 1.0, 5.0, 0.5, 0.3)';
 
 const labelCache = new Map<string, Map<string, { es: string; en: string }>>();
 
@@ -54,50 +60,127 @@ export function facetLabel(field: FacetField, value: string, lang: 'es' | 'en', 
   return value;
 }
 
-/** Counts facet-value ids in the concatenated facet_ids (one character per value). */
-function tally(chars: string): Map<number, number> {
+function emptyFacets(): Facets {
+  return Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
+}
+
+/** Total and facet counts of a search, in one pass over the matching rows' facet ids. */
+async function countAndFacets(ex: RawExec, where: Where): Promise<{ total: number; counts: Int32Array }> {
+  const selected = FACET_FIELDS.filter((f) => where.facetChars[f]);
   let counts = new Int32Array(4096);
-  for (let i = 0; i < chars.length; i++) {
-    const id = chars.charCodeAt(i) - FACET_CHAR_BASE;
-    if (id < 0) continue;
+  const bump = (id: number) => {
     if (id >= counts.length) {
       const grown = new Int32Array(id * 2);
       grown.set(counts);
       counts = grown;
     }
     counts[id] = (counts[id] ?? 0) + 1;
-  }
-  const out = new Map<number, number>();
-  counts.forEach((n, id) => {
-    if (n > 0) out.set(id, n);
-  });
-  return out;
-}
-
-function emptyFacets(): Facets {
-  return Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
-}
-
-export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: RawExec = rawClient()): Promise<SearchResult> {
-  const q = normalizeQuery(query);
-  const where = await buildWhere(ex, q, reader);
-  const [agg] = await allRaw<{ n: number; ids: string | null }>(
-    ex,
-    `SELECT count(*) AS n, group_concat(d.facet_ids, '') AS ids FROM ${where.from} WHERE ${where.clause}`,
-    where.params,
-  );
-  const total = agg?.n ?? 0;
-  const facets = emptyFacets();
-  if (total > 0 && agg?.ids) {
-    const counts = tally(agg.ids);
-    let dict = await facetDictionary(ex);
-    if ([...counts.keys()].some((id) => !dict.byId.has(id))) dict = await facetDictionary(ex, -1);
-    const places = await placeLabels(ex);
-    for (const [id, count] of counts) {
-      const fv = dict.byId.get(id);
-      if (!fv) continue;
-      facets[fv.field].push({ value: fv.value, count, label: facetLabel(fv.field, fv.value, q.lang, places) });
+  };
+  if (!selected.length) {
+    const [agg] = await allRaw<{ n: number; ids: string | null }>(
+      ex,
+      `SELECT count(*) AS n, group_concat(d.facet_ids, '') AS ids FROM ${where.from} WHERE ${where.clause}`,
+      where.params,
+    );
+    const chars = agg?.ids ?? '';
+    for (let i = 0; i < chars.length; i++) {
+      const id = chars.charCodeAt(i) - FACET_CHAR_BASE;
+      if (id >= 0) bump(id);
     }
+    return { total: agg?.n ?? 0, counts };
+  }
+  const [agg] = await allRaw<{ ids: string | null }>(
+    ex,
+    `SELECT group_concat(d.facet_ids, char(1)) AS ids FROM ${where.from} WHERE ${where.baseClause}`,
+    where.baseParams,
+  );
+  const chars = agg?.ids ?? '';
+  if (!chars) return { total: 0, counts };
+  // Which facet (bit) each id belongs to, and which ids are chosen.
+  const dict = await facetDictionary(ex);
+  const fieldBit = new Map<FacetField, number>(FACET_FIELDS.map((f, i) => [f, 1 << i]));
+  let maxId = 0;
+  for (const id of dict.byId.keys()) if (id > maxId) maxId = id;
+  const bitOf = new Int32Array(maxId + 2);
+  for (const [id, fv] of dict.byId) bitOf[id] = fieldBit.get(fv.field) ?? 0;
+  const chosen = new Uint8Array(maxId + 2);
+  let required = 0;
+  for (const field of selected) {
+    required |= fieldBit.get(field) ?? 0;
+    for (const c of where.facetChars[field] ?? []) chosen[c.charCodeAt(0) - FACET_CHAR_BASE] = 1;
+  }
+  let total = 0;
+  let start = 0;
+  while (start <= chars.length) {
+    let end = chars.indexOf('\u0001', start);
+    if (end < 0) end = chars.length;
+    let passed = 0;
+    for (let i = start; i < end; i++) {
+      const id = chars.charCodeAt(i) - FACET_CHAR_BASE;
+      if (id >= 0 && id < chosen.length && chosen[id]) passed |= bitOf[id] as number;
+    }
+    const failed = required & ~passed;
+    if (failed === 0) {
+      total++;
+      for (let i = start; i < end; i++) bump(chars.charCodeAt(i) - FACET_CHAR_BASE);
+    } else if ((failed & (failed - 1)) === 0) {
+      // Fails one facet only: counts for that facet's values.
+      for (let i = start; i < end; i++) {
+        const id = chars.charCodeAt(i) - FACET_CHAR_BASE;
+        if (id >= 0 && id < bitOf.length && bitOf[id] === failed) bump(id);
+      }
+    }
+    start = end + 1;
+  }
+  return { total, counts };
+}
+
+/**
+ * Large hit sets ("fusil" matches most seizures) are ranked among their most recent
+ * RANK_CANDIDATES rows: bm25 over every hit costs ~3 µs a row (STACK-NOTES 12), and a common
+ * word says little about which of 60,000 seizures matter most.
+ */
+export const RANK_CANDIDATES = 4000;
+
+async function rankedIds(ex: RawExec, where: Where, total: number, limit: number, offset: number): Promise<number[]> {
+  // Related calibres (.223 for 5.56) are found, but after every exact match.
+  const exactFirst = where.exactMatch ? '(seizure_fts.rowid IN (SELECT rowid FROM seizure_fts WHERE seizure_fts MATCH ?)) DESC, ' : '';
+  const exactParams = where.exactMatch ? [where.exactMatch] : [];
+  if (total <= RANK_CANDIDATES || offset + limit > RANK_CANDIDATES) {
+    const rows = await allRaw<{ id: number }>(
+      ex,
+      `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${exactFirst}${BM25}, d.date DESC, d.seizure_id DESC LIMIT ? OFFSET ?`,
+      [...where.params, ...exactParams, limit, offset],
+    );
+    return rows.map((r) => r.id);
+  }
+  const rows = await allRaw<{ id: number }>(
+    ex,
+    `WITH recent AS (SELECT d.seizure_id AS id, d.date FROM ${where.from} WHERE ${where.clause} ORDER BY d.date DESC, d.seizure_id DESC LIMIT ${RANK_CANDIDATES})
+     SELECT recent.id FROM seizure_fts JOIN recent ON recent.id = seizure_fts.rowid WHERE seizure_fts MATCH ?
+     ORDER BY ${exactFirst}${BM25}, recent.date DESC, recent.id DESC LIMIT ? OFFSET ?`,
+    [...where.params, where.match, ...exactParams, limit, offset],
+  );
+  return rows.map((r) => r.id);
+}
+
+async function run(
+  ex: RawExec,
+  q: ReturnType<typeof normalizeQuery>,
+  reader: Reader | null,
+  analysed: AnalysedQuery,
+): Promise<SearchResult> {
+  const where = await buildWhere(ex, q, reader, analysed);
+  const { total, counts } = await countAndFacets(ex, where);
+  const facets = emptyFacets();
+  if (counts.some((n) => n > 0)) {
+    let dict = await facetDictionary(ex);
+    if ([...counts.keys()].some((id) => (counts[id] ?? 0) > 0 && !dict.byId.has(id))) dict = await facetDictionary(ex, -1);
+    const places = await placeLabels(ex);
+    counts.forEach((count, id) => {
+      const fv = count > 0 ? dict.byId.get(id) : undefined;
+      if (fv) facets[fv.field].push({ value: fv.value, count, label: facetLabel(fv.field, fv.value, q.lang, places) });
+    });
     for (const field of FACET_FIELDS) {
       facets[field].sort(
         field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
@@ -108,15 +191,8 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
   const offset = (q.page - 1) * q.pageSize;
   let ids: number[] = [];
   if (total > offset) {
-    if (where.match && q.sort === 'relevance') {
-      // Rank inside FTS5 first, then join the filters: bm25() in ORDER BY is cheaper than `rank`.
-      const rows = await allRaw<{ id: number }>(
-        ex,
-        `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${BM25}, d.date DESC LIMIT ? OFFSET ?`,
-        [...where.params, q.pageSize, offset],
-      );
-      ids = rows.map((r) => r.id);
-    } else {
+    if (where.match && q.sort === 'relevance') ids = await rankedIds(ex, where, total, q.pageSize, offset);
+    else {
       const order =
         q.sort === 'date_asc'
           ? 'd.date ASC, d.seizure_id ASC'
@@ -131,60 +207,90 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: 
       ids = rows.map((r) => r.id);
     }
   }
-  return { total, page: q.page, pageSize: q.pageSize, hits: await loadHits(ex, ids, where.match, q.lang), facets };
+  return { total, page: q.page, pageSize: q.pageSize, hits: await loadHits(ex, ids, analysed, q.lang), facets };
 }
 
-async function loadHits(ex: RawExec, ids: number[], match: string | null, lang: 'es' | 'en'): Promise<SearchHit[]> {
-  if (!ids.length) return [];
-  const json = JSON.stringify(ids);
-  const rows = await allRaw<{
-    id: number;
-    reference: string;
-    date: string;
-    country: string;
-    state_code: string;
-    municipality: string | null;
-    place: string | null;
-    agency_code: string;
-    firearm_count: number;
-    summary_es: string | null;
-    summary_en: string | null;
-    name_es: string;
-    name_en: string;
-  }>(
-    ex,
-    `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.municipality, s.place, s.agency_code, s.firearm_count, s.summary_es, s.summary_en, st.name_es, st.name_en
-     FROM seizures s JOIN states st ON st.code = s.state_code WHERE s.id IN (SELECT value FROM json_each(?))`,
-    [json],
-  );
-  const snippets = new Map<number, string>();
-  if (match) {
-    for (const r of await allRaw<{ id: number; s: string }>(
-      ex,
-      `SELECT rowid AS id, snippet(seizure_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s FROM seizure_fts WHERE seizure_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-      [match, json],
-    ))
-      snippets.set(r.id, r.s);
+export async function fts5Search(query: SearchQuery, reader: Reader | null, ex: RawExec = rawClient()): Promise<SearchResult> {
+  const q = normalizeQuery(query);
+  const synonyms = glossarySynonyms();
+  const analysed = analyseQuery(q.text, synonyms);
+  if (q.correct) {
+    const correction = await correctQuery(ex, q.text, analysed, synonyms);
+    if (correction) {
+      // Shown only when the corrected search finds something this reader may see: a word
+      // known only from hidden seizures is never suggested.
+      const corrected = await run(ex, q, reader, correction.analysed);
+      if (corrected.total > 0) return { ...corrected, correction: { original: q.text, corrected: correction.text } };
+    }
   }
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  return run(ex, q, reader, analysed);
+}
+
+// ---------------------------------------------------------------------------------------
+// Hits and snippets: the summary in the reader's language with the matches marked; when what
+// matched is not in the summary (a serial, a maker, an explosive), the matching item follows,
+// described in the reader's language. Never the index's own text.
+
+function itemLines(s: SeizureDetail, lang: 'es' | 'en'): string[] {
+  const m = lang === 'es' ? messagesEs : messagesEn;
+  const lines: string[] = [];
+  for (const f of s.firearms) {
+    const parts = [
+      [firearmTypeLabel(f.type, lang), f.manufacturer, f.model].filter(Boolean).join(' '),
+      f.calibre,
+      f.serial ? `${m['seizures.firearm.serial']}: ${f.serial}` : f.obliteratedSerial ? m['seizures.firearm.obliterated'] : null,
+      f.importer ? `${m['seizures.firearm.importer']}: ${f.importer}` : null,
+      f.countryOfManufacture ? `${m['seizures.firearm.countryOfManufacture']}: ${countryName(f.countryOfManufacture, lang)}` : null,
+      f.otherMarkings,
+    ];
+    lines.push(parts.filter(Boolean).join(' · '));
+  }
+  for (const a of s.ammunition)
+    lines.push(`${m['seizures.detail.ammunition']}: ${a.calibre} · ${a.rounds} ${m['seizures.ammunition.rounds'].toLowerCase()}`);
+  for (const g of s.magazines)
+    lines.push(
+      `${m['seizures.detail.magazines']}: ${g.quantity}${g.capacity ? ` · ${m['seizures.magazine.capacity'].toLowerCase()} ${g.capacity}` : ''}`,
+    );
+  for (const e of s.explosives) lines.push(`${m['seizures.detail.explosives']}: ${e.description} · ${e.quantity}`);
+  const place = [s.reference, s.caseFile, s.operation, s.municipality, s.place, lang === 'es' ? s.stateNameEs : s.stateNameEn].filter(
+    Boolean,
+  );
+  lines.push(place.join(' · '));
+  return lines;
+}
+
+export function seizureSnippet(s: SeizureDetail, terms: HighlightTerms | null, lang: 'es' | 'en'): string {
+  const summary = (lang === 'es' ? (s.summaryEs ?? s.summaryEn) : (s.summaryEn ?? s.summaryEs)) ?? '';
+  if (!terms) return escapeHtml(summary.length > 220 ? `${summary.slice(0, 220)}…` : summary);
+  const main = highlight(summary, terms, 220);
+  if (main.matched) return main.html;
+  for (const line of itemLines(s, lang)) {
+    const item = highlight(line, terms, 160);
+    if (item.matched) return `${main.html} <span class="portal-snippet__match">${item.html}</span>`;
+  }
+  return main.html;
+}
+
+async function loadHits(ex: RawExec, ids: number[], analysed: AnalysedQuery, lang: 'es' | 'en'): Promise<SearchHit[]> {
+  if (!ids.length) return [];
+  const byId = new Map((await loadSeizures(ex, ids)).map((s) => [s.id, s]));
+  const terms = analysed.groups.length ? highlightTerms(analysed) : null;
   return ids.flatMap((id) => {
-    const r = byId.get(id);
-    if (!r) return [];
-    const summary = (lang === 'es' ? (r.summary_es ?? r.summary_en) : (r.summary_en ?? r.summary_es)) ?? '';
-    const plain = summary.length > 220 ? `${summary.slice(0, 220)}…` : summary;
+    const s = byId.get(id);
+    if (!s) return [];
     return [
       {
-        id: r.id,
-        reference: r.reference,
-        date: r.date,
-        country: r.country,
-        stateCode: r.state_code,
-        stateName: lang === 'es' ? r.name_es : r.name_en,
-        municipality: r.municipality,
-        place: r.place,
-        agencyCode: r.agency_code,
-        firearmCount: r.firearm_count,
-        snippet: markToHtml(snippets.get(id) ?? plain),
+        id: s.id,
+        reference: s.reference,
+        date: s.date,
+        country: s.country,
+        stateCode: s.stateCode,
+        stateName: lang === 'es' ? s.stateNameEs : s.stateNameEn,
+        municipality: s.municipality,
+        place: s.place,
+        agencyCode: s.agencyCode,
+        firearmCount: s.firearmCount,
+        snippet: seizureSnippet(s, terms, lang),
       },
     ];
   });
@@ -198,15 +304,18 @@ export const fts5Engine: SearchEngine = {
       await unindexSeizures(tx, { ids });
       await indexSeizures(tx, { ids });
     });
+    indexChanged();
   },
   async remove(ids) {
     await writeTransaction((tx) => unindexSeizures(tx, { ids }));
+    indexChanged();
   },
   async reindex(progress) {
     const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
     const total = row?.n ?? 0;
     progress?.(0, total);
     await writeTransaction((tx) => reindexAll(tx));
+    indexChanged();
     progress?.(total, total);
   },
 };

@@ -34,6 +34,8 @@ export interface SearchQuery {
   pageSize?: number;
   /** Language of labels and of the summary shown when there is no text to highlight. */
   lang?: 'es' | 'en';
+  /** Correct words that match nothing ("Michoacna" -> "Michoacán"); default true. */
+  correct?: boolean;
 }
 
 export interface SearchHit {
@@ -70,6 +72,8 @@ export interface SearchResult {
   pageSize: number;
   hits: SearchHit[];
   facets: Facets;
+  /** Present when words that matched nothing were corrected: these are the corrected results. */
+  correction?: { original: string; corrected: string };
 }
 
 export interface SearchEngine {
@@ -101,6 +105,7 @@ export function normalizeQuery(
     page,
     pageSize,
     lang: q.lang ?? 'es',
+    correct: q.correct ?? true,
   };
 }
 

@@ -13,6 +13,7 @@ import { audit, requirePrivilege, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw, writeTransaction } from '#src/server/sql.ts';
 import { searchEngine } from '#src/server/search/index.ts';
+import { canonicalCalibre, firearmTypeOf, resolveCountry, resolvePlace } from '#src/server/text/index.ts';
 import { naturalKey, writeSeizures, type WriteSummary } from './store.ts';
 import type { FirearmInput, SeizureInput } from './types.ts';
 import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
@@ -427,7 +428,7 @@ function rowSchema(ref: ReferenceLookup) {
         }),
       country: text(60).transform((v, ctx) => {
         if (v === null) return null;
-        return ref.countries.get(normalizeName(v)) ?? issue(ctx, 'import.error.unknown_country', { value: v });
+        return resolveCountry(v) ?? ref.countries.get(normalizeName(v)) ?? issue(ctx, 'import.error.unknown_country', { value: v });
       }),
       state: requiredText(80),
       municipality: text(200),
@@ -474,7 +475,7 @@ function rowSchema(ref: ReferenceLookup) {
         .string()
         .optional()
         .transform((v, ctx) => {
-          const key = FIREARM_TYPE_WORDS.get(normalizeName(v ?? ''));
+          const key = firearmTypeOf(v ?? '') ?? FIREARM_TYPE_WORDS.get(normalizeName(v ?? ''));
           return key ?? issue(ctx, v?.trim() ? 'import.error.unknown_firearm_type' : 'import.error.required', { value: v ?? '' });
         }),
       manufacturer: text(120),
@@ -571,7 +572,7 @@ export function validateRows(
           type: v.firearm_type,
           manufacturer: canonicalSpelling(ref, 'manufacturer', v.manufacturer),
           model: v.model,
-          calibre: canonicalSpelling(ref, 'calibre', v.calibre),
+          calibre: v.calibre === null ? null : (canonicalCalibre(v.calibre) ?? canonicalSpelling(ref, 'calibre', v.calibre)),
           serial: v.serial,
           obliteratedSerial: v.obliterated_serial,
           countryOfManufacture: v.country_of_manufacture,
@@ -593,9 +594,9 @@ export function validateRows(
       const byCode = ref.stateCodes.get(v.state.toUpperCase());
       if (byCode) state = { code: byCode, country: byCode.slice(0, 2) };
       else {
-        const candidates = (ref.states.get(normalizeName(v.state)) ?? []).filter((c) => !v.country || c.country === v.country);
-        if (candidates.length === 1) state = candidates[0];
-        else if (candidates.length > 1) state = candidates.find((c) => c.country === 'MX') ?? candidates[0];
+        // Every spelling of the gazetteer: official, former and common names, abbreviations.
+        const place = resolvePlace(v.state, v.country) ?? (v.country ? resolvePlace(v.state) : null);
+        if (place) state = { code: place.code, country: place.country };
       }
       if (!state)
         rowErrors.push({ row: r.row, column: r.columnName('state'), code: 'import.error.unknown_state', params: { value: v.state } });

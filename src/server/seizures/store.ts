@@ -229,6 +229,6 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   await insertRows(ex, 'ammunition', ['seizure_id', 'calibre', 'rounds'], ammoRows);
   await insertRows(ex, 'magazines', ['seizure_id', 'quantity', 'capacity'], magRows);
   await insertRows(ex, 'explosives', ['seizure_id', 'description', 'quantity'], explosiveRows);
-  await indexSeizures(ex, { ids: summary.changedIds });
+  await indexSeizures(ex, { ids: summary.changedIds }, new Map(toWrite.map((w) => [w.id, w.s])));
   return summary;
 }

@@ -1,0 +1,85 @@
+/**
+ * "Did you mean" for the embedded engine: a query word that occurs nowhere in the index (neither
+ * as written nor by its stem) is replaced by the closest word of the index's own vocabulary
+ * (fts5vocab over the text columns, not serials) or of the domain vocabulary (gazetteer, model
+ * families, firearm types), so "Michoacna" becomes "Michoacán" and "Kalashnikof" "Kalashnikov".
+ */
+import { config } from '#src/server/config.ts';
+import { allRaw, type RawExec } from '#src/server/sql.ts';
+import { FIREARM_CLASS_VOCABULARY, FIREARM_TYPE_VOCABULARY, MODEL_FAMILY_VOCABULARY } from '#src/domain/firearm-vocabulary.ts';
+import { GAZETTEER_COUNTRIES, GAZETTEER_PLACES } from '#src/domain/gazetteer.ts';
+import { SpellingDictionary, analyseQuery, tokenize, type AnalysedQuery, type SynonymSet } from '#src/server/text/index.ts';
+
+interface Cached {
+  dictionary: SpellingDictionary;
+  loadedAt: number;
+  generation: number;
+}
+const cache = new Map<string, Cached>();
+// Words imported by this process show up at once; other processes' imports within the TTL.
+const TTL_MS = 10 * 60_000;
+let generation = 0;
+
+/** Called after the index changes, so the next correction sees the new words. */
+export function indexChanged(): void {
+  generation++;
+}
+
+// Display forms of the domain vocabulary ("michoacan" -> "Michoacán").
+const displayForms = new Map<string, string>();
+function addDisplay(text: string) {
+  for (const t of tokenize(text)) if (/^\p{L}{4,}$/u.test(t.folded) && !displayForms.has(t.folded)) displayForms.set(t.folded, t.text);
+}
+for (const p of GAZETTEER_PLACES) [p.es, p.en, ...p.names].forEach(addDisplay);
+for (const c of GAZETTEER_COUNTRIES) [c.es, c.en, ...c.names].forEach(addDisplay);
+for (const f of MODEL_FAMILY_VOCABULARY) [f.label, ...f.spellings].forEach(addDisplay);
+for (const t of FIREARM_TYPE_VOCABULARY) t.spellings.forEach(addDisplay);
+for (const c of FIREARM_CLASS_VOCABULARY) c.spellings.forEach(addDisplay);
+
+async function dictionary(ex: RawExec): Promise<SpellingDictionary> {
+  const key = config.databaseUrl;
+  const hit = cache.get(key);
+  if (hit && hit.generation === generation && Date.now() - hit.loadedAt < TTL_MS) return hit.dictionary;
+  const weights = new Map<string, number>();
+  for (const r of await allRaw<{ term: string; doc: number }>(
+    ex,
+    `SELECT term, doc FROM seizure_fts_column_terms WHERE col IN ('summary', 'place', 'items')`,
+  )) {
+    weights.set(r.term, Math.max(weights.get(r.term) ?? 0, r.doc));
+  }
+  for (const word of displayForms.keys()) if (!weights.has(word)) weights.set(word, 1);
+  const dict = new SpellingDictionary(weights);
+  cache.set(key, { dictionary: dict, loadedAt: Date.now(), generation });
+  return dict;
+}
+
+export interface Correction {
+  /** The query text with each corrected word replaced. */
+  text: string;
+  analysed: AnalysedQuery;
+}
+
+/** The corrected query, or null when every word occurs in the index (or none can be corrected). */
+export async function correctQuery(ex: RawExec, text: string, analysed: AnalysedQuery, synonyms: SynonymSet): Promise<Correction | null> {
+  const candidates = [...analysed.groups.flat(), ...analysed.excluded].filter((c) => c.correctable);
+  if (!candidates.length) return null;
+  const forms = [...new Set(candidates.flatMap((c) => [c.tokens[0] as string, c.keys[0] as string]))];
+  const present = new Set(
+    (
+      await allRaw<{ term: string }>(ex, `SELECT term FROM seizure_fts_terms WHERE term IN (${forms.map(() => '?').join(', ')})`, forms)
+    ).map((r) => r.term),
+  );
+  const missing = candidates.filter((c) => !present.has(c.tokens[0] as string) && !present.has(c.keys[0] as string));
+  if (!missing.length) return null;
+  const dict = await dictionary(ex);
+  let corrected = text;
+  let changed = false;
+  for (const c of missing) {
+    const s = dict.suggest(c.tokens[0] as string);
+    if (!s) continue;
+    const display = displayForms.get(s.term) ?? s.term;
+    corrected = corrected.replace(c.text, display);
+    changed = true;
+  }
+  return changed ? { text: corrected, analysed: analyseQuery(corrected, synonyms) } : null;
+}

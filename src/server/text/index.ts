@@ -1,0 +1,34 @@
+/**
+ * Text analysis shared by every search in the portal (seizures today; threads and documents
+ * reuse it), engine-neutral:
+ *
+ * - `analyseText(text)`: what to index beside the raw text: one stem key per token (Spanish and
+ *   English Snowball, folded) and the vocabulary concepts the text mentions.
+ * - `analyseQuery(text, synonyms)`: a reader's query as clauses (tokens, stem keys, concepts,
+ *   related concepts, synonyms, serial prefix), grouped for AND / OR / NOT.
+ * - `highlight(text, highlightTerms(query))`: the reader's text with the matches marked.
+ * - `SpellingDictionary`: "did you mean" from an index's own words.
+ * - the domain vocabulary (`vocabulary.ts`) and glossary synonyms (`synonyms.ts`) as data.
+ */
+import { foldedTokens } from './fold.ts';
+import { stemKey } from './stem.ts';
+import { conceptsInText, type Concept } from './vocabulary.ts';
+
+export interface AnalysedText {
+  /** Stem key of every token, in order (phrases of keys match). */
+  keys: string[];
+  concepts: Concept[];
+}
+
+export function analyseText(text: string): AnalysedText {
+  const tokens = foldedTokens(text);
+  return { keys: tokens.map(stemKey), concepts: conceptsInText(text) };
+}
+
+export { fold, foldedTokens, tokenize, STOP_WORDS } from './fold.ts';
+export { stemKey } from './stem.ts';
+export { analyseQuery, lexQuery, allClauses, hasPositiveClauses, type AnalysedQuery, type QueryClause } from './query.ts';
+export { highlight, highlightTerms, escapeHtml, type HighlightTerms } from './highlight.ts';
+export { SpellingDictionary, editDistance, allowedEdits } from './spelling.ts';
+export { SynonymSet, glossarySynonyms, glossaryGroups, EMPTY_SYNONYMS } from './synonyms.ts';
+export * from './vocabulary.ts';
