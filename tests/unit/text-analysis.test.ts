@@ -71,7 +71,7 @@ describe('text analysis', () => {
     expect(q.excluded.map((c) => c.tokens)).toEqual([['glock']]);
     expect(q.groups[3]?.[0]?.concepts).toEqual(['place:MX-CMX']);
     expect(
-      analyseQuery('armas de fuego')
+      analyseQuery('armas de fuego', glossarySynonyms())
         .groups.flat()
         .map((c) => c.tokens.join(' ')),
     ).toEqual(['armas de fuego']);
