@@ -90,7 +90,8 @@ function clause(text: string, tokens: string[], opts: Partial<QueryClause> = {})
   const single = tokens.length === 1 && !opts.quoted;
   // A serial starts with digits or letters-and-digits; ".223" or "7.62" (a leading dot or a
   // decimal) are calibres, not serials.
-  const serialLike = single && /\d/.test(compact) && compact.length >= 3 && !/^[.,]|\d[.,]\d/.test(text.trim());
+  const oneWord = !opts.quoted && !/\s/.test(text.trim());
+  const serialLike = oneWord && /\d/.test(compact) && compact.length >= 3 && !/^[.,]|\d[.,]\d/.test(text.trim());
   return {
     text,
     quoted: false,
