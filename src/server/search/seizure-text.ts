@@ -65,7 +65,17 @@ export function seizureSearchFields(s: SeizureInput): SeizureSearchFields {
   const items: string[] = [];
   for (const f of s.firearms) {
     items.push(
-      join([typeLabels.get(f.type), f.manufacturer, f.model, f.calibre, f.importer, worldCountry(f.countryOfManufacture), f.otherMarkings]),
+      join([
+        typeLabels.get(f.type),
+        f.manufacturer,
+        f.model,
+        f.calibre,
+        f.importer,
+        worldCountry(f.countryOfManufacture),
+        f.otherMarkings,
+        // The record says so even when the summary does not.
+        f.obliteratedSerial ? 'número de serie borrado obliterated serial number' : null,
+      ]),
     );
     concepts.add(typeConcept(f.type));
     if (f.calibre) for (const c of calibreConcepts(f.calibre).exact) concepts.add(c);
