@@ -1,4 +1,5 @@
--- Custom SQL migration file, put your code below! ---- The embedded engine's full-text index with the text analysis of src/server/text (issue 12):
+-- Custom SQL migration file, put your code below! --
+-- The embedded engine's full-text index with the text analysis of src/server/text (issue 12):
 -- raw text for exact matches and phrases (summary, place, items, serials), one stem key per
 -- token (Spanish and English Snowball, folded) so inflections and both languages meet, and
 -- vocabulary concepts (calibres, model families, firearm types, places). Snippets are made from
