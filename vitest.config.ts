@@ -9,6 +9,9 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           // Each worker gets its own temporary database file (see tests/helpers/temp-db.ts).
           testTimeout: 30_000,
+          // Seeding the demo data (3,000 seizures through the real writer and search analysis)
+          // takes seconds, several times more on a shared, busy machine.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -8,6 +8,7 @@
 import { FIREARM_TYPE_VOCABULARY } from '#src/domain/firearm-vocabulary.ts';
 import type { SeizureInput } from '#src/server/seizures/types.ts';
 import {
+  analyseShortText,
   analyseText,
   calibreConcepts,
   countryConcept,
@@ -90,15 +91,16 @@ export function seizureSearchFields(s: SeizureInput): SeizureSearchFields {
   for (const e of s.explosives) items.push(join([e.description, 'explosivos explosives']));
   const itemText = items.join(' ');
   const summaryAnalysis = analyseText(summary);
-  const itemAnalysis = analyseText(itemText);
-  for (const c of [...summaryAnalysis.concepts, ...itemAnalysis.concepts]) concepts.add(c);
+  const itemAnalyses = items.map(analyseShortText);
+  for (const c of summaryAnalysis.concepts) concepts.add(c);
+  for (const a of itemAnalyses) for (const c of a.concepts) concepts.add(c);
   const serials = s.firearms.flatMap((f) => (f.serial ? [f.serial, compactSerial(f.serial)] : []));
   return {
     summary,
     place,
     items: itemText,
     serials: serials.join(' '),
-    stems: [...summaryAnalysis.keys, ...analyseText(place).keys, ...itemAnalysis.keys].join(' '),
+    stems: [summaryAnalysis.keys.join(' '), analyseText(place).keys.join(' '), ...itemAnalyses.map((a) => a.keys.join(' '))].join(' '),
     concepts: [...concepts],
   };
 }

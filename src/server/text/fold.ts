@@ -35,9 +35,9 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
-/** Folded tokens only. */
+/** Folded tokens only (the same tokens as tokenize, folding the whole text at once). */
 export function foldedTokens(text: string): string[] {
-  return tokenize(text).map((t) => t.folded);
+  return fold(asLetters(text)).match(TOKEN_RE) ?? [];
 }
 
 /** A token split into runs of letters and runs of digits: "62x39" -> 62, x, 39; "ak47" -> ak, 47. */

@@ -12,7 +12,7 @@
  */
 import { foldedTokens } from './fold.ts';
 import { stemKey } from './stem.ts';
-import { conceptsInText, type Concept } from './vocabulary.ts';
+import { conceptsInTokens, type Concept } from './vocabulary.ts';
 
 export interface AnalysedText {
   /** Stem key of every token, in order (phrases of keys match). */
@@ -22,7 +22,22 @@ export interface AnalysedText {
 
 export function analyseText(text: string): AnalysedText {
   const tokens = foldedTokens(text);
-  return { keys: tokens.map(stemKey), concepts: conceptsInText(text) };
+  return { keys: tokens.map(stemKey), concepts: conceptsInTokens(tokens) };
+}
+
+// Short texts (a firearm's maker, model and calibre; a place) repeat across records.
+const shortCache = new Map<string, AnalysedText>();
+
+/** analyseText, remembered for short, repetitive texts. */
+export function analyseShortText(text: string): AnalysedText {
+  if (text.length > 200) return analyseText(text);
+  let a = shortCache.get(text);
+  if (!a) {
+    a = analyseText(text);
+    if (shortCache.size >= 50_000) shortCache.clear();
+    shortCache.set(text, a);
+  }
+  return a;
 }
 
 export { fold, foldedTokens, tokenize, STOP_WORDS } from './fold.ts';

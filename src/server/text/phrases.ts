@@ -23,16 +23,29 @@ function atomKey(atom: string): string {
   return /\p{N}/u.test(atom) ? atom.replace(/^0+(?=\d)/, '') : stemKey(atom);
 }
 
+// Tokens repeat endlessly in an index: their atom keys are computed once.
+const tokenAtoms = new Map<string, string[]>();
+
+function atomKeysOfToken(token: string): string[] {
+  let keys = tokenAtoms.get(token);
+  if (!keys) {
+    keys = atomsOf(token).map(atomKey);
+    if (tokenAtoms.size >= 200_000) tokenAtoms.clear();
+    tokenAtoms.set(token, keys);
+  }
+  return keys;
+}
+
 /** Atom keys of folded tokens, with the index of the token each atom came from. */
 export function atomKeys(tokens: readonly string[]): { keys: string[]; tokenOf: number[] } {
   const keys: string[] = [];
   const tokenOf: number[] = [];
-  tokens.forEach((t, i) => {
-    for (const a of atomsOf(t)) {
-      keys.push(atomKey(a));
+  for (let i = 0; i < tokens.length; i++) {
+    for (const k of atomKeysOfToken(tokens[i] as string)) {
+      keys.push(k);
       tokenOf.push(i);
     }
-  });
+  }
   return { keys, tokenOf };
 }
 

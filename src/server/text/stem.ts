@@ -16,9 +16,9 @@ const CACHE_LIMIT = 200_000;
 
 /** The stem key of a folded token. */
 export function stemKey(folded: string): string {
-  if (folded.length < 3 || /\p{N}/u.test(folded)) return folded;
   let key = cache.get(folded);
   if (key === undefined) {
+    if (folded.length < 3 || /\p{N}/u.test(folded)) return folded;
     const es = spanish.stem(folded);
     const en = english.stem(folded);
     key = (es.length <= en.length ? es : en) || folded;

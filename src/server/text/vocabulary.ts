@@ -60,8 +60,12 @@ export function textVocabulary(): PhraseMatcher<Concept> {
 
 /** Concepts mentioned in a text (index side). */
 export function conceptsInText(text: string): Concept[] {
+  return conceptsInTokens(foldedTokens(text));
+}
+
+export function conceptsInTokens(tokens: readonly string[]): Concept[] {
   const found = new Set<Concept>();
-  for (const m of textVocabulary().match(foldedTokens(text))) for (const v of m.values) found.add(v);
+  for (const m of textVocabulary().match(tokens)) for (const v of m.values) found.add(v);
   return [...found];
 }
 
@@ -201,14 +205,24 @@ export function countryTimeZone(country: string, stateCode?: string): string {
 // Countries of the world (manufacture, trace origin) by their ISO code, in either language.
 const displayNames = { es: new Intl.DisplayNames(['es'], { type: 'region' }), en: new Intl.DisplayNames(['en'], { type: 'region' }) };
 
+const countryNameCache = new Map<string, string>();
+
 /** "RO" -> "Rumania" / "Romania"; the value itself when it is not an ISO country code. */
 export function countryName(code: string, lang: 'es' | 'en'): string {
-  if (!/^[A-Z]{2}$/.test(code)) return code;
-  try {
-    return displayNames[lang].of(code) ?? code;
-  } catch {
-    return code;
+  const key = `${lang}:${code}`;
+  let name = countryNameCache.get(key);
+  if (name === undefined) {
+    name = code;
+    if (/^[A-Z]{2}$/.test(code)) {
+      try {
+        name = displayNames[lang].of(code) ?? code;
+      } catch {
+        // Not a region code Intl knows: keep the code.
+      }
+    }
+    countryNameCache.set(key, name);
   }
+  return name;
 }
 
 export { fold };
