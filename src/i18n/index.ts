@@ -2,20 +2,28 @@
  * UI strings: one typed dictionary per language, composed from one file per domain under
  * messages/. Each file's English half is typed by its Spanish keys, so a key missing (or extra)
  * in either language fails the type check.
+ *
+ * A message is plain text with `{name}` placeholders, or, when it counts something, an ICU
+ * message whose plural form the language's own rules choose (Intl.PluralRules through
+ * intl-messageformat): `'{count, plural, one {# aseguramiento} other {# aseguramientos}}'`.
+ * Give such a message the number itself; `#` prints it in the locale's format.
  */
+import { IntlMessageFormat } from 'intl-messageformat';
 import * as common from './messages/common.ts';
+import * as errors from './messages/errors.ts';
 import * as auth from './messages/auth.ts';
 import * as admin from './messages/admin.ts';
 import * as content from './messages/content.ts';
 import * as requests from './messages/requests.ts';
 import * as seizures from './messages/seizures.ts';
 import * as notifications from './messages/notifications.ts';
-import type { Lang } from './locale.ts';
+import { INTL_LOCALE, type Lang } from './locale.ts';
 
-const es = { ...common.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es };
+const es = { ...common.es, ...errors.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
   ...common.en,
+  ...errors.en,
   ...auth.en,
   ...admin.en,
   ...content.en,
@@ -28,10 +36,43 @@ export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en }
 
 export type Params = Record<string, string | number>;
 
-export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+/** The text after the last `{` (so that `{a} de {b, plural` names `b`). */
+type AfterLastBrace<S extends string> = S extends `${string}{${infer Rest}` ? AfterLastBrace<Rest> : S;
+/** Names of the plural arguments of an ICU message: `'{n, plural, …} {m, plural, …}'` -> `'n' | 'm'`. */
+type PluralArgs<S extends string> = S extends `${infer Head}, plural,${infer Tail}` ? AfterLastBrace<Head> | PluralArgs<Tail> : never;
+/**
+ * The parameters a message needs: its plural arguments as numbers (the count itself, not a
+ * formatted string). A key only known at run time (any MessageKey) takes any parameters.
+ */
+export type ParamsOf<K extends MessageKey> = [MessageKey] extends [K]
+  ? [params?: Params]
+  : [PluralArgs<(typeof es)[K]>] extends [never]
+    ? [params?: Params]
+    : [params: Params & { [A in PluralArgs<(typeof es)[K]>]: number }];
+
+/** The one `{name}` filler: each placeholder with a value in `params` is replaced, others stay. */
+export function fill(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const ICU = /\{\s*\w+\s*,\s*(plural|selectordinal|select)\s*,/;
+const compiled = new Map<string, IntlMessageFormat>();
+
+/** True for messages with plural (or select) forms: they need their count as a number. */
+export function isPluralMessage(text: string): boolean {
+  return ICU.test(text);
+}
+
+export function translate<K extends MessageKey>(lang: Lang, key: K, ...[params]: ParamsOf<K>): string {
   const text = dictionaries[lang][key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  if (!isPluralMessage(text)) return fill(text, params);
+  const id = `${lang}:${key}`;
+  let format = compiled.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(text, INTL_LOCALE[lang]);
+    compiled.set(id, format);
+  }
+  return String(format.format(params));
 }
 
 export function isMessageKey(value: string): value is MessageKey {
@@ -40,7 +81,7 @@ export function isMessageKey(value: string): value is MessageKey {
 
 /** A translator bound to one language, for pages and components. */
 export function useTranslations(lang: Lang) {
-  return (key: MessageKey, params?: Params): string => translate(lang, key, params);
+  return <K extends MessageKey>(key: K, ...params: ParamsOf<K>): string => translate(lang, key, ...params);
 }
 export type Translate = ReturnType<typeof useTranslations>;
 

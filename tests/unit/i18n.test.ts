@@ -1,5 +1,7 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { isLiteralElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { dictionaries, translate } from '#src/i18n/index.ts';
+import { dictionaries, fill, isPluralMessage, translate, type MessageKey } from '#src/i18n/index.ts';
 import { formatDate, formatNumber, langFromAcceptLanguage, pathInLang } from '#src/i18n/locale.ts';
 
 describe('dictionaries', () => {
@@ -15,9 +17,40 @@ describe('dictionaries', () => {
     }
   });
 
+  it('count things with the plural rules of each language, with the same plural arguments in both', () => {
+    const plural = (Object.keys(dictionaries.es) as MessageKey[]).filter((k) => isPluralMessage(dictionaries.es[k]));
+    expect(plural.length).toBeGreaterThanOrEqual(10);
+    const argsOf = (text: string) => {
+      const names = new Set<string>();
+      const walk = (nodes: ReturnType<IntlMessageFormat['getAst']>) => {
+        for (const node of nodes) {
+          // Every node that names an argument (simple, number, date, plural, select) carries it in `value`; literals are plain text.
+          if (!isLiteralElement(node) && 'value' in node && typeof node.value === 'string') names.add(node.value);
+          if ('options' in node) for (const option of Object.values(node.options)) walk(option.value);
+        }
+      };
+      walk(new IntlMessageFormat(text, 'en').getAst());
+      return [...names].sort();
+    };
+    for (const key of plural) {
+      expect(isPluralMessage(dictionaries.en[key]), key).toBe(true);
+      expect(argsOf(dictionaries.en[key]), key).toEqual(argsOf(dictionaries.es[key]));
+    }
+    expect(translate('es', 'seizures.search.results', { count: 1 })).toBe('1 aseguramiento');
+    expect(translate('es', 'seizures.search.results', { count: 0 })).toBe('0 aseguramientos');
+    expect(translate('es', 'seizures.search.results', { count: 1_000_000 })).toBe('1,000,000 aseguramientos');
+    expect(translate('en', 'seizures.hit.firearms', { count: 1 })).toBe('1 firearm');
+    expect(translate('en', 'seizures.hit.firearms', { count: 12_345 })).toBe('12,345 firearms');
+    expect(translate('es', 'import.checked', { rows: 1, seizures: 3 })).toBe(
+      'El archivo es válido: 1 fila, 3 aseguramientos. Aún no se importó nada.',
+    );
+    expect(translate('en', 'glossary.count', { count: '{count}', total: 1 })).toBe('{count} of 1 term');
+  });
+
   it('fills parameters', () => {
     expect(translate('en', 'home.welcome', { name: 'Ana' })).toBe('Welcome, Ana');
     expect(translate('es', 'home.welcome', { name: 'Ana' })).toBe('Le damos la bienvenida, Ana');
+    expect(fill('{a} y {b}', { a: 1 })).toBe('1 y {b}');
   });
 });
 

@@ -55,12 +55,6 @@ export const es = {
   'admin.audit.outcome.ok': 'correcto',
   'admin.audit.outcome.failed': 'fallido',
   'admin.audit.outcome.denied': 'denegado',
-  'error.user_unknown': 'El usuario no existe.',
-  'error.agency_unknown': 'Agencia: elija una agencia de la lista.',
-  'error.agency_code_taken': 'Código: ya existe una agencia con ese código.',
-  'error.cannot_demote_self': 'Rol: no puede quitarse a sí mismo el rol de administrador.',
-  'error.cannot_disable_self': 'No puede deshabilitar su propia cuenta.',
-  'error.invitation_not_pending': 'La invitación ya no está pendiente.',
 } as const satisfies Record<string, string>;
 
 export const en: Record<keyof typeof es, string> = {
@@ -120,10 +114,4 @@ export const en: Record<keyof typeof es, string> = {
   'admin.audit.outcome.ok': 'ok',
   'admin.audit.outcome.failed': 'failed',
   'admin.audit.outcome.denied': 'denied',
-  'error.user_unknown': 'The user does not exist.',
-  'error.agency_unknown': 'Agency: choose an agency from the list.',
-  'error.agency_code_taken': 'Code: an agency with that code already exists.',
-  'error.cannot_demote_self': 'Role: you cannot remove your own administrator role.',
-  'error.cannot_disable_self': 'You cannot disable your own account.',
-  'error.invitation_not_pending': 'The invitation is no longer pending.',
 };

@@ -16,8 +16,9 @@ export const es = {
   'notifications.email.daily': 'Un resumen diario',
   'notifications.email.off': 'Ningún correo',
   'notifications.email.saved': 'Se guardó su preferencia de correo.',
-  'notifications.digest.subject': 'Armas Cruzadas: resumen diario ({count} nuevas)',
-  'notifications.digest.intro': 'Tiene {count} notificaciones nuevas desde su último resumen:',
+  'notifications.digest.subject': 'Armas Cruzadas: resumen diario ({count, plural, one {# nueva} other {# nuevas}})',
+  'notifications.digest.intro':
+    'Tiene {count, plural, one {# notificación nueva} other {# notificaciones nuevas}} desde su último resumen:',
   'notifications.digest.footer': 'Recibe este resumen diario porque así lo eligió. Puede cambiarlo en «Mi cuenta»:',
 } as const satisfies Record<string, string>;
 
@@ -39,7 +40,7 @@ export const en: Record<keyof typeof es, string> = {
   'notifications.email.daily': 'One daily digest',
   'notifications.email.off': 'No e-mail',
   'notifications.email.saved': 'Your e-mail preference was saved.',
-  'notifications.digest.subject': 'Armas Cruzadas: daily digest ({count} new)',
-  'notifications.digest.intro': 'You have {count} new notifications since your last digest:',
+  'notifications.digest.subject': 'Armas Cruzadas: daily digest ({count, plural, other {# new}})',
+  'notifications.digest.intro': 'You have {count, plural, one {# new notification} other {# new notifications}} since your last digest:',
   'notifications.digest.footer': 'You receive this daily digest because you chose it. You can change this under “My account”:',
 };

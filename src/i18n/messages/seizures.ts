@@ -20,8 +20,7 @@ export const es = {
   'seizures.search.syntax.serial': 'Un número de serie parcial (con al menos un dígito) encuentra las series que empiezan así.',
   'seizures.search.syntax.typos': 'Una palabra que no aparece en ningún aseguramiento se corrige: «Michoacna» busca «Michoacán».',
   'seizures.search.submit': 'Buscar',
-  'seizures.search.results': '{count} aseguramientos',
-  'seizures.search.results.one': '1 aseguramiento',
+  'seizures.search.results': '{count, plural, one {# aseguramiento} other {# aseguramientos}}',
   'seizures.search.noResults': 'Ningún aseguramiento coincide con la búsqueda y los filtros.',
   'seizures.search.clearFilters': 'Quitar todos los filtros',
   'seizures.search.dateFrom': 'Desde',
@@ -32,8 +31,7 @@ export const es = {
   'seizures.sort.date_asc': 'Fecha (más antigua primero)',
   'seizures.sort.firearms_desc': 'Número de armas',
   'seizures.search.pageSize': 'Resultados por página',
-  'seizures.hit.firearms': '{count} armas',
-  'seizures.hit.firearms.one': '1 arma',
+  'seizures.hit.firearms': '{count, plural, one {# arma} other {# armas}}',
   'seizures.hit.view': 'Ver aseguramiento {reference}',
   // Facets
   'seizures.facets.title': 'Filtros',
@@ -117,7 +115,7 @@ export const es = {
   'seizures.dashboard.topManufacturers': 'Principales fabricantes',
   'seizures.dashboard.traceOutcomes': 'Resultados de rastreo',
   'seizures.dashboard.obliterated': 'Armas con serie borrada: {count}',
-  'seizures.dashboard.medianTimeToCrime': 'Mediana de tiempo al delito: {days} días',
+  'seizures.dashboard.medianTimeToCrime': 'Mediana de tiempo al delito: {days, plural, one {# día} other {# días}}',
   'seizures.dashboard.table': 'Datos de la gráfica',
   'seizures.dashboard.empty': 'No hay datos para graficar.',
   // Export
@@ -136,8 +134,8 @@ export const es = {
   'import.template.es': 'Plantilla CSV (español)',
   'import.template.en': 'Plantilla CSV (inglés)',
   'import.success':
-    'Importación completa: {inserted} aseguramientos nuevos, {updated} actualizados, {unchanged} sin cambios ({rows} filas).',
-  'import.failed': 'No se importó nada: el archivo tiene {count} errores.',
+    'Importación completa: {inserted, plural, one {# aseguramiento nuevo} other {# aseguramientos nuevos}}, {updated} actualizados, {unchanged} sin cambios ({rows, plural, one {# fila} other {# filas}}).',
+  'import.failed': 'No se importó nada: el archivo tiene {count, plural, one {# error} other {# errores}}.',
   'import.errors.title': 'Errores del archivo',
   'import.errors.download': 'Descargar el informe de errores (CSV)',
   'import.errors.col.row': 'fila',
@@ -202,7 +200,8 @@ export const es = {
   'import.needFile': 'Archivo: elija un archivo CSV o JSON.',
   'import.tooLarge': 'Archivo: el archivo supera el tamaño máximo de {max} MB.',
   'home.section.seizures': 'Busque resúmenes de aseguramientos de armas de fuego, con filtros, panorama, mapa y exportación.',
-  'import.checked': 'El archivo es válido: {rows} filas, {seizures} aseguramientos. Aún no se importó nada.',
+  'import.checked':
+    'El archivo es válido: {rows, plural, one {# fila} other {# filas}}, {seizures, plural, one {# aseguramiento} other {# aseguramientos}}. Aún no se importó nada.',
 } as const satisfies Record<string, string>;
 
 export const en: Record<keyof typeof es, string> = {
@@ -224,8 +223,7 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.search.syntax.serial': 'A partial serial number (with at least one digit) finds the serials that start with it.',
   'seizures.search.syntax.typos': 'A word found in no seizure is corrected: "Michoacna" searches for "Michoacán".',
   'seizures.search.submit': 'Search',
-  'seizures.search.results': '{count} seizures',
-  'seizures.search.results.one': '1 seizure',
+  'seizures.search.results': '{count, plural, one {# seizure} other {# seizures}}',
   'seizures.search.noResults': 'No seizure matches the search and filters.',
   'seizures.search.clearFilters': 'Clear all filters',
   'seizures.search.dateFrom': 'From',
@@ -236,8 +234,7 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.sort.date_asc': 'Date (oldest first)',
   'seizures.sort.firearms_desc': 'Number of firearms',
   'seizures.search.pageSize': 'Results per page',
-  'seizures.hit.firearms': '{count} firearms',
-  'seizures.hit.firearms.one': '1 firearm',
+  'seizures.hit.firearms': '{count, plural, one {# firearm} other {# firearms}}',
   'seizures.hit.view': 'View seizure {reference}',
   'seizures.facets.title': 'Filters',
   'seizures.facet.country': 'Country',
@@ -316,7 +313,7 @@ export const en: Record<keyof typeof es, string> = {
   'seizures.dashboard.topManufacturers': 'Top manufacturers',
   'seizures.dashboard.traceOutcomes': 'Trace outcomes',
   'seizures.dashboard.obliterated': 'Firearms with obliterated serials: {count}',
-  'seizures.dashboard.medianTimeToCrime': 'Median time to crime: {days} days',
+  'seizures.dashboard.medianTimeToCrime': 'Median time to crime: {days, plural, one {# day} other {# days}}',
   'seizures.dashboard.table': 'Chart data',
   'seizures.dashboard.empty': 'No data to chart.',
   'seizures.export.button': 'Export CSV',
@@ -332,8 +329,9 @@ export const en: Record<keyof typeof es, string> = {
   'import.check': 'Check without importing',
   'import.template.es': 'CSV template (Spanish)',
   'import.template.en': 'CSV template (English)',
-  'import.success': 'Import complete: {inserted} new seizures, {updated} updated, {unchanged} unchanged ({rows} rows).',
-  'import.failed': 'Nothing was imported: the file has {count} errors.',
+  'import.success':
+    'Import complete: {inserted, plural, one {# new seizure} other {# new seizures}}, {updated} updated, {unchanged} unchanged ({rows, plural, one {# row} other {# rows}}).',
+  'import.failed': 'Nothing was imported: the file has {count, plural, one {# error} other {# errors}}.',
   'import.errors.title': 'Errors in the file',
   'import.errors.download': 'Download the error report (CSV)',
   'import.errors.col.row': 'row',
@@ -393,7 +391,8 @@ export const en: Record<keyof typeof es, string> = {
   'import.needFile': 'File: choose a CSV or JSON file.',
   'import.tooLarge': 'File: the file is larger than the {max} MB limit.',
   'home.section.seizures': 'Search firearm seizure summaries, with filters, an overview, a map and export.',
-  'import.checked': 'The file is valid: {rows} rows, {seizures} seizures. Nothing has been imported yet.',
+  'import.checked':
+    'The file is valid: {rows, plural, one {# row} other {# rows}}, {seizures, plural, one {# seizure} other {# seizures}}. Nothing has been imported yet.',
 };
 
 /** Aliases under the names the brief uses. */

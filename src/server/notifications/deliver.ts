@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { notifications, notificationSettings, type Lang, type NotificationSubjectKind } from '#db/schema/index.ts';
-import { formatNumber, translate } from '#src/i18n/index.ts';
+import { translate } from '#src/i18n/index.ts';
 import { config } from '#src/server/config.ts';
 import { db } from '#src/server/db.ts';
 import { mailConfigured, queueMail } from './mail.ts';
@@ -167,9 +167,9 @@ export async function sendDigests(now: Date = new Date()): Promise<number> {
     queueMail({
       to: person.email,
       lang: person.lang,
-      subject: translate(person.lang, 'notifications.digest.subject', { count: formatNumber(count, person.lang) }),
+      subject: translate(person.lang, 'notifications.digest.subject', { count }),
       text: [
-        translate(person.lang, 'notifications.digest.intro', { count: formatNumber(count, person.lang) }),
+        translate(person.lang, 'notifications.digest.intro', { count }),
         '',
         ...lines,
         '-- ',

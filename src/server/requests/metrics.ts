@@ -206,14 +206,13 @@ const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10
 
 export function metricsCsv(m: Metrics, lang: Lang): string {
   const t = (k: Parameters<typeof translate>[1]) => translate(lang, k);
-  const es = lang === 'es';
   // Section, direction, key (agency, type or month), count, median hours, on-time %, overdue.
   const rows: (string | number | null)[][] = [
     [
-      es ? 'Sección' : 'Section',
+      t('metrics.csv.section'),
       t('metrics.direction'),
-      es ? 'Agencia, tipo o mes' : 'Agency, type or month',
-      es ? 'Solicitudes' : 'Requests',
+      t('metrics.csv.key'),
+      t('metrics.count'),
       `${t('metrics.medianAck')} (h)`,
       `${t('metrics.medianAnswer')} (h)`,
       `${t('metrics.onTime')} (%)`,

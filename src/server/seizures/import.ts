@@ -17,6 +17,7 @@ import { canonicalCalibre, firearmTypeOf, resolveCountry, resolvePlace } from '#
 import { naturalKey, writeSeizures, type WriteSummary } from './store.ts';
 import type { FirearmInput, SeizureInput } from './types.ts';
 import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
+import { translate } from '#src/i18n/index.ts';
 
 // ---------------------------------------------------------------------------------------
 // Errors are data: a message key plus parameters, translated where they are shown.
@@ -1097,13 +1098,8 @@ export function templateCsv(lang: 'es' | 'en'): string {
   ]);
 }
 
-function format(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
-
 export function errorMessage(error: ImportError, lang: 'es' | 'en'): string {
-  const dict = lang === 'es' ? messagesEs : messagesEn;
-  return format(dict[error.code], error.params);
+  return translate(lang, error.code, error.params);
 }
 
 /** The error report as a CSV download (row, column, message) in the reader's language. */
