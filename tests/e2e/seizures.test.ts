@@ -33,7 +33,7 @@ describe('seizures in the browser', () => {
     await editor.goto(`${baseUrl}/es/seizures/import`);
     await editor.setInputFiles('#import-file', { name: 'aseguramientos.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${CSV}`) });
     await editor.click('[data-testid=import-submit]');
-    expect(await editor.locator('[data-testid=import-result]').innerText()).toContain('1 aseguramientos nuevos');
+    expect(await editor.locator('[data-testid=import-result]').innerText()).toContain('1 aseguramiento nuevo');
     await editor.context().close();
 
     const fgr = await signedIn('analyst.fgr@demo.test');
