@@ -30,8 +30,12 @@ function withSecurityHeaders(response: Response, secure: boolean, cacheControl?:
   } catch {
     res = new Response(response.body, response);
   }
-  for (const [k, v] of Object.entries(securityHeaders(secure))) res.headers.set(k, v);
-  if (cacheControl) res.headers.set('Cache-Control', cacheControl);
+  // A response that sets a stricter policy of its own (document downloads: sandbox) keeps it,
+  // and one that forbids transformation (downloads are never compressed on the fly) keeps that.
+  const ownPolicy = res.headers.get('Content-Security-Policy');
+  const noTransform = /no-transform/i.test(res.headers.get('Cache-Control') ?? '');
+  for (const [k, v] of Object.entries(securityHeaders(secure))) if (!(ownPolicy && k.toLowerCase() === 'content-security-policy')) res.headers.set(k, v);
+  if (cacheControl) res.headers.set('Cache-Control', noTransform ? `${cacheControl}, no-transform` : cacheControl);
   return res;
 }
 

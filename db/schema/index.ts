@@ -4,3 +4,4 @@ export * from './audit.ts';
 export * from './seizures.ts';
 export * from './requests.ts';
 export * from './notifications.ts';
+export * from './documents.ts';

@@ -26,6 +26,7 @@ import { config } from '#src/server/config.ts';
 import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
+import { documentActions } from './documents.ts';
 
 const required = (max = 200) =>
   z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
@@ -71,6 +72,7 @@ export const server = {
   ...notificationActions,
   ...requestActions,
   ...seizureActions,
+  ...documentActions,
   signIn: defineAction({
     accept: 'form',
     input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),

@@ -17,9 +17,10 @@ import * as content from './messages/content.ts';
 import * as requests from './messages/requests.ts';
 import * as seizures from './messages/seizures.ts';
 import * as notifications from './messages/notifications.ts';
+import * as documents from './messages/documents.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
-const es = { ...common.es, ...errors.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es };
+const es = { ...common.es, ...errors.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es, ...documents.es };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
   ...common.en,
@@ -30,6 +31,7 @@ const en: Record<MessageKey, string> = {
   ...requests.en,
   ...seizures.en,
   ...notifications.en,
+  ...documents.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };

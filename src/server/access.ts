@@ -17,7 +17,7 @@ export interface Reader {
  * (every signed-in user), `country:MX` (every agency of a country), `agency:FGR` (one agency).
  * An item is visible to a reader when any of its tokens is one of the reader's tokens.
  */
-export type ScopeToken = 'public' | 'members' | `country:${string}` | `agency:${string}`;
+export type ScopeToken = 'public' | 'members' | `country:${string}` | `agency:${string}` | `user:${string}`;
 
 export function isScopeToken(value: string): value is ScopeToken {
   return value === 'public' || value === 'members' || /^country:[A-Z]{2}$/.test(value) || /^agency:[A-Z0-9-]{2,20}$/.test(value);
@@ -110,4 +110,72 @@ export function requestSide(
   if (reader.agencyCode === requesterAgencyCode) return 'requester';
   if (addressedAgencyCodes.includes(reader.agencyCode)) return 'recipient';
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents (src/server/documents): a scope of tokens as everywhere, plus named members
+// (`user:<id>`), an owner who always keeps access, and a share that can expire or be revoked.
+
+/** What the document rules need to know about a document. */
+export interface DocumentFacts {
+  ownerId: string;
+  ownerAgencyCode: string;
+  /** Scope tokens: `members`, `country:MX`, `agency:FGR`, `user:<id>`. */
+  scope: readonly string[];
+  shareExpiresAt: Date | null;
+  revokedAt: Date | null;
+  deletedAt: Date | null;
+  versionPolicy: 'owner' | 'shared';
+}
+
+/** The tokens a reader holds for documents: those of every room, plus the reader's own `user:<id>`. */
+export function documentReaderTokens(reader: Reader | null): ScopeToken[] {
+  return reader ? [...readerTokens(reader), `user:${reader.id}`] : readerTokens(reader);
+}
+
+/** The share is live: not revoked and not past its expiry. */
+export function documentShareLive(doc: Pick<DocumentFacts, 'shareExpiresAt' | 'revokedAt'>, now = new Date()): boolean {
+  return !doc.revokedAt && (!doc.shareExpiresAt || doc.shareExpiresAt.getTime() > now.getTime());
+}
+
+/**
+ * Who sees a document: members only (never visitors); its owner and admins always (until it is
+ * deleted); anyone else holding one of its scope tokens while the share is live.
+ */
+export function canSeeDocument(reader: Reader | null, doc: DocumentFacts, now = new Date()): boolean {
+  if (!reader || doc.deletedAt) return false;
+  if (seesEverything(reader) || doc.ownerId === reader.id) return true;
+  if (!documentShareLive(doc, now)) return false;
+  const held = new Set<string>(documentReaderTokens(reader));
+  return doc.scope.some((token) => token !== 'public' && held.has(token));
+}
+
+/**
+ * Who may change the description, re-scope, revoke or delete a document and read its download
+ * log: the owner, an admin (audited), or an editor of the owner's agency who can see it.
+ */
+export function canManageDocument(reader: Reader | null, doc: DocumentFacts, now = new Date()): boolean {
+  if (!reader || doc.deletedAt) return false;
+  if (seesEverything(reader) || doc.ownerId === reader.id) return true;
+  return reader.role === 'editor' && reader.agencyCode === doc.ownerAgencyCode && canSeeDocument(reader, doc, now);
+}
+
+/** New versions: whoever manages the document, and everyone it is shared with when the owner allows it. */
+export function canAddDocumentVersion(reader: Reader | null, doc: DocumentFacts, now = new Date()): boolean {
+  if (canManageDocument(reader, doc, now)) return true;
+  return doc.versionPolicy === 'shared' && canSeeDocument(reader, doc, now);
+}
+
+/** Restoring a deleted document (within the retention period): its owner or an admin. */
+export function canRestoreDocument(reader: Reader | null, doc: Pick<DocumentFacts, 'ownerId'>): boolean {
+  return Boolean(reader && (seesEverything(reader) || doc.ownerId === reader.id));
+}
+
+/**
+ * What a library list may show, for its SQL: everything (admins), or the reader's own documents
+ * plus live shares holding one of `tokens`.
+ */
+export function documentListAccess(reader: Reader): { all: true } | { all: false; ownerId: string; tokens: ScopeToken[] } {
+  if (seesEverything(reader)) return { all: true };
+  return { all: false, ownerId: reader.id, tokens: documentReaderTokens(reader).filter((t) => t !== 'public') };
 }

@@ -41,6 +41,20 @@ const schema = z.object({
   WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
   SHUTDOWN_TIMEOUT_SECONDS: count(10),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
+  DOCUMENT_RETENTION_DAYS: count(30),
+  FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
+  S3_ENDPOINT: url(),
+  S3_BUCKET: text(),
+  S3_REGION: z.preprocess(blankToUndefined, z.string().default('us-east-1')),
+  S3_ACCESS_KEY_ID: text(),
+  S3_SECRET_ACCESS_KEY: text(),
+  S3_FORCE_PATH_STYLE: z
+    .preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).default('1'))
+    .transform((v) => v === '1' || v === 'true'),
+}).refine((s) => Boolean(s.S3_ENDPOINT) === Boolean(s.S3_BUCKET), {
+  message: 'S3_ENDPOINT and S3_BUCKET are set together',
+  path: ['S3_BUCKET'],
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -140,5 +154,30 @@ export const config = {
   },
   get logLevel(): Settings['LOG_LEVEL'] {
     return settings().LOG_LEVEL;
+  },
+  /** Largest file an upload accepts, in bytes (refused while streaming). */
+  get uploadMaxBytes(): number {
+    return settings().UPLOAD_MAX_MB * 1024 * 1024;
+  },
+  /** How long a deleted document is kept before `npm run documents:purge` removes it. */
+  get documentRetentionMs(): number {
+    return settings().DOCUMENT_RETENTION_DAYS * 86_400_000;
+  },
+  /** The local file store (and the upload temp folder, also used in front of S3). */
+  get filesDir(): string {
+    return settings().FILES_DIR;
+  },
+  /** S3-compatible object storage replaces the local file store when endpoint and bucket are set. */
+  get s3(): { endpoint: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean } | null {
+    const s = settings();
+    if (!s.S3_ENDPOINT || !s.S3_BUCKET) return null;
+    return {
+      endpoint: s.S3_ENDPOINT,
+      bucket: s.S3_BUCKET,
+      region: s.S3_REGION,
+      ...(s.S3_ACCESS_KEY_ID ? { accessKeyId: s.S3_ACCESS_KEY_ID } : {}),
+      ...(s.S3_SECRET_ACCESS_KEY ? { secretAccessKey: s.S3_SECRET_ACCESS_KEY } : {}),
+      forcePathStyle: s.S3_FORCE_PATH_STYLE,
+    };
   },
 };

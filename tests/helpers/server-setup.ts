@@ -5,6 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     databaseUrl: string;
+    filesDir: string;
     demoPassword: string;
   }
 }
@@ -14,6 +15,7 @@ export default async function setup(project: TestProject) {
   const server = await startServer();
   project.provide('baseUrl', server.baseUrl);
   project.provide('databaseUrl', server.databaseUrl);
+  project.provide('filesDir', server.filesDir);
   project.provide('demoPassword', TEST_PASSWORD);
   return server.stop;
 }

@@ -29,6 +29,8 @@ export interface RunningServer {
   waitForOutput: (match: (line: string) => boolean, what: string) => Promise<string>;
   /** Stops the server gracefully (SIGTERM), removes its files and returns its exit code. */
   stop: () => Promise<number | null>;
+  /** The document file store of the server (FILES_DIR). */
+  filesDir: string;
 }
 
 /**
@@ -119,6 +121,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const databaseUrl = `file:${join(dir, 'portal.db')}`;
   const env = {
     DATABASE_URL: databaseUrl,
+    FILES_DIR: join(dir, 'files'),
     DEMO_PASSWORD: TEST_PASSWORD,
     // Browser and HTTP tests sign in many times from one address.
     SIGNIN_IP_FAILURE_LIMIT: '1000',
@@ -135,7 +138,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       readyStatus: (s) => s === 200,
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     });
-    return { ...server, databaseUrl };
+    return { ...server, databaseUrl, filesDir: join(dir, 'files') };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

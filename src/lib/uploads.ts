@@ -1,0 +1,170 @@
+/**
+ * The web side of uploads. Forms that carry files post multipart to their own page, which
+ * streams the body through src/server/documents/intake.ts (Astro Actions would parse the whole
+ * form into memory). Without JavaScript the page answers with a redirect or the form and its
+ * errors; the upload script asks for JSON (`Accept: application/json`) to show progress.
+ */
+import { z } from 'zod';
+import { DOCUMENT_LANGUAGES, DOCUMENT_TYPES, VERSION_POLICIES } from '#src/domain/documents.ts';
+import { COUNTRIES } from '#src/domain/agencies.ts';
+import { HANDLING_CODES } from '#src/domain/requests.ts';
+import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
+import type { Lang } from '#src/i18n/locale.ts';
+import { AccessDenied, type Reader } from '#src/server/access.ts';
+import type { FileProblem } from '#src/server/documents/intake.ts';
+import { parseLinks } from '#src/server/documents/links.ts';
+import type { DocumentMeta } from '#src/server/documents/service.ts';
+import type { ScopeChoice } from '#src/server/documents/scope.ts';
+import { DomainError } from '#src/server/errors.ts';
+import type { FormErrors } from './forms.ts';
+import { findItem } from './content.ts';
+
+export type FieldReader = (name: string) => string[];
+
+export function wantsJson(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').includes('application/json');
+}
+
+function label(field: string, t: Translate): string {
+  const key = `field.${field}`;
+  return isMessageKey(key) ? t(key) : field;
+}
+
+export function emptyErrors(): FormErrors {
+  return { summary: [], fields: {} };
+}
+
+export function addError(errors: FormErrors, field: string | undefined, text: string): void {
+  errors.summary.push(text);
+  if (field && !errors.fields[field]) errors.fields[field] = text;
+}
+
+/** A DomainError (or a refusal) as a translated message beside its field. */
+export function addException(errors: FormErrors, error: unknown, t: Translate): void {
+  if (error instanceof DomainError) {
+    const key = `error.${error.code}`;
+    const params = { ...error.params, ...(error.field ? { field: label(error.field, t) } : {}) };
+    addError(errors, error.field, isMessageKey(key) ? t(key, params) : t('error.generic'));
+    return;
+  }
+  if (error instanceof AccessDenied) {
+    addError(errors, undefined, t('error.forbidden'));
+    return;
+  }
+  throw error;
+}
+
+export function addProblems(errors: FormErrors, problems: readonly FileProblem[], t: Translate): void {
+  for (const p of problems) addError(errors, p.field, t(`error.${p.code}` as MessageKey, p.params));
+}
+
+export function hasErrors(errors: FormErrors): boolean {
+  return errors.summary.length > 0;
+}
+
+/** The JSON answer to the upload script. */
+export function jsonAnswer(body: { redirect: string } | { errors: FormErrors }, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+}
+
+const optional = (max: number) => z.string().trim().max(max, 'validation.too_long').optional();
+const metaSchema = z.object({
+  titleEs: optional(300),
+  titleEn: optional(300),
+  descriptionEs: optional(10_000),
+  descriptionEn: optional(10_000),
+  language: z.enum(DOCUMENT_LANGUAGES, { error: 'validation.required' }),
+  documentType: z.enum(DOCUMENT_TYPES, { error: 'validation.required' }),
+  handlingCode: z.enum(HANDLING_CODES, { error: 'validation.required' }),
+  handlingNote: optional(2000),
+  tags: optional(2000),
+  links: optional(5000),
+  scope: z.enum(['members', 'country', 'agencies', 'users'], { error: 'validation.required' }),
+  scopeCountry: z.enum(COUNTRIES).optional().or(z.literal('')),
+  scopeMembers: optional(5000),
+  shareExpiresAt: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'validation.invalid')
+    .optional(),
+  versionPolicy: z.enum(VERSION_POLICIES).optional(),
+});
+
+async function checkContentLinks(reader: Reader, lang: Lang, meta: DocumentMeta, errors: FormErrors, t: Translate) {
+  for (const link of meta.links ?? []) {
+    if (link.kind !== 'content') continue;
+    const [kind, slug = ''] = link.target.split('/');
+    const collection = kind === 'training' ? 'trainingModules' : kind === 'protocols' ? 'protocols' : 'bulletins';
+    const found = await findItem(collection, lang, slug, reader);
+    if (!found.item && !found.translation) addError(errors, 'links', t('error.document_link_not_found', { link: `/${lang}/${link.target}` }));
+  }
+}
+
+/**
+ * The description, access and links of the document form. `fixedScope` (attachments) replaces
+ * the scope fields; errors are added to `errors` with the field they concern.
+ */
+export async function parseDocumentMeta(
+  get: FieldReader,
+  reader: Reader,
+  lang: Lang,
+  t: Translate,
+  errors: FormErrors,
+  fixedScope?: ScopeChoice,
+): Promise<DocumentMeta | null> {
+  const one = (name: string) => get(name)[0];
+  const parsed = metaSchema.safeParse({
+    titleEs: one('titleEs'),
+    titleEn: one('titleEn'),
+    descriptionEs: one('descriptionEs'),
+    descriptionEn: one('descriptionEn'),
+    language: one('language'),
+    documentType: one('documentType'),
+    handlingCode: one('handlingCode'),
+    handlingNote: one('handlingNote'),
+    tags: one('tags'),
+    links: one('links'),
+    scope: fixedScope ? 'members' : one('scope'),
+    scopeCountry: one('scopeCountry') ?? '',
+    scopeMembers: one('scopeMembers'),
+    shareExpiresAt: one('shareExpiresAt') ?? '',
+    versionPolicy: one('versionPolicy') ?? 'owner',
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      const key = isMessageKey(issue.message) ? issue.message : 'validation.invalid';
+      addError(errors, field, t(key, { field: label(field === 'documentType' ? 'documentType' : field, t) }));
+    }
+    return null;
+  }
+  const v = parsed.data;
+  let scope: ScopeChoice = fixedScope ?? { kind: 'members' };
+  if (!fixedScope) {
+    if (v.scope === 'country') scope = { kind: 'country', country: v.scopeCountry ?? '' };
+    else if (v.scope === 'agencies') scope = { kind: 'agencies', agencies: get('scopeAgencies') };
+    else if (v.scope === 'users') scope = { kind: 'users', emails: (v.scopeMembers ?? '').split(/[\s,;]+/) };
+  }
+  let links: DocumentMeta['links'] = [];
+  try {
+    links = await parseLinks(reader, v.links ? [v.links] : []);
+  } catch (error) {
+    addException(errors, error, t);
+  }
+  const meta: DocumentMeta = {
+    titleEs: v.titleEs ?? null,
+    titleEn: v.titleEn ?? null,
+    descriptionEs: v.descriptionEs ?? null,
+    descriptionEn: v.descriptionEn ?? null,
+    language: v.language,
+    type: v.documentType,
+    handlingCode: v.handlingCode,
+    handlingNote: v.handlingNote ?? null,
+    tags: v.tags ? [v.tags] : [],
+    links,
+    scope,
+    shareExpiresAt: v.shareExpiresAt ? new Date(Date.parse(`${v.shareExpiresAt}T00:00:00Z`) + 86_400_000) : null,
+    versionPolicy: v.versionPolicy ?? 'owner',
+  };
+  await checkContentLinks(reader, lang, meta, errors, t);
+  return meta;
+}

@@ -1,0 +1,157 @@
+/**
+ * What is derived from a stored file after the upload has answered: its text (PDF with unpdf,
+ * DOCX with mammoth, TXT and CSV as they are) for search, and a small WebP thumbnail of images
+ * (sharp). One file at a time in the background, so an upload never waits for it; a file left
+ * `pending` by a restart is picked up again by processPendingDerivatives().
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { rawClient } from '#src/server/db.ts';
+import { allRaw, runRaw, writeTransaction } from '#src/server/sql.ts';
+import { blobKey, fileStore, tempDir, thumbnailKey } from '#src/server/storage/index.ts';
+import { indexDocumentsFts } from '#src/server/search/documents-fts5.ts';
+import { afterDocumentsChanged } from '#src/server/search/documents.ts';
+
+/** Larger files are stored and downloadable but not read for text (parsing holds them in memory). */
+export const EXTRACT_MAX_BYTES = 25 * 1024 * 1024;
+/** Extracted text kept for search, in characters. */
+export const TEXT_MAX_CHARS = 400_000;
+
+const TEXT_MIMES = new Set([
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'text/plain',
+  'text/csv',
+]);
+const IMAGE_MIMES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function decodeText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    // Excel and Notepad on Windows still write Windows-1252 (STACK-NOTES #21).
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+export async function extractText(mime: string, bytes: Buffer): Promise<string> {
+  if (mime === 'application/pdf') {
+    const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
+    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    try {
+      const { text } = await pdfText(pdf, { mergePages: true });
+      return text;
+    } finally {
+      await pdf.cleanup();
+    }
+  }
+  if (mime === 'application/vnd.openxmlformats-officedocument.wordprocessingml.document') {
+    const mammoth = await import('mammoth');
+    return (await mammoth.extractRawText({ buffer: bytes })).value;
+  }
+  return decodeText(bytes);
+}
+
+/** Text and thumbnail of one stored file; updates the blob row and reindexes its documents. */
+export async function deriveBlob(sha256: string): Promise<void> {
+  const ex = rawClient();
+  const [blob] = await allRaw<{ mime: string; size: number; text_state: string }>(ex, 'SELECT mime, size, text_state FROM blobs WHERE sha256 = ?', [
+    sha256,
+  ]);
+  if (!blob || blob.text_state !== 'pending') return;
+  const store = fileStore();
+  let text: string | null = null;
+  let state: 'done' | 'none' | 'failed' = 'none';
+  let thumbnail = false;
+  const wantsText = TEXT_MIMES.has(blob.mime) && Number(blob.size) <= EXTRACT_MAX_BYTES;
+  const wantsThumb = IMAGE_MIMES.has(blob.mime);
+  if (wantsText || wantsThumb) {
+    const stream = await store.get(blobKey(sha256));
+    if (!stream) state = 'failed';
+    else if (wantsText) {
+      try {
+        const raw = await extractText(blob.mime, await readAll(stream));
+        text = raw.replace(/\s+/g, ' ').trim().slice(0, TEXT_MAX_CHARS) || null;
+        state = text ? 'done' : 'none';
+      } catch (error) {
+        console.error(`text extraction failed for ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
+        state = 'failed';
+      }
+    } else {
+      stream.destroy();
+      const dir = tempDir();
+      await mkdir(dir, { recursive: true });
+      const out = join(dir, `${process.pid}-${Date.now()}-${randomBytes(6).toString('hex')}.thumb`);
+      try {
+        const { default: sharp } = await import('sharp');
+        const source = await store.get(blobKey(sha256));
+        if (source) {
+          const pipeline = sharp({ limitInputPixels: 120_000_000 }).rotate().resize(320, 320, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 72 });
+          source.pipe(pipeline);
+          await pipeline.toFile(out);
+          await store.put(thumbnailKey(sha256), out);
+          thumbnail = true;
+        }
+      } catch (error) {
+        console.error(`thumbnail failed for ${sha256}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await rm(out, { force: true });
+      }
+    }
+  }
+  const ids = await writeTransaction(async (tx) => {
+    await runRaw(tx, 'UPDATE blobs SET text = ?, text_state = ?, has_thumbnail = ? WHERE sha256 = ?', [text, state, thumbnail ? 1 : 0, sha256]);
+    const docs = await allRaw<{ id: number }>(
+      tx,
+      `SELECT d.id FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
+       WHERE v.sha256 = ? AND d.deleted_at IS NULL`,
+      [sha256],
+    );
+    const ids = docs.map((d) => Number(d.id));
+    if (text && ids.length) await indexDocumentsFts(tx, ids);
+    return ids;
+  });
+  if (text && ids.length) afterDocumentsChanged(ids);
+}
+
+const queue = new Set<string>();
+let running: Promise<void> | null = null;
+
+/** Queues files for derivation (in this process, one at a time). */
+export function scheduleDerivatives(shas: readonly string[]): void {
+  for (const s of shas) queue.add(s);
+  if (!running) running = drain();
+}
+
+async function drain(): Promise<void> {
+  try {
+    for (let next = queue.values().next(); !next.done; next = queue.values().next()) {
+      queue.delete(next.value);
+      await deriveBlob(next.value).catch((error: unknown) => console.error(`derivation failed: ${String(error)}`));
+    }
+  } finally {
+    running = null;
+  }
+}
+
+/** Resolves when everything queued so far is done (scripts and tests). */
+export async function derivativesIdle(): Promise<void> {
+  while (running) await running;
+}
+
+let lastPendingCheck = 0;
+/** Picks up files left pending (a restart during derivation); at most once a minute. */
+export async function processPendingDerivatives(force = false): Promise<void> {
+  if (!force && Date.now() - lastPendingCheck < 60_000) return;
+  lastPendingCheck = Date.now();
+  const rows = await allRaw<{ sha256: string }>(rawClient(), "SELECT sha256 FROM blobs WHERE text_state = 'pending' LIMIT 50");
+  scheduleDerivatives(rows.map((r) => r.sha256));
+}

@@ -1,0 +1,190 @@
+/**
+ * Documents on Meilisearch (when MEILISEARCH_URL is set): one search document per library
+ * document with its access facts (owner, scope tokens while the share is not revoked, expiry),
+ * and the reader's access as the filter of every search. The database stays the source of truth.
+ */
+import { Meilisearch, type SearchParams } from 'meilisearch';
+import { documentListAccess, type Reader } from '#src/server/access.ts';
+import { rawClient } from '#src/server/db.ts';
+import { allRaw } from '#src/server/sql.ts';
+import { normalizeLibraryQuery, type DocumentSearchEngine, type LibraryQuery } from './documents-types.ts';
+import { MARK_CLOSE, MARK_OPEN, markToHtml } from './types.ts';
+
+export const MEILI_DOCUMENTS_INDEX = 'documents';
+
+export interface MeiliDocument {
+  id: number;
+  title: string;
+  description: string;
+  tags: string[];
+  names: string;
+  body: string;
+  type: string;
+  agency: string;
+  language: string;
+  ownerId: string;
+  /** Empty while the share is revoked: then only the owner (and admins) find it. */
+  scope: string[];
+  /** Milliseconds; 0: the share does not expire. */
+  expiresAt: number;
+  updatedAt: number;
+  createdAt: number;
+  links: string[];
+}
+
+export const MEILI_DOCUMENT_SETTINGS = {
+  searchableAttributes: ['title', 'tags', 'description', 'names', 'body'],
+  filterableAttributes: ['type', 'agency', 'language', 'ownerId', 'scope', 'expiresAt', 'updatedAt', 'tags', 'links'],
+  sortableAttributes: ['updatedAt', 'createdAt', 'title'],
+  pagination: { maxTotalHits: 1_000_000 },
+};
+
+const lit = (value: string | number) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** The search request for a query and reader (pure: unit-tested without a server). */
+export function buildMeiliDocumentQuery(query: LibraryQuery, reader: Reader): { q: string; params: SearchParams } {
+  const n = normalizeLibraryQuery(query);
+  const filter: string[] = [];
+  const access = documentListAccess(reader);
+  if (!access.all)
+    filter.push(
+      `(ownerId = ${lit(access.ownerId)} OR (scope IN [${access.tokens.map(lit).join(', ')}] AND (expiresAt = 0 OR expiresAt > ${n.now.getTime()})))`,
+    );
+  if (n.tab === 'mine') filter.push(`ownerId = ${lit(reader.id)}`);
+  else if (n.tab === 'agency') filter.push(`agency = ${lit(reader.agencyCode)}`);
+  else filter.push(`ownerId != ${lit(reader.id)}`);
+  if (n.type.length) filter.push(`type IN [${n.type.map(lit).join(', ')}]`);
+  if (n.agency.length) filter.push(`agency IN [${n.agency.map(lit).join(', ')}]`);
+  if (n.language.length) filter.push(`language IN [${n.language.map(lit).join(', ')}]`);
+  if (n.tag) filter.push(`tags = ${lit(n.tag)}`);
+  if (n.linked) filter.push(`links = ${lit(`${n.linked.kind}:${n.linked.target}`)}`);
+  if (n.dateFrom) filter.push(`updatedAt >= ${Date.parse(`${n.dateFrom}T00:00:00Z`)}`);
+  if (n.dateTo) filter.push(`updatedAt < ${Date.parse(`${n.dateTo}T00:00:00Z`) + 86_400_000}`);
+  const sort =
+    n.sort === 'created_desc'
+      ? ['createdAt:desc']
+      : n.sort === 'created_asc'
+        ? ['createdAt:asc']
+        : n.sort === 'title_asc'
+          ? ['title:asc']
+          : n.sort === 'updated_desc'
+            ? ['updatedAt:desc']
+            : undefined;
+  return {
+    q: n.text,
+    params: {
+      filter,
+      ...(sort ? { sort } : {}),
+      page: n.page,
+      hitsPerPage: n.pageSize,
+      attributesToRetrieve: ['id'],
+      attributesToCrop: ['body', 'description'],
+      cropLength: 24,
+      cropMarker: '…',
+      attributesToHighlight: ['title', 'description', 'body', 'tags'],
+      highlightPreTag: MARK_OPEN,
+      highlightPostTag: MARK_CLOSE,
+    },
+  };
+}
+
+/** Search documents for the given library documents, read from the database (deleted ones are left out). */
+export async function meiliDocumentsFor(ids: readonly number[] | 'all'): Promise<MeiliDocument[]> {
+  const filter = ids === 'all' ? '1' : 'd.id IN (SELECT value FROM json_each(?))';
+  const rows = await allRaw<{
+    id: number;
+    title_es: string | null;
+    title_en: string | null;
+    description_es: string | null;
+    description_en: string | null;
+    type: string;
+    owner_agency_code: string;
+    language: string;
+    owner_id: string;
+    tokens: string;
+    revoked_at: number | null;
+    share_expires_at: number | null;
+    updated_at: number;
+    created_at: number;
+    tags: string | null;
+    names: string | null;
+    links: string | null;
+    body: string | null;
+  }>(
+    rawClient(),
+    `SELECT d.id, d.title_es, d.title_en, d.description_es, d.description_en, d.type, d.owner_agency_code, d.language, d.owner_id, ss.tokens,
+       d.revoked_at, d.share_expires_at, d.updated_at, d.created_at,
+       (SELECT json_group_array(t.tag) FROM document_tags t WHERE t.document_id = d.id) AS tags,
+       (SELECT group_concat(v.file_name, ' ') FROM document_versions v WHERE v.document_id = d.id) AS names,
+       (SELECT json_group_array(l.kind || ':' || l.target) FROM document_links l WHERE l.document_id = d.id) AS links,
+       (SELECT substr(b.text, 1, 100000) FROM document_versions v JOIN blobs b ON b.sha256 = v.sha256 WHERE v.document_id = d.id AND v.number = d.current_version) AS body
+     FROM documents d JOIN scope_sets ss ON ss.id = d.scope_set_id WHERE d.deleted_at IS NULL AND ${filter}`,
+    ids === 'all' ? [] : [JSON.stringify(ids)],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: [r.title_es, r.title_en].filter(Boolean).join(' · '),
+    description: [r.description_es, r.description_en].filter(Boolean).join('\n'),
+    tags: JSON.parse(r.tags ?? '[]') as string[],
+    names: r.names ?? '',
+    body: r.body ?? '',
+    type: r.type,
+    agency: r.owner_agency_code,
+    language: r.language,
+    ownerId: r.owner_id,
+    scope: r.revoked_at ? [] : r.tokens.split(' ').filter((t) => t !== 'public'),
+    expiresAt: r.share_expires_at ? Number(r.share_expires_at) : 0,
+    updatedAt: Number(r.updated_at),
+    createdAt: Number(r.created_at),
+    links: JSON.parse(r.links ?? '[]') as string[],
+  }));
+}
+
+export function createMeiliDocumentEngine(opts: { host: string; apiKey?: string; indexName?: string }): DocumentSearchEngine {
+  const client = new Meilisearch({ host: opts.host, apiKey: opts.apiKey });
+  const name = opts.indexName ?? MEILI_DOCUMENTS_INDEX;
+  const index = client.index<MeiliDocument>(name);
+  let configured = false;
+  async function ensureSettings() {
+    if (configured) return;
+    await client
+      .createIndex(name, { primaryKey: 'id' })
+      .waitTask()
+      .catch(() => undefined);
+    await index.updateSettings(MEILI_DOCUMENT_SETTINGS).waitTask();
+    configured = true;
+  }
+  return {
+    name: 'meilisearch',
+    async search(query, reader) {
+      await ensureSettings();
+      const { q, params } = buildMeiliDocumentQuery(query, reader);
+      const res = await index.search(q, params);
+      const snippets = new Map<number, string>();
+      for (const h of res.hits) {
+        const f = (h._formatted ?? {}) as Partial<Record<string, string>>;
+        const marked = [f.body, f.description, f.title].find((v) => v?.includes(MARK_OPEN));
+        if (marked) snippets.set(h.id, markToHtml(marked));
+      }
+      return { total: (res as { totalHits?: number }).totalHits ?? res.estimatedTotalHits ?? 0, ids: res.hits.map((h) => h.id), snippets };
+    },
+    async index(ids) {
+      await ensureSettings();
+      const docs = await meiliDocumentsFor(ids);
+      const present = new Set(docs.map((d) => d.id));
+      const gone = ids.filter((id) => !present.has(id));
+      if (docs.length) await index.addDocuments(docs, { primaryKey: 'id' }).waitTask();
+      if (gone.length) await index.deleteDocuments([...gone]).waitTask();
+    },
+    async reindex(progress) {
+      await ensureSettings();
+      await index.deleteAllDocuments().waitTask();
+      const docs = await meiliDocumentsFor('all');
+      progress?.(0, docs.length);
+      for (let i = 0; i < docs.length; i += 2000) {
+        await index.addDocuments(docs.slice(i, i + 2000), { primaryKey: 'id' }).waitTask({ timeout: 600_000 });
+        progress?.(Math.min(docs.length, i + 2000), docs.length);
+      }
+    },
+  };
+}
