@@ -64,7 +64,10 @@ export function hasErrors(errors: FormErrors): boolean {
 
 /** The JSON answer to the upload script. */
 export function jsonAnswer(body: { redirect: string } | { errors: FormErrors }, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
 }
 
 const optional = (max: number) => z.string().trim().max(max, 'validation.too_long').optional();
@@ -95,7 +98,8 @@ async function checkContentLinks(reader: Reader, lang: Lang, meta: DocumentMeta,
     const [kind, slug = ''] = link.target.split('/');
     const collection = kind === 'training' ? 'trainingModules' : kind === 'protocols' ? 'protocols' : 'bulletins';
     const found = await findItem(collection, lang, slug, reader);
-    if (!found.item && !found.translation) addError(errors, 'links', t('error.document_link_not_found', { link: `/${lang}/${link.target}` }));
+    if (!found.item && !found.translation)
+      addError(errors, 'links', t('error.document_link_not_found', { link: `/${lang}/${link.target}` }));
   }
 }
 

@@ -65,7 +65,8 @@ export const es = {
   'documents.new.title': 'Subir documentos',
   'documents.new.intro': 'Cada archivo se convierte en un documento con la descripción y el acceso que indique aquí.',
   'documents.new.files': 'Archivos',
-  'documents.new.filesHint': 'Hasta {count} archivos de {max} MB como máximo: {allowed}. El tipo se comprueba por el contenido del archivo.',
+  'documents.new.filesHint':
+    'Hasta {count} archivos de {max} MB como máximo: {allowed}. El tipo se comprueba por el contenido del archivo.',
   'documents.new.drop': 'Arrastre los archivos aquí o',
   'documents.new.choose': 'elíjalos',
   'documents.new.selected': 'Archivos elegidos',
@@ -81,7 +82,8 @@ export const es = {
   'documents.new.versionPolicy': 'Nuevas versiones',
   'documents.new.versionPolicy.owner': 'Solo yo (y la administración)',
   'documents.new.versionPolicy.shared': 'Cualquiera con acceso puede subir una nueva versión',
-  'documents.new.linksHint': 'Uno por línea: referencia de solicitud (SOL-2026-000001), dirección de un aseguramiento, boletín, protocolo o capacitación del portal.',
+  'documents.new.linksHint':
+    'Uno por línea: referencia de solicitud (SOL-2026-000001), dirección de un aseguramiento, boletín, protocolo o capacitación del portal.',
   'documents.new.tagsHint': 'Separadas por comas, por ejemplo: rastreo, Reynosa, AK-47.',
   'documents.new.submit': 'Subir',
   'documents.new.uploading': 'Subiendo…',
@@ -182,8 +184,10 @@ export const es = {
   'error.file_too_large': '«{name}» pasa del límite de {max} MB; se rechazó al llegar al límite.',
   'error.file_type_not_allowed':
     '«{name}»: su contenido es de tipo «{detected}», que el intercambio no acepta. Tipos aceptados: {allowed}.',
-  'error.file_extension_mismatch': '«{name}» termina en {extension} pero su contenido es {detected}: el nombre debe terminar en {expected}.',
-  'error.file_pdf_active': '«{name}» es un PDF con contenido activo ({what}). Guárdelo sin scripts (por ejemplo «Imprimir como PDF») y vuelva a subirlo.',
+  'error.file_extension_mismatch':
+    '«{name}» termina en {extension} pero su contenido es {detected}: el nombre debe terminar en {expected}.',
+  'error.file_pdf_active':
+    '«{name}» es un PDF con contenido activo ({what}). Guárdelo sin scripts (por ejemplo «Imprimir como PDF») y vuelva a subirlo.',
   'error.file_zip_bomb': '«{name}» se expande a un tamaño desproporcionado (posible bomba ZIP) y se rechazó.',
   'error.file_zip_macros': '«{name}» contiene macros o controles activos; guárdelo sin macros (.docx, .xlsx, .pptx).',
   'error.file_zip_encrypted': '«{name}» está cifrado; súbalo sin contraseña.',
@@ -192,12 +196,15 @@ export const es = {
   'error.file_too_many': 'Se pueden subir como máximo {max} archivos a la vez.',
   'error.name_empty': 'Un archivo no tiene nombre.',
   'error.name_control': 'El nombre «{name}» contiene caracteres de control; cambie el nombre del archivo.',
-  'error.name_bidi': 'El nombre «{name}» contiene caracteres invisibles de dirección del texto que pueden disfrazar su tipo; cambie el nombre del archivo.',
+  'error.name_bidi':
+    'El nombre «{name}» contiene caracteres invisibles de dirección del texto que pueden disfrazar su tipo; cambie el nombre del archivo.',
   'error.name_path': 'El nombre «{name}» contiene una ruta de carpetas (/, \\ o ..); solo se acepta el nombre del archivo.',
   'error.name_too_long': 'El nombre «{name}» tiene más de 255 caracteres; acórtelo.',
   'error.name_no_extension': 'El nombre «{name}» no tiene extensión (.pdf, .docx…).',
   'error.upload_truncated': 'El envío llegó incompleto y no se guardó nada. Inténtelo de nuevo.',
   'error.upload_not_multipart': 'El formulario no se envió como subida de archivos.',
+  'error.upload_malformed':
+    'El formulario llegó mal formado (por ejemplo, un nombre de archivo con caracteres de control) y no se guardó nada.',
   'error.upload_field_too_long': 'El campo «{field}» es demasiado largo.',
   'error.upload_too_many_parts': 'El formulario tiene demasiados campos.',
   'error.document_file_required': 'Elija al menos un archivo.',
@@ -296,7 +303,8 @@ export const en: Record<keyof typeof es, string> = {
   'documents.new.versionPolicy': 'New versions',
   'documents.new.versionPolicy.owner': 'Only me (and administrators)',
   'documents.new.versionPolicy.shared': 'Anyone with access may upload a new version',
-  'documents.new.linksHint': 'One per line: request reference (SOL-2026-000001), the portal address of a seizure, bulletin, protocol or training module.',
+  'documents.new.linksHint':
+    'One per line: request reference (SOL-2026-000001), the portal address of a seizure, bulletin, protocol or training module.',
   'documents.new.tagsHint': 'Separated by commas, for example: trace, Reynosa, AK-47.',
   'documents.new.submit': 'Upload',
   'documents.new.uploading': 'Uploading…',
@@ -391,9 +399,11 @@ export const en: Record<keyof typeof es, string> = {
   'field.note': 'Version note',
   'error.file_empty': '“{name}” is empty (0 bytes).',
   'error.file_too_large': '“{name}” is over the {max} MB limit; it was refused when it reached the limit.',
-  'error.file_type_not_allowed': '“{name}”: its content is of type “{detected}”, which the exchange does not accept. Accepted types: {allowed}.',
+  'error.file_type_not_allowed':
+    '“{name}”: its content is of type “{detected}”, which the exchange does not accept. Accepted types: {allowed}.',
   'error.file_extension_mismatch': '“{name}” ends in {extension} but its content is {detected}: the name must end in {expected}.',
-  'error.file_pdf_active': '“{name}” is a PDF with active content ({what}). Save it without scripts (for example “Print to PDF”) and upload it again.',
+  'error.file_pdf_active':
+    '“{name}” is a PDF with active content ({what}). Save it without scripts (for example “Print to PDF”) and upload it again.',
   'error.file_zip_bomb': '“{name}” expands to a disproportionate size (possible ZIP bomb) and was refused.',
   'error.file_zip_macros': '“{name}” contains macros or active controls; save it without macros (.docx, .xlsx, .pptx).',
   'error.file_zip_encrypted': '“{name}” is encrypted; upload it without a password.',
@@ -408,6 +418,7 @@ export const en: Record<keyof typeof es, string> = {
   'error.name_no_extension': 'The name “{name}” has no extension (.pdf, .docx…).',
   'error.upload_truncated': 'The upload arrived incomplete and nothing was saved. Please try again.',
   'error.upload_not_multipart': 'The form was not sent as a file upload.',
+  'error.upload_malformed': 'The form arrived malformed (for example a file name with control characters) and nothing was saved.',
   'error.upload_field_too_long': 'The field “{field}” is too long.',
   'error.upload_too_many_parts': 'The form has too many fields.',
   'error.document_file_required': 'Choose at least one file.',

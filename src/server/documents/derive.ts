@@ -63,9 +63,11 @@ export async function extractText(mime: string, bytes: Buffer): Promise<string> 
 /** Text and thumbnail of one stored file; updates the blob row and reindexes its documents. */
 export async function deriveBlob(sha256: string): Promise<void> {
   const ex = rawClient();
-  const [blob] = await allRaw<{ mime: string; size: number; text_state: string }>(ex, 'SELECT mime, size, text_state FROM blobs WHERE sha256 = ?', [
-    sha256,
-  ]);
+  const [blob] = await allRaw<{ mime: string; size: number; text_state: string }>(
+    ex,
+    'SELECT mime, size, text_state FROM blobs WHERE sha256 = ?',
+    [sha256],
+  );
   if (!blob || blob.text_state !== 'pending') return;
   const store = fileStore();
   let text: string | null = null;
@@ -94,7 +96,10 @@ export async function deriveBlob(sha256: string): Promise<void> {
         const { default: sharp } = await import('sharp');
         const source = await store.get(blobKey(sha256));
         if (source) {
-          const pipeline = sharp({ limitInputPixels: 120_000_000 }).rotate().resize(320, 320, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 72 });
+          const pipeline = sharp({ limitInputPixels: 120_000_000 })
+            .rotate()
+            .resize(320, 320, { fit: 'inside', withoutEnlargement: true })
+            .webp({ quality: 72 });
           source.pipe(pipeline);
           await pipeline.toFile(out);
           await store.put(thumbnailKey(sha256), out);
@@ -108,7 +113,12 @@ export async function deriveBlob(sha256: string): Promise<void> {
     }
   }
   const ids = await writeTransaction(async (tx) => {
-    await runRaw(tx, 'UPDATE blobs SET text = ?, text_state = ?, has_thumbnail = ? WHERE sha256 = ?', [text, state, thumbnail ? 1 : 0, sha256]);
+    await runRaw(tx, 'UPDATE blobs SET text = ?, text_state = ?, has_thumbnail = ? WHERE sha256 = ?', [
+      text,
+      state,
+      thumbnail ? 1 : 0,
+      sha256,
+    ]);
     const docs = await allRaw<{ id: number }>(
       tx,
       `SELECT d.id FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
@@ -128,17 +138,18 @@ let running: Promise<void> | null = null;
 /** Queues files for derivation (in this process, one at a time). */
 export function scheduleDerivatives(shas: readonly string[]): void {
   for (const s of shas) queue.add(s);
-  if (!running) running = drain();
+  // `finally` runs after the assignment, even when there was nothing to do.
+  if (!running && queue.size)
+    running = drain().finally(() => {
+      running = null;
+      if (queue.size) scheduleDerivatives([]);
+    });
 }
 
 async function drain(): Promise<void> {
-  try {
-    for (let next = queue.values().next(); !next.done; next = queue.values().next()) {
-      queue.delete(next.value);
-      await deriveBlob(next.value).catch((error: unknown) => console.error(`derivation failed: ${String(error)}`));
-    }
-  } finally {
-    running = null;
+  for (let next = queue.values().next(); !next.done; next = queue.values().next()) {
+    queue.delete(next.value);
+    await deriveBlob(next.value).catch((error: unknown) => console.error(`derivation failed: ${String(error)}`));
   }
 }
 

@@ -101,9 +101,9 @@ export class PdfActiveContentScanner {
       this.found = activeNameIn(text, upTo);
       if (this.found) return;
       if (start && start.index < limit) {
-        const dictionary = (this.history + text.slice(0, start.index)).slice(-LOOKBACK).replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) =>
-          String.fromCharCode(parseInt(h, 16)),
-        );
+        const dictionary = (this.history + text.slice(0, start.index))
+          .slice(-LOOKBACK)
+          .replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
         const lastObject = dictionary.slice(Math.max(0, dictionary.lastIndexOf(' obj')));
         this.stream = { objectStream: /\/Type\s*\/ObjStm/.test(lastObject) && /\/FlateDecode/.test(lastObject), parts: [], size: 0 };
         this.consume(start.index + start[0].length);
@@ -167,7 +167,8 @@ export function inspectZip(path: string, fileSize: number, limits: ZipLimits = D
       zip.on('entry', (entry: yauzl.Entry) => {
         if (settled) return;
         const name = entry.fileName;
-        if (/(^|\/)vbaProject\.bin$/i.test(name) || /^(Basic|Scripts)\//.test(name) || /\/activeX\//i.test(name)) return finish('zip_macros');
+        if (/(^|\/)vbaProject\.bin$/i.test(name) || /^(Basic|Scripts)\//.test(name) || /\/activeX\//i.test(name))
+          return finish('zip_macros');
         if (entry.generalPurposeBitFlag & 0x1) return finish('zip_encrypted');
         declared += entry.uncompressedSize;
         if (declared > cap) return finish('zip_bomb');

@@ -132,7 +132,13 @@ export async function receiveUpload(
     // Browsers send UTF-8 names; keep any path a crafted request sends, so that it is refused.
     defParamCharset: 'utf8',
     preservePath: true,
-    limits: { fileSize: maxFileBytes, fieldSize: MAX_FIELD_BYTES, fields: MAX_FIELDS, files: maxFiles * 3, parts: MAX_FIELDS + maxFiles * 3 },
+    limits: {
+      fileSize: maxFileBytes,
+      fieldSize: MAX_FIELD_BYTES,
+      fields: MAX_FIELDS,
+      files: maxFiles * 3,
+      parts: MAX_FIELDS + maxFiles * 3,
+    },
   });
 
   const handleFile = async (field: string, stream: Readable, rawName: string): Promise<void> => {
@@ -194,7 +200,11 @@ export async function receiveUpload(
     if (!kind) return refuse('file_type_not_allowed', { detected: sniffed?.ext ?? '?', allowed: allowedExtensions() });
     const expected = ALLOWED_FILE_KINDS[kind].extensions as readonly string[];
     if (!expected.includes(name.extension))
-      return refuse('file_extension_mismatch', { extension: `.${name.extension}`, detected: kind.toUpperCase(), expected: `.${expected[0]}` });
+      return refuse('file_extension_mismatch', {
+        extension: `.${name.extension}`,
+        detected: kind.toUpperCase(),
+        expected: `.${expected[0]}`,
+      });
     if (kind === 'pdf') {
       const active = (pdf as PdfActiveContentScanner | null)?.end();
       if (active) return refuse('file_pdf_active', { what: `/${active}` });
@@ -232,17 +242,20 @@ export async function receiveUpload(
       });
       parser.on('partsLimit', () => reject(new DomainError('upload_too_many_parts', 'files')));
       parser.on('fieldsLimit', () => reject(new DomainError('upload_too_many_parts', 'files')));
-      parser.on('error', (error: Error) => reject(new DomainError('upload_truncated', 'files', { reason: error.message })));
+      parser.on('error', (error: Error) =>
+        // busboy refuses part headers with control characters (a NUL in a file name) as malformed.
+        reject(new DomainError(/malformed/i.test(error.message) ? 'upload_malformed' : 'upload_truncated', 'files')),
+      );
       parser.on('close', () => resolve());
       source.on('error', (error: Error) => {
         parser.destroy(error);
-        reject(new DomainError('upload_truncated', 'files', { reason: error.message }));
+        reject(new DomainError('upload_truncated', 'files'));
       });
       source.pipe(parser);
     });
     const results = await Promise.allSettled(tasks);
     const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw new DomainError('upload_truncated', 'files', { reason: String((failed as PromiseRejectedResult).reason) });
+    if (failed) throw new DomainError('upload_truncated', 'files');
   } catch (error) {
     source.unpipe(parser);
     source.resume();

@@ -64,7 +64,11 @@ export async function parseLink(reader: Reader, raw: string): Promise<DocumentLi
 
 export async function parseLinks(reader: Reader, lines: readonly string[]): Promise<DocumentLink[]> {
   const out: DocumentLink[] = [];
-  for (const line of lines.flatMap((l) => l.split(/\r?\n/)).map((l) => l.trim()).filter(Boolean).slice(0, 50))
+  for (const line of lines
+    .flatMap((l) => l.split(/\r?\n/))
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 50))
     out.push(await parseLink(reader, line));
   return out;
 }

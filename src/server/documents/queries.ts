@@ -4,7 +4,14 @@
  * (lists carry the same rule in SQL); a document the reader may not see does not exist.
  */
 import type { Readable } from 'node:stream';
-import { canManageDocument, canAddDocumentVersion, canRestoreDocument, canSeeDocument, documentShareLive, type Reader } from '#src/server/access.ts';
+import {
+  canManageDocument,
+  canAddDocumentVersion,
+  canRestoreDocument,
+  canSeeDocument,
+  documentShareLive,
+  type Reader,
+} from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw, runRaw, writeTransaction } from '#src/server/sql.ts';
@@ -143,10 +150,11 @@ export async function listDocuments(reader: Reader, query: LibraryQuery): Promis
   }
   // The rows are read with the same access clause again: an engine's answer never widens it.
   const rows = ids.length
-    ? await allRaw<RowSql>(ex, `${ROW_SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) AND d.id IN (SELECT d.id FROM documents d WHERE ${buildDocumentWhere({ ...n, text: '' }, reader).clause})`, [
-        JSON.stringify(ids),
-        ...buildDocumentWhere({ ...n, text: '' }, reader).params,
-      ])
+    ? await allRaw<RowSql>(
+        ex,
+        `${ROW_SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) AND d.id IN (SELECT d.id FROM documents d WHERE ${buildDocumentWhere({ ...n, text: '' }, reader).clause})`,
+        [JSON.stringify(ids), ...buildDocumentWhere({ ...n, text: '' }, reader).params],
+      )
     : [];
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return {
@@ -201,7 +209,17 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
   if (!facts || !canSeeDocument(reader, factsOf(facts), now)) return null;
-  const [row] = await allRaw<RowSql & { description_es: string | null; description_en: string | null; handling_note: string | null; owner_id: string; version_policy: VersionPolicy; origin_id: number | null; origin_item_id: number | null }>(
+  const [row] = await allRaw<
+    RowSql & {
+      description_es: string | null;
+      description_en: string | null;
+      handling_note: string | null;
+      owner_id: string;
+      version_policy: VersionPolicy;
+      origin_id: number | null;
+      origin_item_id: number | null;
+    }
+  >(
     ex,
     `${ROW_SELECT.replace('SELECT d.id,', 'SELECT d.id, d.description_es, d.description_en, d.handling_note, d.owner_id, d.version_policy, d.origin_id, d.origin_item_id,')} WHERE d.id = ?`,
     [id],
@@ -224,8 +242,14 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
      FROM document_versions v JOIN users u ON u.id = v.uploaded_by JOIN blobs b ON b.sha256 = v.sha256 WHERE v.document_id = ? ORDER BY v.number DESC`,
     [id],
   );
-  const tags = (await allRaw<{ tag: string }>(ex, 'SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag', [id])).map((r) => r.tag);
-  const links = await allRaw<{ kind: LinkKind; target: string }>(ex, 'SELECT kind, target FROM document_links WHERE document_id = ? ORDER BY kind, target', [id]);
+  const tags = (await allRaw<{ tag: string }>(ex, 'SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag', [id])).map(
+    (r) => r.tag,
+  );
+  const links = await allRaw<{ kind: LinkKind; target: string }>(
+    ex,
+    'SELECT kind, target FROM document_links WHERE document_id = ? ORDER BY kind, target',
+    [id],
+  );
   const f = factsOf(facts);
   const manage = canManageDocument(reader, f, now);
   const userIds = f.scope.filter((t) => t.startsWith('user:')).map((t) => t.slice(5));
@@ -308,20 +332,26 @@ export async function openDownload(actor: DocumentActor, id: number, versionNumb
   if (!v) return null;
   const stream = await fileStore().get(blobKey(v.sha256));
   if (!stream) {
-    await audit(actorOf(actor, actor.ip), { action: 'documents.download', target: `document:${id}`, outcome: 'failed', detail: { missing: v.sha256 } });
+    await audit(actorOf(actor, actor.ip), {
+      action: 'documents.download',
+      target: `document:${id}`,
+      outcome: 'failed',
+      detail: { missing: v.sha256 },
+    });
     return null;
   }
   const now = Date.now();
   await writeTransaction(async (tx, dz) => {
-    await runRaw(tx, 'INSERT INTO document_downloads (document_id, version_number, user_id, agency_code, ip, at) VALUES (?, ?, ?, ?, ?, ?)', [
-      id,
-      number,
-      actor.id,
-      actor.agencyCode,
-      actor.ip ?? null,
-      now,
-    ]);
-    await audit(actorOf(actor, actor.ip), { action: 'documents.download', target: `document:${id}`, detail: { version: number, sha256: v.sha256 } }, dz);
+    await runRaw(
+      tx,
+      'INSERT INTO document_downloads (document_id, version_number, user_id, agency_code, ip, at) VALUES (?, ?, ?, ?, ?, ?)',
+      [id, number, actor.id, actor.agencyCode, actor.ip ?? null, now],
+    );
+    await audit(
+      actorOf(actor, actor.ip),
+      { action: 'documents.download', target: `document:${id}`, detail: { version: number, sha256: v.sha256 } },
+      dz,
+    );
   });
   return { stream, fileName: v.file_name, size: Number(v.size), mime: v.mime, sha256: v.sha256 };
 }
@@ -355,8 +385,22 @@ export interface AttachmentRow {
 }
 
 /** The attachments of a request or thread the reader may see (revoked ones only for their owner and admins). */
-export async function listAttachments(reader: Reader, kind: 'request' | 'thread', parentId: number, lang: 'es' | 'en'): Promise<AttachmentRow[]> {
-  const rows = await allRaw<RowSql & { origin_item_id: number | null; owner_id: string; tokens: string; deleted_at: number | null; version_policy: VersionPolicy; sha256: string }>(
+export async function listAttachments(
+  reader: Reader,
+  kind: 'request' | 'thread',
+  parentId: number,
+  lang: 'es' | 'en',
+): Promise<AttachmentRow[]> {
+  const rows = await allRaw<
+    RowSql & {
+      origin_item_id: number | null;
+      owner_id: string;
+      tokens: string;
+      deleted_at: number | null;
+      version_policy: VersionPolicy;
+      sha256: string;
+    }
+  >(
     rawClient(),
     `${ROW_SELECT.replace('SELECT d.id,', 'SELECT d.id, d.origin_item_id, d.owner_id, ss.tokens, d.deleted_at, d.version_policy, v.sha256,')}
      JOIN scope_sets ss ON ss.id = d.scope_set_id WHERE d.origin = ? AND d.origin_id = ? AND d.deleted_at IS NULL ORDER BY d.created_at, d.id`,
@@ -391,7 +435,14 @@ export async function listAttachments(reader: Reader, kind: 'request' | 'thread'
 
 /** Deleted documents the reader may restore (own ones; admins all), newest first. */
 export async function listDeleted(reader: Reader, lang: 'es' | 'en') {
-  const rows = await allRaw<{ id: number; title_es: string | null; title_en: string | null; file_name: string; deleted_at: number; owner_id: string }>(
+  const rows = await allRaw<{
+    id: number;
+    title_es: string | null;
+    title_en: string | null;
+    file_name: string;
+    deleted_at: number;
+    owner_id: string;
+  }>(
     rawClient(),
     `SELECT d.id, d.title_es, d.title_en, v.file_name, d.deleted_at, d.owner_id FROM documents d
      JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version

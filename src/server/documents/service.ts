@@ -85,7 +85,8 @@ export function normalizeTags(tags: readonly string[] = []): string[] {
 
 function checkMeta(meta: DocumentMeta, now: Date): void {
   if (meta.handlingCode === 'H3' && !clean(meta.handlingNote)) throw new DomainError('request_handling_note_required', 'handlingNote');
-  if (meta.shareExpiresAt && meta.shareExpiresAt.getTime() <= now.getTime()) throw new DomainError('document_expiry_past', 'shareExpiresAt');
+  if (meta.shareExpiresAt && meta.shareExpiresAt.getTime() <= now.getTime())
+    throw new DomainError('document_expiry_past', 'shareExpiresAt');
 }
 
 interface DocumentRow {
@@ -135,7 +136,15 @@ async function insertBlob(ex: RawExec, f: StagedFile, now: Date): Promise<void> 
   );
 }
 
-async function insertVersion(ex: RawExec, documentId: number, number: number, f: StagedFile, actor: Reader, note: string | null, now: Date) {
+async function insertVersion(
+  ex: RawExec,
+  documentId: number,
+  number: number,
+  f: StagedFile,
+  actor: Reader,
+  note: string | null,
+  now: Date,
+) {
   await runRaw(
     ex,
     `INSERT INTO document_versions (document_id, number, sha256, size, mime, file_name, note, uploaded_by, uploaded_by_agency, created_at)
@@ -237,7 +246,13 @@ async function refuse(actor: DocumentActor, action: string, id: number): Promise
 }
 
 /** A new version of a document the actor may add versions to. */
-export async function addVersion(actor: DocumentActor, id: number, file: StagedFile, note: string | null, now = new Date()): Promise<number> {
+export async function addVersion(
+  actor: DocumentActor,
+  id: number,
+  file: StagedFile,
+  note: string | null,
+  now = new Date(),
+): Promise<number> {
   const row = await loadDocumentRow(rawClient(), id);
   if (!row || !canSeeDocument(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
   if (!canAddDocumentVersion(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
@@ -298,7 +313,9 @@ export async function updateDocument(actor: DocumentActor, id: number, changes: 
       ],
     );
     const links = [...(changes.links ?? [])];
-    const [keep] = await allRaw<{ origin: string; origin_id: number | null }>(tx, 'SELECT origin, origin_id FROM documents WHERE id = ?', [id]);
+    const [keep] = await allRaw<{ origin: string; origin_id: number | null }>(tx, 'SELECT origin, origin_id FROM documents WHERE id = ?', [
+      id,
+    ]);
     if (keep && keep.origin !== 'library' && keep.origin_id !== null)
       links.push({ kind: keep.origin as LinkKind, target: String(keep.origin_id) });
     await writeTagsAndLinks(tx, id, tags, links);
