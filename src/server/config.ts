@@ -13,49 +13,51 @@ const url = () => z.preprocess(blankToUndefined, z.url().optional());
 const flag = () =>
   z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).optional()).transform((v) => v === '1' || v === 'true');
 
-const schema = z.object({
-  PORT: count(4321),
-  HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
-  DATABASE_URL: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL (file:…, libsql://…)')
-      .default('file:data/portal.db'),
-  ),
-  DATABASE_AUTH_TOKEN: text(),
-  PUBLIC_ORIGIN: url(),
-  TRUST_PROXY: flag(),
-  SESSION_IDLE_MINUTES: count(30),
-  SESSION_ABSOLUTE_HOURS: count(12),
-  SIGNIN_LOCKOUT_FAILURES: count(5),
-  SIGNIN_LOCKOUT_MINUTES: count(10),
-  SIGNIN_IP_FAILURE_LIMIT: count(30),
-  SIGNIN_IP_WINDOW_MINUTES: count(15),
-  INVITATION_DAYS: count(7),
-  MEILISEARCH_URL: url(),
-  MEILISEARCH_KEY: text(),
-  SMTP_URL: text(),
-  SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
-  DEMO_SEIZURES: count(3000),
-  WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
-  SHUTDOWN_TIMEOUT_SECONDS: count(10),
-  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
-  DOCUMENT_RETENTION_DAYS: count(30),
-  FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
-  S3_ENDPOINT: url(),
-  S3_BUCKET: text(),
-  S3_REGION: z.preprocess(blankToUndefined, z.string().default('us-east-1')),
-  S3_ACCESS_KEY_ID: text(),
-  S3_SECRET_ACCESS_KEY: text(),
-  S3_FORCE_PATH_STYLE: z
-    .preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).default('1'))
-    .transform((v) => v === '1' || v === 'true'),
-}).refine((s) => Boolean(s.S3_ENDPOINT) === Boolean(s.S3_BUCKET), {
-  message: 'S3_ENDPOINT and S3_BUCKET are set together',
-  path: ['S3_BUCKET'],
-});
+const schema = z
+  .object({
+    PORT: count(4321),
+    HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
+    DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL (file:…, libsql://…)')
+        .default('file:data/portal.db'),
+    ),
+    DATABASE_AUTH_TOKEN: text(),
+    PUBLIC_ORIGIN: url(),
+    TRUST_PROXY: flag(),
+    SESSION_IDLE_MINUTES: count(30),
+    SESSION_ABSOLUTE_HOURS: count(12),
+    SIGNIN_LOCKOUT_FAILURES: count(5),
+    SIGNIN_LOCKOUT_MINUTES: count(10),
+    SIGNIN_IP_FAILURE_LIMIT: count(30),
+    SIGNIN_IP_WINDOW_MINUTES: count(15),
+    INVITATION_DAYS: count(7),
+    MEILISEARCH_URL: url(),
+    MEILISEARCH_KEY: text(),
+    SMTP_URL: text(),
+    SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
+    DEMO_SEIZURES: count(3000),
+    WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
+    SHUTDOWN_TIMEOUT_SECONDS: count(10),
+    LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
+    DOCUMENT_RETENTION_DAYS: count(30),
+    FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
+    S3_ENDPOINT: url(),
+    S3_BUCKET: text(),
+    S3_REGION: z.preprocess(blankToUndefined, z.string().default('us-east-1')),
+    S3_ACCESS_KEY_ID: text(),
+    S3_SECRET_ACCESS_KEY: text(),
+    S3_FORCE_PATH_STYLE: z
+      .preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).default('1'))
+      .transform((v) => v === '1' || v === 'true'),
+  })
+  .refine((s) => Boolean(s.S3_ENDPOINT) === Boolean(s.S3_BUCKET), {
+    message: 'S3_ENDPOINT and S3_BUCKET are set together',
+    path: ['S3_BUCKET'],
+  });
 
 export type Settings = z.infer<typeof schema>;
 
@@ -168,7 +170,14 @@ export const config = {
     return settings().FILES_DIR;
   },
   /** S3-compatible object storage replaces the local file store when endpoint and bucket are set. */
-  get s3(): { endpoint: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean } | null {
+  get s3(): {
+    endpoint: string;
+    bucket: string;
+    region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+  } | null {
     const s = settings();
     if (!s.S3_ENDPOINT || !s.S3_BUCKET) return null;
     return {

@@ -98,6 +98,7 @@ export async function launchServer(
   return {
     baseUrl,
     child,
+    filesDir: env.FILES_DIR ?? 'data/files',
     output: () => output,
     waitForOutput,
     stop: async () => {
@@ -138,7 +139,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       readyStatus: (s) => s === 200,
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     });
-    return { ...server, databaseUrl, filesDir: join(dir, 'files') };
+    return { ...server, databaseUrl };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -24,7 +24,7 @@ export const GET: APIRoute = async ({ params, url, locals, rewrite }) => {
       'X-Content-Type-Options': 'nosniff',
       // Even if a browser chose to render it, nothing in it may run or load anything.
       'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'private, no-store',
+      'Cache-Control': 'private, no-store, no-transform',
       ETag: `"${download.sha256}"`,
     },
   });
