@@ -57,3 +57,8 @@ export const FILE_KINDS = Object.keys(ALLOWED_FILE_KINDS) as FileKind[];
 
 /** At most this many files in one upload form. */
 export const MAX_FILES_PER_UPLOAD = 10;
+
+/** The `accept` attribute of file inputs: the allowed types and extensions. */
+export const ACCEPT = FILE_KINDS.flatMap((k) => [ALLOWED_FILE_KINDS[k].mime, ...ALLOWED_FILE_KINDS[k].extensions.map((e) => `.${e}`)]).join(
+  ',',
+);

@@ -58,6 +58,15 @@ export function addProblems(errors: FormErrors, problems: readonly FileProblem[]
   for (const p of problems) addError(errors, p.field, t(`error.${p.code}` as MessageKey, p.params));
 }
 
+/** zod issues (messages are translation keys) as translated messages beside their fields. */
+export function addIssues(errors: FormErrors, issues: readonly { path: PropertyKey[]; message: string }[], t: Translate): void {
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? '');
+    const key = isMessageKey(issue.message) ? issue.message : 'validation.invalid';
+    addError(errors, field, t(key, { field: label(field, t) }));
+  }
+}
+
 export function hasErrors(errors: FormErrors): boolean {
   return errors.summary.length > 0;
 }

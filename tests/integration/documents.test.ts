@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { makeDocx, makeExe, makePdf, makePdfWithHiddenJs, makePng, makeXlsx, makeZipBombDocx } from '#db/seed/document-files.ts';
 
@@ -420,5 +420,68 @@ describe('document exchange over HTTP', () => {
     expect((await sedena.get(`/es/documents/${id}/thumbnail`)).status).toBe(404);
   });
 
-  afterAll(() => undefined);
+  it('attaches files to a new request and to a reply, with the request’s scope, listed in the print view', async () => {
+    const pdf = makePdf(['Trace result', 'Serial LW998877 sold in Laredo, TX']);
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({
+      addressed: 'FGR',
+      type: 'records_check',
+      subject: 'Trace result attached for FGR',
+      body: 'See the attached trace result.',
+      lang: 'en',
+      priority: 'routine',
+      handlingCode: 'H2',
+    }))
+      fd.append(k, v);
+    fd.append('attachments', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'trace-LW998877.pdf');
+    const res = await atf.postMultipart('/en/requests/new', fd);
+    expect(res.status, await res.clone().text()).toBe(303);
+    const requestId = Number(/\/requests\/(\d+)\?created=1/.exec(res.headers.get('location') ?? '')?.[1]);
+    expect(requestId).toBeGreaterThan(0);
+    const [doc] = await sql("SELECT id, handling_code FROM documents WHERE origin = 'request' AND origin_id = ?", [requestId]);
+    const docId = Number(doc?.id);
+    expect(doc?.handling_code).toBe('H2');
+
+    const page = await (await fgr.get(`/es/requests/${requestId}`)).text();
+    expect(page).toContain('trace-LW998877.pdf');
+    const download = await fgr.get(`/es/documents/${docId}/download`);
+    expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(pdf));
+    expect(await (await atf.get(`/en/documents/${docId}`)).text()).toContain('Lucía Ramírez Ochoa (FGR)');
+    expect(await (await fgr.get(`/es/requests/${requestId}/print`)).text()).toContain(`SHA-256 ${sha(pdf)}`);
+    for (const path of [`/es/requests/${requestId}`, `/es/documents/${docId}`, `/es/documents/${docId}/download`])
+      expect((await sedena.get(path)).status, path).toBe(404);
+
+    const reply = new FormData();
+    reply.append('message', 'Adjunto la lista de aseguramientos.');
+    reply.append('attachments', new Blob([new Uint8Array(makeXlsx([['serie'], ['LW998877']]))]), 'lista.xlsx');
+    const replied = await fgr.postMultipart(`/es/requests/${requestId}/reply`, reply);
+    expect(replied.status, await replied.clone().text()).toBe(303);
+    const after = await (await atf.get(`/en/requests/${requestId}`)).text();
+    expect(after).toContain('Adjunto la lista de aseguramientos.');
+    expect(after).toContain('lista.xlsx');
+    // A reply by an agency outside the request does not exist for it.
+    expect((await sedena.postMultipart(`/es/requests/${requestId}/reply`, reply)).status).toBe(404);
+  });
+
+  it('refuses a bad attachment and creates no request', async () => {
+    const before = await sql('SELECT count(*) AS n FROM requests');
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({
+      addressed: 'FGR',
+      type: 'other',
+      subject: 'Bad file',
+      body: 'x',
+      lang: 'en',
+      priority: 'routine',
+      handlingCode: 'H0',
+    }))
+      fd.append(k, v);
+    fd.append('attachments', new Blob([new Uint8Array(makeExe())]), 'trace.pdf');
+    const res = await atf.postMultipart('/en/requests/new', fd);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('“trace.pdf”: its content is of type “exe”');
+    expect(html).toContain('value="Bad file"');
+    expect((await sql('SELECT count(*) AS n FROM requests'))[0]?.n).toBe(before[0]?.n);
+  });
 });

@@ -20,7 +20,7 @@ import { allRaw, runRaw, writeTransaction, type RawExec } from '#src/server/sql.
 import { indexDocumentsFts, unindexDocumentsFts } from '#src/server/search/documents-fts5.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
 import type { HandlingCode } from '#src/domain/requests.ts';
-import type { DocumentLanguage, DocumentOrigin, DocumentType, LinkKind, VersionPolicy } from '#src/domain/documents.ts';
+import type { DocumentLanguage, DocumentOrigin, DocumentType, LinkKind, ScopeKind, VersionPolicy } from '#src/domain/documents.ts';
 import type { StagedFile } from './intake.ts';
 import { resolveScope, scopeSetId, type ScopeChoice } from './scope.ts';
 import { confirmStored, storeStagedFiles } from './store.ts';
@@ -161,81 +161,115 @@ async function writeTagsAndLinks(ex: RawExec, documentId: number, tags: readonly
     await runRaw(ex, 'INSERT OR IGNORE INTO document_links (document_id, kind, target) VALUES (?, ?, ?)', [documentId, l.kind, l.target]);
 }
 
+export interface PreparedDocuments {
+  actor: DocumentActor;
+  input: NewDocumentsInput;
+  tags: string[];
+  scope: { kind: ScopeKind; tokens: string[] };
+  now: Date;
+}
+
 /**
- * Stores the staged files and creates one document per file, all in one transaction (with
- * `extra`, for example the request the files are attached to). Throws DomainError on bad
- * metadata before anything is stored. The caller discards the temp files afterwards.
+ * Checks the description and scope and puts the staged files into the store: everything that
+ * can fail before the database transaction. Nothing is visible until insertDocuments commits.
  */
-export async function createDocuments(
-  actor: DocumentActor,
-  input: NewDocumentsInput,
-  extra?: (tx: LibsqlTransaction, ex: Database, documentIds: number[]) => Promise<void>,
-): Promise<number[]> {
+export async function prepareDocuments(actor: DocumentActor, input: NewDocumentsInput): Promise<PreparedDocuments> {
   const now = input.now ?? new Date();
   if (!input.files.length) throw new DomainError('document_file_required', 'files');
   checkMeta(input, now);
   const tags = normalizeTags(input.tags);
   const scope = await resolveScope(db(), input.scope);
   await storeStagedFiles(input.files);
+  return { actor, input, tags, scope, now };
+}
+
+/** One document per file, inside the caller's transaction; `origin` names the request or thread once it exists. */
+export async function insertDocuments(
+  tx: RawExec,
+  ex: Database,
+  prepared: PreparedDocuments,
+  origin: NewDocumentsInput['origin'] = prepared.input.origin,
+): Promise<number[]> {
+  const { actor, input, tags, scope, now } = prepared;
   const several = input.files.length > 1;
+  const setId = await scopeSetId(tx, scope.tokens);
+  const ids: number[] = [];
+  for (const f of input.files) {
+    await insertBlob(tx, f, now);
+    const typedEs = clean(input.titleEs, 300);
+    const typedEn = clean(input.titleEn, 300);
+    const suffix = several ? ` — ${f.fileName}` : '';
+    const [row] = await allRaw<{ id: number }>(
+      tx,
+      `INSERT INTO documents (owner_id, owner_agency_code, title_es, title_en, description_es, description_en, language, type, handling_code,
+         handling_note, scope_kind, scope_set_id, version_policy, share_expires_at, origin, origin_id, origin_item_id, current_version, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+      [
+        actor.id,
+        actor.agencyCode,
+        typedEs ? typedEs + suffix : typedEn ? null : titleFromFileName(f.fileName),
+        typedEn ? typedEn + suffix : null,
+        clean(input.descriptionEs),
+        clean(input.descriptionEn),
+        input.language,
+        input.type,
+        input.handlingCode,
+        input.handlingCode === 'H3' ? clean(input.handlingNote, 2000) : null,
+        scope.kind,
+        setId,
+        input.versionPolicy ?? 'owner',
+        input.shareExpiresAt?.getTime() ?? null,
+        origin?.kind ?? 'library',
+        origin?.id ?? null,
+        origin?.itemId ?? null,
+        now.getTime(),
+        now.getTime(),
+      ],
+    );
+    const id = Number(row!.id);
+    ids.push(id);
+    await insertVersion(tx, id, 1, f, actor, clean(input.note, 2000), now);
+    const links = [...(input.links ?? [])];
+    if (origin) links.push({ kind: origin.kind, target: String(origin.id) });
+    await writeTagsAndLinks(tx, id, tags, links);
+    await audit(
+      actorOf(actor, actor.ip),
+      {
+        action: 'documents.upload',
+        target: `document:${id}`,
+        detail: { sha256: f.sha256, size: f.size, type: f.kind, scope: scope.tokens, origin: origin ?? null },
+      },
+      ex,
+    );
+  }
+  await indexDocumentsFts(tx, ids);
+  return ids;
+}
+
+/** After the commit: the objects are confirmed in the store, search engines and derivations follow. */
+export async function finishDocuments(prepared: PreparedDocuments, ids: readonly number[]): Promise<void> {
+  await confirmStored(prepared.input.files);
+  afterDocumentsChanged(ids);
+  scheduleDerivatives(prepared.input.files.map((f) => f.sha256));
+}
+
+/**
+ * Stores the staged files and creates one document per file, all in one transaction (with
+ * `extra`). Throws DomainError on bad metadata before anything is stored. The caller discards
+ * the temp files afterwards.
+ */
+export async function createDocuments(
+  actor: DocumentActor,
+  input: NewDocumentsInput,
+  extra?: (tx: LibsqlTransaction, ex: Database, documentIds: number[]) => Promise<void>,
+): Promise<number[]> {
+  const prepared = await prepareDocuments(actor, input);
   const ids = await writeTransaction(async (tx, ex) => {
-    const setId = await scopeSetId(tx, scope.tokens);
-    const ids: number[] = [];
-    for (const f of input.files) {
-      await insertBlob(tx, f, now);
-      const typedEs = clean(input.titleEs, 300);
-      const typedEn = clean(input.titleEn, 300);
-      const suffix = several ? ` — ${f.fileName}` : '';
-      const [row] = await allRaw<{ id: number }>(
-        tx,
-        `INSERT INTO documents (owner_id, owner_agency_code, title_es, title_en, description_es, description_en, language, type, handling_code,
-           handling_note, scope_kind, scope_set_id, version_policy, share_expires_at, origin, origin_id, origin_item_id, current_version, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
-        [
-          actor.id,
-          actor.agencyCode,
-          typedEs ? typedEs + suffix : typedEn ? null : titleFromFileName(f.fileName),
-          typedEn ? typedEn + suffix : null,
-          clean(input.descriptionEs),
-          clean(input.descriptionEn),
-          input.language,
-          input.type,
-          input.handlingCode,
-          input.handlingCode === 'H3' ? clean(input.handlingNote, 2000) : null,
-          scope.kind,
-          setId,
-          input.versionPolicy ?? 'owner',
-          input.shareExpiresAt?.getTime() ?? null,
-          input.origin?.kind ?? 'library',
-          input.origin?.id ?? null,
-          input.origin?.itemId ?? null,
-          now.getTime(),
-          now.getTime(),
-        ],
-      );
-      const id = Number(row!.id);
-      ids.push(id);
-      await insertVersion(tx, id, 1, f, actor, clean(input.note, 2000), now);
-      const links = [...(input.links ?? [])];
-      if (input.origin) links.push({ kind: input.origin.kind, target: String(input.origin.id) });
-      await writeTagsAndLinks(tx, id, tags, links);
-      await audit(
-        actorOf(actor, actor.ip),
-        {
-          action: 'documents.upload',
-          target: `document:${id}`,
-          detail: { sha256: f.sha256, size: f.size, type: f.kind, scope: scope.tokens, origin: input.origin ?? null },
-        },
-        ex,
-      );
-    }
-    await indexDocumentsFts(tx, ids);
+    const ids = await insertDocuments(tx, ex, prepared);
     if (extra) await extra(tx, ex, ids);
     return ids;
   });
-  await confirmStored(input.files);
-  afterDocumentsChanged(ids);
-  scheduleDerivatives(input.files.map((f) => f.sha256));
+  await finishDocuments(prepared, ids);
   return ids;
 }
 

@@ -20,7 +20,8 @@ import {
 } from '#db/schema/index.ts';
 import { canSee, requestListAgency, requestScope, requestSide, type Reader } from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
-import { db, type Executor } from '#src/server/db.ts';
+import { db, type Database, type Executor } from '#src/server/db.ts';
+import { writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { getSeizure } from '#src/server/seizures/queries.ts';
 import { toCsv } from '#src/server/seizures/import.ts';
@@ -78,7 +79,12 @@ export interface NewRequestInput {
   firearms?: TraceFirearm[];
   /** For demo data and tests: the creation time. */
   now?: Date;
+  /** Attachments: written in the request's own transaction once its id exists (src/server/documents). */
+  attach?: RequestAttachHook;
 }
+
+/** Writes attachments (documents) of a new request or reply in the same transaction. */
+export type RequestAttachHook = (raw: RawExec, tx: Database, requestId: number, messageId: number | null) => Promise<void>;
 
 const clean = (v: string | null | undefined): string | null => {
   const s = (v ?? '').trim();
@@ -164,7 +170,7 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
   if (input.type === 'firearm_trace' && firearms.length === 0) throw new DomainError('request_firearm_required', 'firearms');
 
   const year = now.getUTCFullYear();
-  const created = await db().transaction(async (tx) => {
+  const created = await writeTransaction(async (raw, tx) => {
     const [last] = await tx
       .select({ seq: sql<number>`coalesce(max(${requests.seq}), 0)` })
       .from(requests)
@@ -211,6 +217,7 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
       },
       tx,
     );
+    if (input.attach) await input.attach(raw, tx, id, null);
     const mails = await notifyParties(tx, { requestId: id, kind: 'new_request', actor, now, audience: 'recipients' });
     return { id, reference, mails };
   });
@@ -634,10 +641,11 @@ export async function replyToRequest(
   body: string,
   quotedMessageId?: number | null,
   now: Date = new Date(),
+  attach?: RequestAttachHook,
 ): Promise<{ messageId: number }> {
   const text = clean(body);
   if (!text) throw new DomainError('request_answer_required', 'message');
-  const done = await db().transaction(async (tx) => {
+  const done = await writeTransaction(async (raw, tx) => {
     const { req, side } = await visibleForWrite(actor, id, tx);
     if (!side) throw new DomainError('request_wrong_side');
     if (req.status === 'closed') throw new DomainError('request_closed');
@@ -662,6 +670,7 @@ export async function replyToRequest(
       })
       .returning({ id: requestMessages.id });
     await tx.update(requests).set({ updatedAt: now }).where(eq(requests.id, id));
+    if (attach) await attach(raw, tx, id, m!.id);
     const mails = await notifyParties(tx, { requestId: id, kind: 'reply', actor, now, audience: 'all' });
     return { id: m!.id, mails };
   });
