@@ -34,7 +34,8 @@ function withSecurityHeaders(response: Response, secure: boolean, cacheControl?:
   // and one that forbids transformation (downloads are never compressed on the fly) keeps that.
   const ownPolicy = res.headers.get('Content-Security-Policy');
   const noTransform = /no-transform/i.test(res.headers.get('Cache-Control') ?? '');
-  for (const [k, v] of Object.entries(securityHeaders(secure))) if (!(ownPolicy && k.toLowerCase() === 'content-security-policy')) res.headers.set(k, v);
+  for (const [k, v] of Object.entries(securityHeaders(secure)))
+    if (!(ownPolicy && k.toLowerCase() === 'content-security-policy')) res.headers.set(k, v);
   if (cacheControl) res.headers.set('Cache-Control', noTransform ? `${cacheControl}, no-transform` : cacheControl);
   return res;
 }

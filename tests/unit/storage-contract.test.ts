@@ -33,9 +33,9 @@ const backends: Backend[] = [
   {
     name: 'local disk',
     enabled: true,
-    open: async () => {
+    open: () => {
       const root = mkdtempSync(join(work, 'local-'));
-      return { store: localStore(root), close: async () => rmSync(root, { recursive: true, force: true }) };
+      return Promise.resolve({ store: localStore(root), close: () => Promise.resolve(rmSync(root, { recursive: true, force: true })) });
     },
   },
   {
@@ -50,7 +50,7 @@ const backends: Backend[] = [
   {
     name: 'S3_ENDPOINT',
     enabled: Boolean(process.env.S3_ENDPOINT && process.env.S3_BUCKET),
-    open: async () => {
+    open: () => {
       const store = s3Store({
         endpoint: process.env.S3_ENDPOINT ?? '',
         bucket: process.env.S3_BUCKET ?? '',
@@ -60,7 +60,7 @@ const backends: Backend[] = [
           ? { accessKeyId: process.env.S3_ACCESS_KEY_ID, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? '' }
           : {}),
       });
-      return { store, close: async () => undefined };
+      return Promise.resolve({ store, close: () => Promise.resolve() });
     },
   },
 ];

@@ -180,7 +180,7 @@ export async function receiveUpload(
         }
         hash.update(chunk);
         size += chunk.length;
-        (pdf as PdfActiveContentScanner | null)?.push(chunk);
+        pdf?.push(chunk);
         text.push(chunk);
         done(null, chunk);
       },
