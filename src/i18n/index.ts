@@ -20,7 +20,17 @@ import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
-const es = { ...common.es, ...errors.es, ...auth.es, ...admin.es, ...content.es, ...requests.es, ...seizures.es, ...notifications.es, ...documents.es };
+const es = {
+  ...common.es,
+  ...errors.es,
+  ...auth.es,
+  ...admin.es,
+  ...content.es,
+  ...requests.es,
+  ...seizures.es,
+  ...notifications.es,
+  ...documents.es,
+};
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
   ...common.en,
