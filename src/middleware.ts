@@ -1,3 +1,4 @@
+import type { APIContext, MiddlewareNext } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
 import { DEFAULT_LANG, LANG_COOKIE, isLang, langFromAcceptLanguage, type Lang } from './i18n/locale.ts';
 import { SESSION_COOKIE, validateSessionToken } from './server/auth/session.ts';
@@ -7,6 +8,7 @@ import { unreadCount } from './server/notifications/center.ts';
 import { maybeRunSweeps } from './server/notifications/sweeps.ts';
 import { config } from './server/config.ts';
 import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
+import { unavailablePage, withTimeLimit } from './lib/time-limit.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -52,7 +54,7 @@ function cacheRuleFor(signedIn: boolean, path: string, response: Response): stri
 }
 
 /** Astro's own endpoints and the pages that live outside the language prefix. */
-const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz']);
+const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz', 'internal']);
 
 /** A malformed JSON body is the client's error (400), not the server's (Astro's action handler throws a 500). */
 async function malformedJson(request: Request): Promise<boolean> {
@@ -82,7 +84,22 @@ function clientIp(request: Request, fallback: () => string): string | null {
   }
 }
 
-export const onRequest = defineMiddleware(async (context, next) => {
+export const onRequest = defineMiddleware((context, next) => {
+  const { url, request, locals } = context;
+  const limit = config.requestTimeLimitMs;
+  // Reads only (see src/lib/time-limit.ts); the metrics endpoint must answer however busy we are.
+  if (!limit || (request.method !== 'GET' && request.method !== 'HEAD') || url.pathname.startsWith('/internal/')) {
+    return handle(context, next);
+  }
+  return withTimeLimit(handle(context, next), limit, () => {
+    const segment = url.pathname.split('/')[1] ?? '';
+    const lang: Lang = isLang(segment) ? segment : (locals.lang ?? DEFAULT_LANG);
+    const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
+    return withSecurityHeaders(unavailablePage(lang, url.pathname + url.search), secure);
+  });
+});
+
+async function handle(context: APIContext, next: MiddlewareNext): Promise<Response> {
   const { url, cookies, locals, request } = context;
   const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
   // In production the server wrapper serves /_astro/* before Astro runs; this covers `astro dev`.
@@ -174,4 +191,4 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   const response = await next();
   return withSecurityHeaders(response, secure, cacheRuleFor(locals.user !== null, url.pathname, response));
-});
+}

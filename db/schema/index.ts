@@ -5,3 +5,4 @@ export * from './seizures.ts';
 export * from './requests.ts';
 export * from './notifications.ts';
 export * from './documents.ts';
+export * from './versions.ts';

@@ -22,12 +22,24 @@ export function attachmentPath(rest: string): string | null {
   return full.startsWith(ATTACHMENTS_DIR + sep) ? full : null;
 }
 
+// Attachments ship with the build; in production their sizes are read once (each page view
+// otherwise queued a stat on libuv's thread pool). Keys are file names from content/, not input.
+const sizes = new Map<string, Promise<number | null>>();
+
+async function sizeOf(path: string | null): Promise<number | null> {
+  try {
+    return path ? (await stat(path)).size : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function attachmentInfo(file: string): Promise<{ size: number | null; label: string; mime: string }> {
   const path = attachmentPath(file.replace(/^attachments\//, ''));
-  const type = attachmentType(file);
-  try {
-    return { size: path ? (await stat(path)).size : null, ...type };
-  } catch {
-    return { size: null, ...type };
+  let size = import.meta.env.PROD ? sizes.get(file) : undefined;
+  if (!size) {
+    size = sizeOf(path);
+    if (import.meta.env.PROD) sizes.set(file, size);
   }
+  return { size: await size, ...attachmentType(file) };
 }

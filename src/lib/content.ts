@@ -2,9 +2,9 @@
  * Curated content as a reader may see it. Every list, page, feed and download of content/ goes
  * through `visible…` here, which asks the one access check (src/server/access.ts).
  */
-import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import { getCollection, type CollectionEntry } from 'astro:content';
 import { audienceToScope, canSee, type Reader } from '#src/server/access.ts';
-import type { Lang } from '#src/i18n/locale.ts';
+import { collator, type Lang } from '#src/i18n/locale.ts';
 
 export type ItemCollection = 'bulletins' | 'protocols' | 'trainingModules';
 export type Item<C extends ItemCollection = ItemCollection> = CollectionEntry<C>;
@@ -23,12 +23,73 @@ export function isPublic(item: { data: { audience: 'public' | 'members' | string
   return isVisible(null, item);
 }
 
+// Curated content is fixed when the portal is built: in production each list is read, split by
+// language and sorted once per process (getCollection copies every entry on each call). The dev
+// server re-reads it, so edits show at once.
+const cacheContent = import.meta.env.PROD;
+const listCache = new Map<string, Promise<unknown>>();
+
+function memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+  if (!cacheContent) return load();
+  let value = listCache.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = load();
+    listCache.set(key, value);
+    value.catch(() => listCache.delete(key));
+  }
+  return value;
+}
+
+/** Every item of one language, newest first (before the access check). */
+function itemsOfLang<C extends ItemCollection>(collection: C, lang: Lang): Promise<Item<C>[]> {
+  return memo(`list\u0000${collection}\u0000${lang}`, async () => {
+    const all: Item<C>[] = await getCollection(collection);
+    return all
+      .filter((e) => splitId(e.id).lang === lang)
+      .sort((a, b) => b.data.published.getTime() - a.data.published.getTime() || a.id.localeCompare(b.id));
+  });
+}
+
 /** Items of one language the reader may see, newest first. */
 export async function visibleItems<C extends ItemCollection>(collection: C, lang: Lang, reader: Reader | null): Promise<Item<C>[]> {
-  const all: Item<C>[] = await getCollection(collection);
-  return all
-    .filter((e) => splitId(e.id).lang === lang && isVisible(reader, e))
-    .sort((a, b) => b.data.published.getTime() - a.data.published.getTime() || a.id.localeCompare(b.id));
+  return (await itemsOfLang(collection, lang)).filter((e) => isVisible(reader, e));
+}
+
+const LEVELS = ['basic', 'intermediate', 'advanced'];
+
+/**
+ * What the home page lists, in one pass over the cached lists: the four newest bulletins, the
+ * protocols in force and three training modules to start with (easiest first).
+ */
+export async function homeLists(lang: Lang, reader: Reader | null) {
+  const [bulletins, protocols, training] = await Promise.all([
+    itemsOfLang('bulletins', lang),
+    itemsOfLang('protocols', lang),
+    itemsOfLang('trainingModules', lang),
+  ]);
+  const firstVisible = <T extends Item>(list: T[], limit: number, keep: (item: T) => boolean = () => true): T[] => {
+    const out: T[] = [];
+    for (const item of list) {
+      if (out.length >= limit) break;
+      if (keep(item) && isVisible(reader, item)) out.push(item);
+    }
+    return out;
+  };
+  return {
+    bulletins: firstVisible(bulletins, 4),
+    protocols: firstVisible(protocols, Infinity, (p) => p.data.status === 'in-force'),
+    training: firstVisible(
+      [...training].sort((a, b) => LEVELS.indexOf(a.data.level) - LEVELS.indexOf(b.data.level)),
+      3,
+    ),
+  };
+}
+
+function itemsById<C extends ItemCollection>(collection: C): Promise<Map<string, Item<C>>> {
+  return memo(`ids\u0000${collection}`, async () => {
+    const all: Item<C>[] = await getCollection(collection);
+    return new Map(all.map((e) => [e.id, e]));
+  });
 }
 
 export interface ItemLookup<C extends ItemCollection> {
@@ -47,9 +108,9 @@ export async function findItem<C extends ItemCollection>(
 ): Promise<ItemLookup<C>> {
   if (!/^[a-z0-9-]+$/.test(slug)) return { item: null, translation: null };
   const other: Lang = lang === 'es' ? 'en' : 'es';
-  const [item, translation] = (await Promise.all([getEntry(collection, `${lang}/${slug}`), getEntry(collection, `${other}/${slug}`)])) as (
-    Item<C> | undefined
-  )[];
+  const byId = await itemsById(collection);
+  const item = byId.get(`${lang}/${slug}`);
+  const translation = byId.get(`${other}/${slug}`);
   return {
     item: item && isVisible(reader, item) ? item : null,
     translation: translation && isVisible(reader, translation) ? translation : null,
@@ -67,7 +128,7 @@ export function lessonParts(id: string): { lang: Lang; module: string; slug: str
 
 /** The lessons of a module in order (the module's visibility covers its lessons). */
 export async function lessonsOf(lang: Lang, module: string): Promise<Lesson[]> {
-  const all = await getCollection('trainingLessons');
+  const all = await memo('lessons', () => getCollection('trainingLessons'));
   return all
     .filter((l) => {
       const p = lessonParts(l.id);
@@ -107,4 +168,22 @@ export function filterOptions(items: Item[]): { tags: string[]; agencies: string
 export function itemPath(collection: ItemCollection, lang: Lang, slug: string): string {
   const base = collection === 'trainingModules' ? 'training' : collection;
   return `/${lang}/${base}/${slug}`;
+}
+
+export type GlossaryEntry = CollectionEntry<'glossary'>['data'];
+
+/** The glossary sorted the way the language sorts (collation), with an accent- and case-folded search text per entry. */
+export function glossaryEntries(lang: Lang): Promise<{ entry: GlossaryEntry; folded: string }[]> {
+  return memo(`glossary\u0000${lang}`, async () => {
+    const order = collator(lang);
+    return (await getCollection('glossary'))
+      .map((e) => e.data)
+      .sort((a, b) => order.compare(a[lang], b[lang]))
+      .map((entry) => ({ entry, folded: foldText([entry.es, entry.en, entry.definitionEs, entry.definitionEn].join(' ')) }));
+  });
+}
+
+/** Accent- and case-insensitive form: "numero de serie" matches "Número de serie". */
+export function foldText(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

@@ -34,6 +34,14 @@ export function seesEverything(reader: Reader | null): boolean {
   return reader?.role === 'admin';
 }
 
+/**
+ * Readers with the same key see exactly the same scoped items (same tokens, or everything), so a
+ * cache of figures over scoped data may be shared between them — and only between them.
+ */
+export function visibilityKey(reader: Reader | null): string {
+  return seesEverything(reader) ? '*' : readerTokens(reader).join(' ');
+}
+
 export function canSee(reader: Reader | null, scope: readonly string[]): boolean {
   if (seesEverything(reader)) return true;
   const held = new Set<string>(readerTokens(reader));

@@ -6,11 +6,27 @@
 import * as Plot from '@observablehq/plot';
 import mexicoMap from '@svg-maps/mexico';
 import { parseHTML } from 'linkedom';
+import { dateTimeFormat, numberFormat } from '#src/i18n/locale.ts';
+import { LruCache } from './cache.ts';
 
 // The package's types point at a module that is not published; this is the shape it ships.
 const mexico = mexicoMap as unknown as { viewBox: string; locations: { id: string; name: string; path: string }[] };
 
 export const CHART_COLORS = ['#1a4480', '#c05600', '#00a398', '#8168b3', '#e5a000', '#d83933', '#5c5c5c'];
+
+// Rendering a chart builds a whole DOM (linkedom) and takes tens of milliseconds of event loop;
+// the same figures give the same markup, so charts are kept by their inputs (bounded).
+const rendered = new LruCache<string>(300);
+
+function memoChart(kind: string, input: unknown, render: () => string): string {
+  const key = `${kind}\u0000${JSON.stringify(input)}`;
+  let svg = rendered.get(key);
+  if (svg === undefined) {
+    svg = render();
+    rendered.set(key, svg);
+  }
+  return svg;
+}
 
 /** Plot.plot with a server-side document; returns the SVG markup. */
 export function plotSvg(options: Plot.PlotOptions): string {
@@ -75,21 +91,26 @@ export function mexicoChoropleth(
 
 /** Horizontal bars, largest first as given; `label` names the chart for screen readers. */
 export function barChart(rows: { label: string; value: number }[], label: string, locale: string): string {
+  return memoChart('bar', [rows, label, locale], () => renderBarChart(rows, label, locale));
+}
+
+function renderBarChart(rows: { label: string; value: number }[], label: string, locale: string): string {
   const longest = Math.max(8, ...rows.map((r) => r.label.length));
+  const number = numberFormat(locale);
   return plotSvg({
     width: 640,
     height: Math.max(120, 28 * rows.length + 40),
     marginLeft: Math.min(260, 8 + longest * 6.5),
     marginRight: 48,
     ariaLabel: label,
-    x: { grid: true, label: null, tickFormat: (d: number) => d.toLocaleString(locale) },
+    x: { grid: true, label: null, tickFormat: (d: number) => number.format(d) },
     y: { label: null, domain: rows.map((r) => r.label) },
     marks: [
       Plot.barX(rows, { x: 'value', y: 'label', fill: CHART_COLORS[0] }),
       Plot.text(rows, {
         x: 'value',
         y: 'label',
-        text: (r: { value: number }) => r.value.toLocaleString(locale),
+        text: (r: { value: number }) => number.format(r.value),
         dx: 4,
         textAnchor: 'start',
       }),
@@ -100,8 +121,14 @@ export function barChart(rows: { label: string; value: number }[], label: string
 
 /** Monthly series as lines, one per series name. */
 export function monthLines(rows: { month: string; series: string; value: number }[], label: string, locale: string): string {
+  return memoChart('months', [rows, label, locale], () => renderMonthLines(rows, label, locale));
+}
+
+function renderMonthLines(rows: { month: string; series: string; value: number }[], label: string, locale: string): string {
   const data = rows.map((r) => ({ ...r, date: new Date(`${r.month}-01T00:00:00Z`) }));
   const series = [...new Set(rows.map((r) => r.series))];
+  const number = numberFormat(locale);
+  const month = dateTimeFormat(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' });
   return plotSvg({
     width: 900,
     height: 300,
@@ -111,9 +138,9 @@ export function monthLines(rows: { month: string; series: string; value: number 
     x: {
       type: 'utc',
       label: null,
-      tickFormat: (d: Date) => d.toLocaleDateString(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' }),
+      tickFormat: (d: Date) => month.format(d),
     },
-    y: { grid: true, label: null, tickFormat: (d: number) => d.toLocaleString(locale) },
+    y: { grid: true, label: null, tickFormat: (d: number) => number.format(d) },
     color: { domain: series, range: CHART_COLORS.slice(0, series.length) },
     marks: [
       Plot.lineY(data, { x: 'date', y: 'value', stroke: 'series', strokeWidth: 2 }),

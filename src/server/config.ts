@@ -42,6 +42,8 @@ const schema = z
     WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
     SHUTDOWN_TIMEOUT_SECONDS: count(10),
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    INTERNAL_METRICS: flag(),
+    REQUEST_TIME_LIMIT_MS: count(10_000),
     UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
     DOCUMENT_RETENTION_DAYS: count(30),
     FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
@@ -156,6 +158,14 @@ export const config = {
   },
   get logLevel(): Settings['LOG_LEVEL'] {
     return settings().LOG_LEVEL;
+  },
+  /** A page (GET) still unanswered after this long gets the 503 page instead; 0 turns the limit off. */
+  get requestTimeLimitMs(): number {
+    return settings().REQUEST_TIME_LIMIT_MS;
+  },
+  /** /internal/metrics.json answers (loopback callers only): memory and event-loop delay for the load benchmark. */
+  get internalMetrics(): boolean {
+    return settings().INTERNAL_METRICS;
   },
   /** Largest file an upload accepts, in bytes (refused while streaming). */
   get uploadMaxBytes(): number {

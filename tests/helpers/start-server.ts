@@ -117,7 +117,7 @@ export async function launchServer(
  * A fresh database file with the demo data (as `npm run demo` makes it, `DEMO_SEIZURES` in `env`
  * says how many seizures), served by launchServer.
  */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}, readyPath = '/es/'): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'armas-server-'));
   const databaseUrl = `file:${join(dir, 'portal.db')}`;
   const env = {
@@ -135,7 +135,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   });
   try {
     const server = await launchServer(env, {
-      readyPath: '/es/',
+      readyPath,
       readyStatus: (s) => s === 200,
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     });

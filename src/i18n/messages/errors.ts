@@ -46,6 +46,10 @@ export const es = {
   'error.404.body': 'La página que busca no existe o usted no tiene acceso a ella.',
   'error.500.title': 'Error del servidor',
   'error.500.body': 'Algo salió mal de nuestro lado. Intente de nuevo en unos minutos; si persiste, avise al administrador.',
+  'error.503.title': 'El portal está muy ocupado',
+  'error.503.body':
+    'Su página tardó demasiado en prepararse porque el portal atiende a muchas personas a la vez. Espere unos segundos y vuelva a intentarlo.',
+  'error.503.retry': 'Intentar de nuevo',
   'error.goHome': 'Ir al inicio',
   'error.forbidden': 'No tiene permiso para esta acción.',
   'error.generic': 'No se pudo completar la acción. Intente de nuevo.',
@@ -126,6 +130,10 @@ export const en: Record<keyof typeof es, string> = {
   'error.404.body': 'The page you are looking for does not exist or you do not have access to it.',
   'error.500.title': 'Server error',
   'error.500.body': 'Something went wrong on our side. Try again in a few minutes; if it persists, tell the administrator.',
+  'error.503.title': 'The portal is very busy',
+  'error.503.body':
+    'Your page took too long to prepare because the portal is serving many people at once. Wait a few seconds and try again.',
+  'error.503.retry': 'Try again',
   'error.goHome': 'Go to the home page',
   'error.forbidden': 'You are not allowed to do this.',
   'error.generic': 'The action could not be completed. Please try again.',

@@ -8,7 +8,7 @@ import * as Plot from '@observablehq/plot';
 import { CHART_COLORS, plotSvg } from '#src/server/charts.ts';
 import { sql } from 'drizzle-orm';
 import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '#db/schema/index.ts';
-import { INTL_LOCALE, translate, type Lang } from '#src/i18n/index.ts';
+import { INTL_LOCALE, dateTimeFormat, translate, type Lang } from '#src/i18n/index.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { requestListAgency, seesEverything, type Reader } from '#src/server/access.ts';
 import { db } from '#src/server/db.ts';
@@ -158,9 +158,7 @@ export function monthChart(m: Metrics, lang: Lang): string {
   const months = m.byMonth.slice(-12);
   // Month names in the reader's language (ISO strings would also make Plot warn about dates).
   const label = (month: string) =>
-    new Intl.DateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-      new Date(`${month}-01T00:00:00Z`),
-    );
+    dateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
   const data = months.flatMap((r) => [
     { month: label(r.month), dir: sentLabel, n: r.sent },
     { month: label(r.month), dir: receivedLabel, n: r.received },

@@ -6,6 +6,7 @@
 import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
 import { config } from '#src/server/config.ts';
 import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { dataVersion } from '#src/server/data-version.ts';
 import { analyseQuery, glossarySynonyms, type AnalysedQuery } from '#src/server/text/index.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, type FacetField } from './fts5-index.ts';
 import { matchExpressions } from './fts5-query.ts';
@@ -28,15 +29,21 @@ export interface Where {
   exactMatch: string | null;
 }
 
-// Facet value ids per database (ids are never reused, so a cached entry never goes stale).
-const dictionaries = new Map<string, { byId: Map<number, { field: FacetField; value: string }>; byKey: Map<string, number> }>();
+// Facet value ids per database, reloaded when the seizure data version changes (imports write
+// new values in the same transaction that raises it). A value nobody imported (a forged URL)
+// does not reload it: that cost a full read of facet_values per request.
+const dictionaries = new Map<
+  string,
+  { version: number; byId: Map<number, { field: FacetField; value: string }>; byKey: Map<string, number> }
+>();
 
 export async function facetDictionary(ex: RawExec, needId?: number) {
   const key = config.databaseUrl;
+  const version = await dataVersion('seizures', ex);
   let dict = dictionaries.get(key);
-  if (!dict || (needId !== undefined && !dict.byId.has(needId))) {
+  if (!dict || dict.version !== version || (needId !== undefined && !dict.byId.has(needId))) {
     const rows = await allRaw<{ id: number; field: FacetField; value: string }>(ex, 'SELECT id, field, value FROM facet_values');
-    dict = { byId: new Map(), byKey: new Map() };
+    dict = { version, byId: new Map(), byKey: new Map() };
     for (const r of rows) {
       dict.byId.set(r.id, { field: r.field, value: r.value });
       dict.byKey.set(`${r.field}\u0000${r.value}`, r.id);
@@ -84,17 +91,11 @@ export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader
   const f = query.filters ?? {};
   const facetChars: Partial<Record<FacetField, string[]>> = {};
   if (FACET_FIELDS.some((field) => f[field]?.length)) {
-    let dict = await facetDictionary(ex);
+    const dict = await facetDictionary(ex);
     for (const field of FACET_FIELDS) {
       const values = (f[field] ?? []).map(String);
       if (!values.length) continue;
-      const lookup = () => values.map((v) => dict.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
-      let ids = lookup();
-      // A value imported since the dictionary was cached: reload once (-1 is never an id).
-      if (ids.length < values.length) {
-        dict = await facetDictionary(ex, -1);
-        ids = lookup();
-      }
+      const ids = values.map((v) => dict.byKey.get(`${field}\u0000${v}`)).filter((id): id is number => id !== undefined);
       facetChars[field] = ids.map(facetChar);
       if (!ids.length) parts.push('0');
       else {

@@ -15,6 +15,7 @@ import type { Reader } from '#src/server/access.ts';
 import { messagesEn, messagesEs } from '#src/i18n/messages/seizures.ts';
 import { loadSeizures } from '#src/server/seizures/records.ts';
 import type { SeizureDetail } from '#src/server/seizures/types.ts';
+import { bumpDataVersion } from '#src/server/data-version.ts';
 import {
   analyseQuery,
   countryName,
@@ -303,18 +304,25 @@ export const fts5Engine: SearchEngine = {
     await writeTransaction(async (tx) => {
       await unindexSeizures(tx, { ids });
       await indexSeizures(tx, { ids });
+      await bumpDataVersion(tx, 'seizures');
     });
     indexChanged();
   },
   async remove(ids) {
-    await writeTransaction((tx) => unindexSeizures(tx, { ids }));
+    await writeTransaction(async (tx) => {
+      await unindexSeizures(tx, { ids });
+      await bumpDataVersion(tx, 'seizures');
+    });
     indexChanged();
   },
   async reindex(progress) {
     const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
     const total = row?.n ?? 0;
     progress?.(0, total);
-    await writeTransaction((tx) => reindexAll(tx));
+    await writeTransaction(async (tx) => {
+      await reindexAll(tx);
+      await bumpDataVersion(tx, 'seizures');
+    });
     indexChanged();
     progress?.(total, total);
   },

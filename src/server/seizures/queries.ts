@@ -3,7 +3,10 @@
  * CSV export and the detail page. Each SQL statement carries the reader's access tokens
  * (through buildWhere or the scope condition below).
  */
-import { readerTokens, seesEverything, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { readerTokens, seesEverything, visibilityKey, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { LruCache } from '#src/server/cache.ts';
+import { dataVersion } from '#src/server/data-version.ts';
+import { config } from '#src/server/config.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
 import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from './import.ts';
@@ -28,7 +31,22 @@ export interface Dashboard {
 
 const VISIBLE_IDS = (w: { from: string; clause: string }) => `SELECT d.seizure_id FROM ${w.from} WHERE ${w.clause}`;
 
-export async function dashboard(query: SearchQuery, reader: Reader | null, ex: RawExec = rawClient()): Promise<Dashboard> {
+// Dashboard figures per visibility and search, for the current seizure data version: the charts
+// of a popular view (every member of an agency opening the dashboard) are computed once per import.
+const dashboardCache = new LruCache<Promise<Dashboard>>(200);
+
+/** The dashboard figures of the reader's visible result set; cached per visibility, search and data version. */
+export async function dashboard(query: SearchQuery, reader: Reader | null, ex?: RawExec): Promise<Dashboard> {
+  // A caller's own executor (a transaction, a test) reads live data.
+  if (ex) return computeDashboard(query, reader, ex);
+  const q = normalizeQuery(query);
+  const version = await dataVersion('seizures');
+  // The figures do not depend on language, page or sort.
+  const key = JSON.stringify([config.databaseUrl, version, visibilityKey(reader), q.text, q.filters, q.dateFrom, q.dateTo]);
+  return dashboardCache.getOrLoad(key, () => computeDashboard(query, reader, rawClient()));
+}
+
+async function computeDashboard(query: SearchQuery, reader: Reader | null, ex: RawExec): Promise<Dashboard> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const p = w.params;

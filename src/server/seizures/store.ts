@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { indexSeizures, unindexSeizures } from '#src/server/search/fts5-index.ts';
 import type { SeizureInput } from './types.ts';
+import { bumpDataVersion } from '#src/server/data-version.ts';
 
 export interface WriteSummary {
   inserted: number;
@@ -230,5 +231,7 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   await insertRows(ex, 'magazines', ['seizure_id', 'quantity', 'capacity'], magRows);
   await insertRows(ex, 'explosives', ['seizure_id', 'description', 'quantity'], explosiveRows);
   await indexSeizures(ex, { ids: summary.changedIds }, new Map(toWrite.map((w) => [w.id, w.s])));
+  // In this transaction: caches of seizure figures (dashboard, facets) see the change at commit.
+  await bumpDataVersion(ex, 'seizures');
   return summary;
 }

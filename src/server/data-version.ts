@@ -1,0 +1,27 @@
+/**
+ * Data versions: a counter per kind of shared data, kept in the database so that every server
+ * process agrees. Whoever writes that data calls `bumpDataVersion` in the same transaction (the
+ * seizure store does for imports and the demo data, the FTS5 engine for reindexing); caches of
+ * anything derived from it key on `dataVersion`, so they are invalidated by the commit itself.
+ */
+import { rawClient } from './db.ts';
+import { allRaw, runRaw, type RawExec } from './sql.ts';
+
+/** Kinds of data with a version. Add a name when a new cache depends on other data. */
+export type DataName = 'seizures';
+
+/** Marks `name` as changed; call it inside the transaction that changes the data. */
+export async function bumpDataVersion(ex: RawExec, name: DataName): Promise<void> {
+  await runRaw(
+    ex,
+    `INSERT INTO data_versions (name, version, changed_at) VALUES (?, 1, ?)
+     ON CONFLICT (name) DO UPDATE SET version = version + 1, changed_at = excluded.changed_at`,
+    [name, Date.now()],
+  );
+}
+
+/** The current version of `name` (0 before its first change). One primary-key read. */
+export async function dataVersion(name: DataName, ex: RawExec = rawClient()): Promise<number> {
+  const [row] = await allRaw<{ version: number }>(ex, 'SELECT version FROM data_versions WHERE name = ?', [name]);
+  return row?.version ?? 0;
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { dashboard } from '#src/server/seizures/queries.ts';
+import { search } from '#src/server/search/index.ts';
+import { dataVersion } from '#src/server/data-version.ts';
+import { isReadOnlySql, rawClient } from '#src/server/db.ts';
+import { LruCache } from '#src/server/cache.ts';
+import { barChart } from '#src/server/charts.ts';
+import { formatDate, formatNumber } from '#src/i18n/index.ts';
+import { unavailablePage, withTimeLimit } from '#src/lib/time-limit.ts';
+
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ cleanup } = await useTempDatabase());
+  await seedBasics();
+  const r = await importCsv(
+    csv(
+      row({ reference: 'OPEN-1', serial: 'OPEN1' }),
+      row({
+        reference: 'FGR-ONLY',
+        state: 'MX-ZAC',
+        visibility: 'agency:FGR',
+        manufacturer: 'Sigilo Arms',
+        serial: 'FGR1',
+        case_file: 'CF-F',
+      }),
+    ),
+  );
+  expect(r.ok).toBe(true);
+});
+afterAll(() => cleanup());
+
+describe('dashboard cache', () => {
+  it('serves each visibility its own figures, also when the other was computed first', async () => {
+    const fgr = await dashboard({}, readers.fgr);
+    const atf = await dashboard({}, readers.atf);
+    expect(fgr.total.seizures).toBe(2);
+    expect(atf.total.seizures).toBe(1);
+    expect(atf.topManufacturers.map((m) => m.manufacturer)).not.toContain('Sigilo Arms');
+    // A colleague of the same agency shares the figures; a second ATF reader still sees one.
+    expect((await dashboard({}, readers.editor)).total.seizures).toBe(2);
+    expect((await dashboard({}, readers.atf)).total.seizures).toBe(1);
+  });
+
+  it('shows an import at once: the import raises the seizure data version in its transaction', async () => {
+    const before = await dataVersion('seizures');
+    expect((await dashboard({}, readers.atf)).total.seizures).toBe(1);
+    const r = await importCsv(csv(row({ reference: 'OPEN-2', serial: 'OPEN2', case_file: 'CF-2', state: 'MX-SON' })), 'second.csv');
+    expect(r.ok).toBe(true);
+    expect(await dataVersion('seizures')).toBeGreaterThan(before);
+    const after = await dashboard({}, readers.atf);
+    expect(after.total.seizures).toBe(2);
+    expect(after.perState.map((s) => s.state)).toContain('MX-SON');
+  });
+
+  it('keeps filters apart: a filtered dashboard is not the unfiltered one', async () => {
+    const all = await dashboard({}, readers.fgr);
+    const zac = await dashboard({ filters: { state: ['MX-ZAC'] } }, readers.fgr);
+    expect(zac.total.seizures).toBe(1);
+    expect(all.total.seizures).toBe(3);
+  });
+
+  it('filters by a value imported after the facet dictionary was first read', async () => {
+    expect((await search({ filters: { manufacturer: ['Nuevo Fabricante'] } }, readers.fgr)).total).toBe(0);
+    const r = await importCsv(
+      csv(row({ reference: 'NEW-MAKER', serial: 'NM1', case_file: 'CF-N', manufacturer: 'Nuevo Fabricante' })),
+      'third.csv',
+    );
+    expect(r.ok).toBe(true);
+    const found = await search({ filters: { manufacturer: ['Nuevo Fabricante'] } }, readers.fgr);
+    expect(found.hits.map((h) => h.reference)).toEqual(['NEW-MAKER']);
+  });
+});
+
+describe('write gate', () => {
+  it('lets a write wait for a transaction of the same process instead of failing with SQLITE_BUSY', async () => {
+    const client = rawClient();
+    await client.execute('CREATE TABLE gate_probe (n INTEGER)');
+    const tx = await client.transaction('write');
+    await tx.execute('INSERT INTO gate_probe VALUES (1)');
+    const order: string[] = [];
+    // Without the gate this write meets the transaction's lock synchronously and fails after busy_timeout.
+    const outside = client.execute('INSERT INTO gate_probe VALUES (2)').then(() => order.push('outside write'));
+    // Reads are not held back by the open transaction (WAL).
+    const read = await client.execute('SELECT count(*) AS n FROM gate_probe');
+    expect(Number(read.rows[0]?.n)).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('commit');
+    await tx.commit();
+    tx.close();
+    await outside;
+    expect(order).toEqual(['commit', 'outside write']);
+    const rows = await client.execute('SELECT n FROM gate_probe ORDER BY n');
+    expect(rows.rows.map((r) => Number(r.n))).toEqual([1, 2]);
+  });
+
+  it('tells reads from writes', () => {
+    expect(isReadOnlySql('SELECT 1')).toBe(true);
+    expect(isReadOnlySql('  select * from x')).toBe(true);
+    expect(isReadOnlySql('WITH t AS (SELECT 1) SELECT * FROM t')).toBe(true);
+    expect(isReadOnlySql('WITH t AS (SELECT 1) INSERT INTO x SELECT * FROM t')).toBe(false);
+    expect(isReadOnlySql('INSERT INTO x VALUES (1)')).toBe(false);
+    expect(isReadOnlySql('UPDATE x SET a = 1')).toBe(false);
+    expect(isReadOnlySql('PRAGMA journal_mode = WAL')).toBe(false);
+  });
+});
+
+describe('bounded caches', () => {
+  it('drops the least recently used entry beyond its size', () => {
+    const cache = new LruCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('computes a value once for callers that ask at the same time, and forgets a failure', async () => {
+    const cache = new LruCache<Promise<number>>(10);
+    let calls = 0;
+    const load = () => Promise.resolve(++calls);
+    const [x, y] = await Promise.all([cache.getOrLoad('k', load), cache.getOrLoad('k', load)]);
+    expect([x, y, calls]).toEqual([1, 1, 1]);
+    await expect(cache.getOrLoad('bad', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(await cache.getOrLoad('bad', load)).toBe(2);
+  });
+
+  it('gives the same chart markup for the same figures and another for other figures', () => {
+    const a = barChart([{ label: 'Colt', value: 3 }], 'Fabricantes', 'es-MX');
+    expect(barChart([{ label: 'Colt', value: 3 }], 'Fabricantes', 'es-MX')).toBe(a);
+    const b = barChart([{ label: 'Colt', value: 1234 }], 'Fabricantes', 'es-MX');
+    expect(b).not.toBe(a);
+    expect(b).toContain('1,234');
+  });
+
+  it('formats with shared formatters exactly as before', () => {
+    expect(formatNumber(1234.5, 'es')).toBe('1,234.5');
+    expect(formatNumber(0.42, 'en', { style: 'percent' })).toBe('42%');
+    expect(formatDate(new Date('2024-03-05T12:00:00Z'), 'es')).toBe('5 de marzo de 2024');
+    expect(formatDate(new Date('2024-03-05T12:00:00Z'), 'en')).toBe('March 5, 2024');
+  });
+});
+
+describe('request time limit', () => {
+  it('answers with the 503 page when the work is not done within the limit, and with the work when it is', async () => {
+    const never = new Promise<Response>(() => {});
+    const cut = await withTimeLimit(never, 5, () => unavailablePage('es', '/es/requests?status=sent'));
+    expect(cut.status).toBe(503);
+    expect(await cut.text()).toContain('<a href="/es/requests?status=sent">Intentar de nuevo</a>');
+    const done = await withTimeLimit(Promise.resolve(new Response('ok')), 60_000, () => unavailablePage('en', '/en/'));
+    expect(await done.text()).toBe('ok');
+  });
+
+  it('never offers a retry link that leaves the site', async () => {
+    for (const path of ['//evil.example/es/', '/\\evil.example/es/', 'https://evil.example/']) {
+      const html = await unavailablePage('en', path).text();
+      expect(html).not.toContain('evil.example');
+      expect(html).toContain('<a href="/en/">Try again</a>');
+    }
+  });
+});
