@@ -1,17 +1,19 @@
-// npm run import:seizures -- FILE.csv|FILE.json [--as editor@agency.gov]
+// npm run import:seizures -- FILE.csv|FILE.json [--as editor@agency.gov] [--lang es|en]
 // Validates the whole file and imports it in one transaction, or imports nothing and prints
-// the errors (and writes FILE.errors.csv). Without --as, the import is recorded as the
-// command-line operator's.
+// the errors (and writes FILE.errors.csv), in the language of --lang. Without --as, the import is
+// recorded as the command-line operator's.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import type { Reader } from '#src/server/access.ts';
+import { AccessDenied, type Reader } from '#src/server/access.ts';
 import type { Role } from '#db/schema/index.ts';
 import { closeDb, rawClient } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
 import { seedAgencies } from '#src/server/seed.ts';
-import { errorMessage, errorsToCsv, importSeizures, type ImportBy } from '#src/server/seizures/import.ts';
+import { reindexChangedSeizures } from '#src/server/search/index.ts';
+import { errorMessage, errorsToCsv, importSeizures, readingNotice, type ImportBy, type ImportResult } from '#src/server/seizures/import.ts';
+import { translate } from '#src/i18n/index.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,7 +37,8 @@ if (values.as) {
   });
   const u = r.rows[0];
   if (!u) {
-    console.error(`import-seizures: no active user ${values.as}`);
+    console.error(translate(lang, 'import.cli.noUser', { email: values.as }));
+    closeDb();
     process.exit(2);
   }
   const reader = { id: String(u.id), role: String(u.role) as Role, agencyCode: String(u.code), agencyCountry: String(u.country) } as Reader;
@@ -46,41 +49,53 @@ const content = readFileSync(file);
 const bars = new cliProgress.MultiBar({ hideCursor: true }, cliProgress.Presets.shades_classic);
 const phaseBars = new Map<string, cliProgress.SingleBar>();
 const started = performance.now();
-let result;
+let result: ImportResult;
 try {
-  result = await importSeizures({ fileName: basename(file), content }, by, (phase, done, total) => {
-    let bar = phaseBars.get(phase);
-    if (!bar) {
-      bar = bars.create(
-        total,
-        0,
-        {},
-        { format: `${phase === 'validate' ? 'Validating rows ' : 'Writing seizures'} [{bar}] {value}/{total}` },
-      );
-      phaseBars.set(phase, bar);
-    }
-    bar.setTotal(total);
-    bar.update(done);
+  result = await importSeizures({ fileName: basename(file), content }, by, {
+    onProgress: (phase, done, total) => {
+      let bar = phaseBars.get(phase);
+      if (!bar) {
+        bar = bars.create(
+          total,
+          0,
+          {},
+          { format: `${phase === 'validate' ? 'Validating rows ' : 'Writing seizures'} [{bar}] {value}/{total}` },
+        );
+        phaseBars.set(phase, bar);
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
   });
-} finally {
+} catch (e) {
   bars.stop();
+  // A refused import (a member, not an editor) is a message for the operator, not a stack trace.
+  if (e instanceof AccessDenied) {
+    console.error(translate(lang, 'import.cli.refused', { email: values.as ?? '' }));
+    closeDb();
+    process.exit(1);
+  }
+  throw e;
 }
+bars.stop();
 
 const seconds = (performance.now() - started) / 1000;
+const notice = readingNotice(result.reading, lang);
+if (notice) console.log(notice);
 if (result.ok) {
+  await reindexChangedSeizures(result.changedSeizureIds);
   const s = result.summary;
-  console.log(`\nImported ${basename(file)} as batch ${result.batchId} in ${seconds.toFixed(1)} s`);
-  console.log(`  rows read            ${result.rows}`);
-  console.log(`  seizures new         ${s.inserted}`);
-  console.log(`  seizures updated     ${s.updated}`);
-  console.log(`  seizures unchanged   ${s.unchanged}`);
-  console.log(`  firearm lines written ${s.firearms} (${Math.round(result.rows / seconds)} rows/s)`);
+  console.log(
+    `\n${translate(lang, 'import.success', { rows: result.rows, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged })} ${basename(file)} · ${seconds.toFixed(1)} s · ${Math.round(result.rows / seconds)} rows/s`,
+  );
 } else {
   const report = `${file}.errors.csv`;
   writeFileSync(report, errorsToCsv(result.errors, lang));
-  console.error(`\nNothing imported: ${result.errors.length} error(s) in ${result.rows} rows. Report: ${report}`);
-  for (const e of result.errors.slice(0, 20)) console.error(`  row ${e.row}${e.column ? ` [${e.column}]` : ''}: ${errorMessage(e, lang)}`);
-  if (result.errors.length > 20) console.error(`  … ${result.errors.length - 20} more in the report`);
+  console.error(
+    `\n${translate(lang, 'import.failed', { count: result.errors.length })} ${translate(lang, 'import.cli.report', { file: report })}`,
+  );
+  for (const e of result.errors.slice(0, 20)) console.error(`  ${e.row}${e.column ? ` [${e.column}]` : ''}: ${errorMessage(e, lang)}`);
+  if (result.errors.length > 20) console.error(`  ${translate(lang, 'import.cli.more', { count: result.errors.length - 20 })}`);
   process.exitCode = 1;
 }
 closeDb();

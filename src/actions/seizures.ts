@@ -1,15 +1,17 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { importSeizures, validateImport, errorsToCsv, type ImportError } from '#src/server/seizures/import.ts';
+import { importSeizures, readingNotice, validateImport, errorsToCsv, type ImportError } from '#src/server/seizures/import.ts';
+import { reindexChangedSeizures } from '#src/server/search/index.ts';
 import { failWith, run } from '#src/lib/forms.ts';
 import { actorOf } from '#src/server/audit.ts';
 
 export const MAX_IMPORT_MB = 25;
 
+/** `notice`: how the file was read, when it was not UTF-8 (shown before anything is imported). */
 type Outcome =
-  | { kind: 'imported'; rows: number; inserted: number; updated: number; unchanged: number }
-  | { kind: 'checked'; rows: number; seizures: number }
-  | { kind: 'invalid'; rows: number; errors: ImportError[]; errorsCsv: string };
+  | { kind: 'imported'; rows: number; inserted: number; updated: number; unchanged: number; notice: string | null }
+  | { kind: 'checked'; rows: number; seizures: number; notice: string | null }
+  | { kind: 'invalid'; rows: number; errors: ImportError[]; errorsCsv: string; notice: string | null };
 
 export const seizureActions = {
   importSeizures: defineAction({
@@ -26,17 +28,22 @@ export const seizureActions = {
       const file = { fileName: input.file.name.slice(0, 200), content: new Uint8Array(await input.file.arrayBuffer()) };
       const lang = ctx.locals.lang;
       if (input.mode === 'check') {
-        const parsed = await run(() => validateImport(file, undefined, user));
+        const parsed = await run(() => validateImport(file, {}, user));
+        const notice = readingNotice(parsed.reading, lang);
         if (parsed.errors.length)
-          return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang) };
-        return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length };
+          return { kind: 'invalid', rows: parsed.rows, errors: parsed.errors, errorsCsv: errorsToCsv(parsed.errors, lang), notice };
+        return { kind: 'checked', rows: parsed.rows, seizures: parsed.seizures.length, notice };
       }
       const actor = actorOf(user, ctx.locals.ip);
       const result = await run(() => importSeizures(file, { reader: user, actor }));
-      if (!result.ok) return { kind: 'invalid', rows: result.rows, errors: result.errors, errorsCsv: errorsToCsv(result.errors, lang) };
+      const notice = readingNotice(result.reading, lang);
+      if (!result.ok)
+        return { kind: 'invalid', rows: result.rows, errors: result.errors, errorsCsv: errorsToCsv(result.errors, lang), notice };
+      // A remote search engine learns of the committed changes here (the import reports them).
+      await run(() => reindexChangedSeizures(result.changedSeizureIds));
       // Counts only: the ids written stay out of the response (a reader may not see every record).
       const { inserted, updated, unchanged } = result.summary;
-      return { kind: 'imported', rows: result.rows, inserted, updated, unchanged };
+      return { kind: 'imported', rows: result.rows, inserted, updated, unchanged, notice };
     },
   }),
 };

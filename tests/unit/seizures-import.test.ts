@@ -85,7 +85,18 @@ describe('import validation', () => {
 
   it('flags rows of one seizure whose seizure columns disagree', async () => {
     const errors = await errorsOf(csv(row({}), row({ serial: 'LE2', date: '2023-05-05' })));
-    expect(errors).toEqual([{ row: 3, column: null, code: 'import.error.inconsistent_seizure', params: { first: 2, field: 'date' } }]);
+    expect(errors).toEqual([
+      {
+        row: 3,
+        column: 'date',
+        code: 'import.error.inconsistent_seizure',
+        params: { field: 'date', first: 2, value: '2023-05-05', firstValue: '2023-05-04' },
+      },
+    ]);
+    // Named in the reader's language, with both rows and both values.
+    expect(errorMessage(errors[0] as ImportError, 'es')).toBe(
+      'La columna «fecha» dice «2023-05-05», pero la fila 2 del mismo aseguramiento dice «2023-05-04»: las filas de un aseguramiento deben coincidir.',
+    );
   });
 
   it('explains a wrong delimiter instead of listing every column', async () => {

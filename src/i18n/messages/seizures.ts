@@ -134,8 +134,16 @@ export const es = {
   'import.template.es': 'Plantilla CSV (español)',
   'import.template.en': 'Plantilla CSV (inglés)',
   'import.success':
-    'Importación completa: {inserted, plural, one {# aseguramiento nuevo} other {# aseguramientos nuevos}}, {updated} actualizados, {unchanged} sin cambios ({rows, plural, one {# fila} other {# filas}}).',
+    'Importación completa: {inserted, plural, one {# aseguramiento nuevo} other {# aseguramientos nuevos}}, {updated, plural, one {# actualizado} other {# actualizados}}, {unchanged} sin cambios ({rows, plural, one {# fila} other {# filas}}).',
   'import.failed': 'No se importó nada: el archivo tiene {count, plural, one {# error} other {# errores}}.',
+  'import.encoding.windows1252':
+    'El archivo no está en UTF-8: se leyó como Windows-1252, la codificación que usa Excel en Windows. Revise que los acentos se lean bien antes de importar: {sample}.',
+  'import.encoding.windows1252.noSample':
+    'El archivo no está en UTF-8: se leyó como Windows-1252, la codificación que usa Excel en Windows.',
+  'import.cli.refused': 'No se importó nada: {email} no puede importar aseguramientos (solo editores y administradores).',
+  'import.cli.noUser': 'No se importó nada: no hay un usuario activo {email}.',
+  'import.cli.report': 'Informe de errores: {file}',
+  'import.cli.more': '{count, plural, one {… y # más en el informe} other {… y # más en el informe}}',
   'import.errors.title': 'Errores del archivo',
   'import.errors.download': 'Descargar el informe de errores (CSV)',
   'import.errors.col.row': 'fila',
@@ -173,7 +181,11 @@ export const es = {
   'import.error.bad_list': 'Elemento de lista no válido: «{value}» (ejemplos: 9mm:500, 8x30, granada:2).',
   'import.error.duplicate_row':
     'Fila duplicada: igual a la fila {first}. Si son armas idénticas, indique el número en la columna cantidad.',
-  'import.error.inconsistent_seizure': 'Los datos del aseguramiento ({field}) no coinciden con la fila {first} del mismo aseguramiento.',
+  'import.error.inconsistent_seizure':
+    'La columna «{field}» dice «{value}», pero la fila {first} del mismo aseguramiento dice «{firstValue}»: las filas de un aseguramiento deben coincidir.',
+  'import.error.future_date': 'La fecha {value} está en el futuro (hoy es {today} en el país del aseguramiento).',
+  'import.error.replacement_character':
+    'El texto contiene «�» («{value}»): el archivo se dañó al convertirlo de codificación. Corrija los caracteres y vuelva a exportarlo.',
   'import.error.agency_not_allowed':
     'No puede escribir registros de la agencia «{value}»: cada editor importa solo los aseguramientos de su propia agencia.',
   'import.error.too_many_errors': 'Se muestran los primeros {max} errores.',
@@ -332,6 +344,13 @@ export const en: Record<keyof typeof es, string> = {
   'import.success':
     'Import complete: {inserted, plural, one {# new seizure} other {# new seizures}}, {updated} updated, {unchanged} unchanged ({rows, plural, one {# row} other {# rows}}).',
   'import.failed': 'Nothing was imported: the file has {count, plural, one {# error} other {# errors}}.',
+  'import.encoding.windows1252':
+    'The file is not UTF-8: it was read as Windows-1252, the encoding Excel uses on Windows. Check that accented letters read correctly before importing: {sample}.',
+  'import.encoding.windows1252.noSample': 'The file is not UTF-8: it was read as Windows-1252, the encoding Excel uses on Windows.',
+  'import.cli.refused': 'Nothing was imported: {email} may not import seizures (editors and administrators only).',
+  'import.cli.noUser': 'Nothing was imported: there is no active user {email}.',
+  'import.cli.report': 'Error report: {file}',
+  'import.cli.more': '{count, plural, one {… and # more in the report} other {… and # more in the report}}',
   'import.errors.title': 'Errors in the file',
   'import.errors.download': 'Download the error report (CSV)',
   'import.errors.col.row': 'row',
@@ -367,7 +386,11 @@ export const en: Record<keyof typeof es, string> = {
   'import.error.missing_summary': 'Write the summary in Spanish, English or both.',
   'import.error.bad_list': 'Invalid list item: "{value}" (examples: 9mm:500, 8x30, grenade:2).',
   'import.error.duplicate_row': 'Duplicate row: same as row {first}. For identical firearms, give the number in the quantity column.',
-  'import.error.inconsistent_seizure': 'The seizure data ({field}) differs from row {first} of the same seizure.',
+  'import.error.inconsistent_seizure':
+    'Column "{field}" says "{value}", but row {first} of the same seizure says "{firstValue}": the rows of one seizure must agree.',
+  'import.error.future_date': 'The date {value} is in the future (today is {today} in the seizing country).',
+  'import.error.replacement_character':
+    'The text contains "�" ("{value}"): the file was damaged by an encoding conversion. Fix the characters and export it again.',
   'import.error.agency_not_allowed': 'You may not write records of agency "{value}": editors import only their own agency\'s seizures.',
   'import.error.too_many_errors': 'Only the first {max} errors are shown.',
   'seizures.detail.ask': 'Ask a counterpart agency about this seizure',

@@ -24,3 +24,12 @@ export function searchEngine(): SearchEngine {
 export function search(query: SearchQuery, reader: Reader | null): Promise<SearchResult> {
   return searchEngine().search(query, reader);
 }
+
+/**
+ * After seizures changed (an import reports `changedSeizureIds`): the embedded index changed in
+ * the same transaction; a remote engine (Meilisearch) is brought up to date here.
+ */
+export async function reindexChangedSeizures(ids: readonly number[]): Promise<void> {
+  const engine = searchEngine();
+  if (engine.name !== 'fts5' && ids.length) await engine.index(ids);
+}

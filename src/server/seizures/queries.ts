@@ -9,8 +9,10 @@ import { dataVersion } from '#src/server/data-version.ts';
 import { config } from '#src/server/config.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
-import { CSV_COLUMNS, HEADERS, seizureToCsvRows, toCsv } from './import.ts';
+import { CSV_COLUMNS, HEADERS } from './columns.ts';
+import { seizureToCsvRows, toCsv } from './csv-write.ts';
 import type { SeizureDetail } from './types.ts';
+import { SEIZURE_SELECT, loadDetails, type SeizureRow } from './records.ts';
 import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
 import { buildWhere } from '#src/server/search/filter.ts';
 import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
@@ -114,117 +116,6 @@ function scopeCondition(reader: Reader | null, alias = 's'): { clause: string; p
     clause: `${alias}.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens.map(() => '?').join(', ')}))`,
     params: tokens,
   };
-}
-
-interface SeizureRow {
-  id: number;
-  reference: string;
-  date: string;
-  country: string;
-  state_code: string;
-  municipality: string | null;
-  place: string | null;
-  agency_code: string;
-  operation: string | null;
-  case_file: string;
-  summary_es: string | null;
-  summary_en: string | null;
-  tokens: string;
-  firearm_count: number;
-  import_batch_id: number | null;
-  created_at: number;
-  updated_at: number;
-  name_es: string;
-  name_en: string;
-}
-interface FirearmRow {
-  seizure_id: number;
-  type: FirearmType;
-  manufacturer: string | null;
-  model: string | null;
-  calibre: string | null;
-  serial: string | null;
-  obliterated_serial: number;
-  country_of_manufacture: string | null;
-  importer: string | null;
-  other_markings: string | null;
-  quantity: number;
-  trace_status: TraceStatus;
-  trace_source_country: string | null;
-  trace_source_state: string | null;
-  time_to_crime_days: number | null;
-}
-
-const SEIZURE_SELECT = `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.municipality, s.place, s.agency_code, s.operation, s.case_file,
-  s.summary_es, s.summary_en, ss.tokens, s.firearm_count, s.import_batch_id, s.created_at, s.updated_at, st.name_es, st.name_en
-  FROM seizures s JOIN scope_sets ss ON ss.id = s.scope_set_id JOIN states st ON st.code = s.state_code`;
-
-async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<SeizureDetail[]> {
-  if (!rows.length) return [];
-  const ids = JSON.stringify(rows.map((r) => r.id));
-  const inIds = 'seizure_id IN (SELECT value FROM json_each(?))';
-  const firearms = await allRaw<FirearmRow>(ex, `SELECT * FROM firearms WHERE ${inIds} ORDER BY id`, [ids]);
-  const ammo = await allRaw<{ seizure_id: number; calibre: string; rounds: number }>(
-    ex,
-    `SELECT seizure_id, calibre, rounds FROM ammunition WHERE ${inIds} ORDER BY id`,
-    [ids],
-  );
-  const mags = await allRaw<{ seizure_id: number; quantity: number; capacity: number | null }>(
-    ex,
-    `SELECT seizure_id, quantity, capacity FROM magazines WHERE ${inIds} ORDER BY id`,
-    [ids],
-  );
-  const expl = await allRaw<{ seizure_id: number; description: string; quantity: number }>(
-    ex,
-    `SELECT seizure_id, description, quantity FROM explosives WHERE ${inIds} ORDER BY id`,
-    [ids],
-  );
-  const group = <T extends { seizure_id: number }>(list: T[]) => {
-    const m = new Map<number, T[]>();
-    for (const x of list) m.set(x.seizure_id, [...(m.get(x.seizure_id) ?? []), x]);
-    return m;
-  };
-  const [gf, ga, gm, ge] = [group(firearms), group(ammo), group(mags), group(expl)];
-  return rows.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    date: r.date,
-    country: r.country,
-    stateCode: r.state_code,
-    stateNameEs: r.name_es,
-    stateNameEn: r.name_en,
-    municipality: r.municipality,
-    place: r.place,
-    agencyCode: r.agency_code,
-    operation: r.operation,
-    caseFile: r.case_file,
-    summaryEs: r.summary_es,
-    summaryEn: r.summary_en,
-    scope: r.tokens.split(' ') as ScopeToken[],
-    firearmCount: r.firearm_count,
-    importBatchId: r.import_batch_id,
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    firearms: (gf.get(r.id) ?? []).map((f) => ({
-      type: f.type,
-      manufacturer: f.manufacturer,
-      model: f.model,
-      calibre: f.calibre,
-      serial: f.serial,
-      obliteratedSerial: !!f.obliterated_serial,
-      countryOfManufacture: f.country_of_manufacture,
-      importer: f.importer,
-      otherMarkings: f.other_markings,
-      quantity: f.quantity,
-      traceStatus: f.trace_status,
-      traceSourceCountry: f.trace_source_country,
-      traceSourceState: f.trace_source_state,
-      timeToCrimeDays: f.time_to_crime_days,
-    })),
-    ammunition: (ga.get(r.id) ?? []).map((a) => ({ calibre: a.calibre, rounds: a.rounds })),
-    magazines: (gm.get(r.id) ?? []).map((m) => ({ quantity: m.quantity, capacity: m.capacity })),
-    explosives: (ge.get(r.id) ?? []).map((e) => ({ description: e.description, quantity: e.quantity })),
-  }));
 }
 
 /** The seizure, or null when it does not exist or the reader may not see it (the page answers 404). */
