@@ -3,6 +3,7 @@
  * the import page, the CSV report and the command line, each in its reader's language.
  */
 import { translate } from '#src/i18n/index.ts';
+import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
 import { HEADERS, type Column } from './columns.ts';
 import { toCsv } from './csv-write.ts';
 // ---------------------------------------------------------------------------------------
