@@ -342,7 +342,7 @@ export const en: Record<keyof typeof es, string> = {
   'import.template.es': 'CSV template (Spanish)',
   'import.template.en': 'CSV template (English)',
   'import.success':
-    'Import complete: {inserted, plural, one {# new seizure} other {# new seizures}}, {updated} updated, {unchanged} unchanged ({rows, plural, one {# row} other {# rows}}).',
+    'Import complete: {inserted, plural, one {# new seizure} other {# new seizures}}, {updated, plural, other {# updated}}, {unchanged} unchanged ({rows, plural, one {# row} other {# rows}}).',
   'import.failed': 'Nothing was imported: the file has {count, plural, one {# error} other {# errors}}.',
   'import.encoding.windows1252':
     'The file is not UTF-8: it was read as Windows-1252, the encoding Excel uses on Windows. Check that accented letters read correctly before importing: {sample}.',
