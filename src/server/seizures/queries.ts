@@ -3,7 +3,7 @@
  * CSV export and the detail page. Each SQL statement carries the reader's access tokens
  * (through buildWhere or the scope condition below).
  */
-import { readerTokens, seesEverything, visibilityKey, type Reader, type ScopeToken } from '#src/server/access.ts';
+import { readerTokens, seesEverything, visibilityKey, type Reader } from '#src/server/access.ts';
 import { LruCache } from '#src/server/cache.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { config } from '#src/server/config.ts';
