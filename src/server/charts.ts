@@ -35,6 +35,8 @@ export function plotSvg(options: Plot.PlotOptions): string {
   const svg = plot.tagName.toLowerCase() === 'svg' ? plot : (plot.querySelector('svg') ?? plot);
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // Plot writes font-variant as an SVG attribute, which SVG does not have: charts.css sets it.
+  for (const el of [svg, ...svg.querySelectorAll('[font-variant]')]) el.removeAttribute('font-variant');
   // The chart is one image (role=img with its label); Plot's labels on inner groups are not allowed there.
   for (const el of svg.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
     el.removeAttribute('aria-label');
