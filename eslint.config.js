@@ -20,7 +20,7 @@ const WEB = {
 };
 
 /**
- * @param {Array<{ regex: string, message: string }>} patterns
+ * @param {Array<{ regex: string, message: string, importNames?: string[] }>} patterns
  * @returns {import('eslint').Linter.RulesRecord}
  */
 function forbid(patterns, allowTypeImports = false) {
@@ -77,6 +77,16 @@ export default defineConfig(
         {
           regex: '^#src/server/(?!access\\.ts$)',
           message: 'Components do no I/O: the page loads, the component renders (import types only).',
+        },
+        // The web helpers that read files or collections: pages call them, components get their results.
+        {
+          regex: '^(astro:content|#src/lib/attachments\\.ts|node:fs.*|fs.*)$',
+          message: 'Components do no I/O: the page loads, the component renders (import types only).',
+        },
+        {
+          regex: '^#src/lib/content\\.ts$',
+          importNames: ['visibleItems', 'findItem', 'lessonsOf', 'loadListing'],
+          message: 'Components do no I/O: the page loads (visibleItems, findItem, lessonsOf, loadListing), the component renders.',
         },
       ],
       true,

@@ -54,7 +54,7 @@ function cacheRuleFor(signedIn: boolean, path: string, response: Response): stri
 }
 
 /** Astro's own endpoints and the pages that live outside the language prefix. */
-const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz', 'internal']);
+const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz', 'readyz', 'internal']);
 
 /** A malformed JSON body is the client's error (400), not the server's (Astro's action handler throws a 500). */
 async function malformedJson(request: Request): Promise<boolean> {

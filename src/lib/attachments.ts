@@ -22,6 +22,21 @@ export function attachmentPath(rest: string): string | null {
   return full.startsWith(ATTACHMENTS_DIR + sep) ? full : null;
 }
 
+export interface AttachmentInfo {
+  file: string;
+  title: string;
+  size: number | null;
+  label: string;
+  mime: string;
+}
+
+/** An item's attachments with size and type, read from disk (pages call this before rendering). */
+export async function itemAttachments(item: {
+  data: { attachments?: { file: string; title: string }[] | undefined };
+}): Promise<AttachmentInfo[]> {
+  return Promise.all((item.data.attachments ?? []).map(async (a) => ({ ...a, ...(await attachmentInfo(a.file)) })));
+}
+
 // Attachments ship with the build; in production their sizes are read once (each page view
 // otherwise queued a stat on libuv's thread pool). Keys are file names from content/, not input.
 const sizes = new Map<string, Promise<number | null>>();

@@ -187,3 +187,42 @@ export function glossaryEntries(lang: Lang): Promise<{ entry: GlossaryEntry; fol
 export function foldText(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+export interface Listing<C extends ItemCollection = ItemCollection> {
+  options: { tags: string[]; agencies: string[]; years: number[] };
+  filter: { tag: string; agency: string; year: number | null };
+  total: number;
+  page: number;
+  pages: number;
+  shown: Item<C>[];
+}
+
+const PAGE_SIZE = 10;
+
+/** One page of a collection's index for the reader, filtered by the query string. Pages call this; ContentIndex renders it. */
+export async function loadListing<C extends ItemCollection>(
+  collection: C,
+  lang: Lang,
+  reader: Reader | null,
+  params: URLSearchParams,
+): Promise<Listing<C>> {
+  const items = await visibleItems(collection, lang, reader);
+  const tag = params.get('tag') ?? '';
+  const agency = params.get('agency') ?? '';
+  const year = Number.parseInt(params.get('year') ?? '', 10);
+  const filtered = applyFilter(items, {
+    tag: tag || undefined,
+    agency: agency || undefined,
+    year: Number.isFinite(year) ? year : undefined,
+  });
+  const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
+  const page = Math.min(pages, Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1));
+  return {
+    options: filterOptions(items),
+    filter: { tag, agency, year: Number.isFinite(year) ? year : null },
+    total: filtered.length,
+    page,
+    pages,
+    shown: filtered.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+  };
+}

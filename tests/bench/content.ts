@@ -1,5 +1,5 @@
 // npm run bench:content — DESIGN budget: a bulletin page served at >= 50 % of the throughput of a
-// bare Astro SSR page (/healthz: one count query, no layout), measured in the same run.
+// bare Astro SSR page (/healthz: no database, no layout), measured in the same run.
 import { ensureBuild } from '#scripts/lib/ensure-build.ts';
 import { startServer } from '#tests/helpers/start-server.ts';
 import { load, printLoad } from './load.ts';

@@ -7,7 +7,7 @@ let server: Omit<RunningServer, 'databaseUrl'>;
 
 beforeAll(async () => {
   // launchServer throws (and this file fails) if the server never answers.
-  server = await launchServer({ DATABASE_URL: 'file:/etc/hostname/broken.db' }, { readyStatus: (s) => s === 503 });
+  server = await launchServer({ DATABASE_URL: 'file:/etc/hostname/broken.db' }, { readyPath: '/readyz', readyStatus: (s) => s === 503 });
 });
 afterAll(async () => {
   await server?.stop();
@@ -26,7 +26,10 @@ describe('server errors', () => {
     expect(en.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
-  it('reports the database as unavailable on the health check', async () => {
-    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(503);
+  it('stays alive (/healthz) but not ready (/readyz), naming the database as down', async () => {
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'down', database: 'down', search: { engine: 'unknown', status: 'down' } });
   });
 });

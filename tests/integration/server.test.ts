@@ -72,6 +72,18 @@ describe('static files', () => {
   });
 });
 
+describe('health', () => {
+  it('answers liveness, and readiness with the database and the search engine', async () => {
+    const live = await fetch(`${baseUrl}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.text()).toContain('ok');
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
+    expect(await ready.json()).toEqual({ status: 'ok', database: 'ok', search: { engine: 'fts5', status: 'ok' } });
+  });
+});
+
 describe('pages', () => {
   it('are compressed when the client accepts it, and carry a request id', async () => {
     const page = await getRaw(`${baseUrl}/en/bulletins`, { 'accept-encoding': 'br' });

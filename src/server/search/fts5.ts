@@ -326,4 +326,9 @@ export const fts5Engine: SearchEngine = {
     indexChanged();
     progress?.(total, total);
   },
+  async health() {
+    // The index lives in the database: it answers when its table does.
+    await allRaw(rawClient(), 'SELECT rowid FROM seizure_fts LIMIT 1');
+    return { status: 'ok' };
+  },
 };

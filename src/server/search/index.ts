@@ -6,7 +6,7 @@
 import type { Reader } from '#src/server/access.ts';
 import { fts5Engine } from './fts5.ts';
 import { createMeiliEngine } from './meilisearch.ts';
-import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
+import type { SearchEngine, SearchHealth, SearchQuery, SearchResult } from './types.ts';
 import { config } from '#src/server/config.ts';
 
 export * from './types.ts';
@@ -19,6 +19,17 @@ export function searchEngine(): SearchEngine {
   const key = `${settings.host}\u0000${settings.apiKey ?? ''}`;
   if (meili?.key !== key) meili = { key, engine: createMeiliEngine(settings) };
   return meili.engine;
+}
+
+/** The search engine's readiness (see SearchEngine.health). */
+export async function searchHealth(): Promise<SearchHealth & { engine: SearchEngine['name'] }> {
+  const engine = searchEngine();
+  try {
+    const health = engine.health ? await engine.health() : { status: 'ok' as const };
+    return { engine: engine.name, ...health };
+  } catch (error) {
+    return { engine: engine.name, status: 'down', detail: error instanceof Error ? error.message : 'unreachable' };
+  }
 }
 
 export function search(query: SearchQuery, reader: Reader | null): Promise<SearchResult> {

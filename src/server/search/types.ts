@@ -84,6 +84,18 @@ export interface SearchEngine {
   remove(ids: readonly number[]): Promise<void>;
   /** Rebuild the whole index; `progress` is called with (done, total). */
   reindex(progress?: (done: number, total: number) => void): Promise<void>;
+  /**
+   * For /readyz: can this engine answer? `degraded` means search works but not fully (e.g. a
+   * Meilisearch index still being filled, or a fallback in use). Engines without a check of
+   * their own are taken as `ok` when the database answers (FTS5 lives in it).
+   */
+  health?(): Promise<SearchHealth>;
+}
+
+export interface SearchHealth {
+  status: 'ok' | 'degraded' | 'down';
+  /** A short reason for the operator (no data, no secrets). */
+  detail?: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
