@@ -1,20 +1,12 @@
-// npm run bench:home — a quick load test of the home page (visitor and signed-in member) on the
-// built server with the demo data, 20 concurrent keep-alive clients for 5 s each.
+// npm run bench:home — load test of the home page (visitor and signed-in member) and a signed-in
+// seizure search on the built server with the demo data, served by one process and by one per
+// core, side by side with the bare /healthz page of the same run.
 import { ensureBuild } from '#scripts/lib/ensure-build.ts';
-import { startServer, TEST_PASSWORD } from '#tests/helpers/start-server.ts';
-import { HttpClient } from '#tests/helpers/http.ts';
-import { load, printLoad } from './load.ts';
+import { compareProcesses } from './load.ts';
 
 ensureBuild();
-const server = await startServer();
-try {
-  const client = new HttpClient(server.baseUrl);
-  await client.signIn('analyst.fgr@demo.test', TEST_PASSWORD);
-  const cookie = `ac_session=${client.cookies.get('ac_session')}`;
-  // Warm-up so the first-request cost (module loading) is not in the figures.
-  await load(`${server.baseUrl}/es/`, { concurrency: 4, seconds: 1 });
-  printLoad('home /es/ (visitor)', await load(`${server.baseUrl}/es/`, { concurrency: 20, seconds: 5 }));
-  printLoad('home /es/ (signed-in member)', await load(`${server.baseUrl}/es/`, { concurrency: 20, seconds: 5, headers: { cookie } }));
-} finally {
-  await server.stop();
-}
+await compareProcesses([
+  { label: 'home /es/ (visitor)', path: '/es/' },
+  { label: 'home /es/ (signed-in member)', path: '/es/', as: 'analyst.fgr@demo.test' },
+  { label: 'seizure search (signed-in)', path: '/es/seizures?q=fusil&state=MX-TAM', as: 'analyst.fgr@demo.test' },
+]);

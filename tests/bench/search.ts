@@ -214,3 +214,21 @@ console.log(`Load average at the end: ${load()}`);
 closeDb();
 if (!process.env.KEEP_DB) rmSync(dir, { recursive: true, force: true });
 else console.log(`Database kept: ${process.env.DATABASE_URL}`);
+
+// The same kind of search over HTTP, signed in, with the demo data: one server process against
+// one per core (HTTP=0 skips this part; HTTP_SEIZURES sets the demo size, default 3,000).
+if (process.env.HTTP !== '0') {
+  const { ensureBuild } = await import('#scripts/lib/ensure-build.ts');
+  const { compareProcesses } = await import('./load.ts');
+  ensureBuild();
+  const seizures = process.env.HTTP_SEIZURES ?? '3000';
+  console.log(`\nOver HTTP: signed-in seizure searches on ${Number(seizures).toLocaleString('en-US')} demo seizures`);
+  await compareProcesses(
+    [
+      { label: 'search: text + facets', path: '/es/seizures?q=fusil', as: 'analyst.fgr@demo.test' },
+      { label: 'search: facet filter, no text', path: '/es/seizures?state=MX-TAM&type=rifle', as: 'agent.atf@demo.test' },
+      { label: 'search: serial prefix', path: '/en/seizures?q=AK1', as: 'agent.atf@demo.test' },
+    ],
+    { extraEnv: { DEMO_SEIZURES: seizures } },
+  );
+}

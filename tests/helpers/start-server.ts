@@ -113,11 +113,8 @@ export async function launchServer(
   };
 }
 
-/**
- * A fresh database file with the demo data (as `npm run demo` makes it, `DEMO_SEIZURES` in `env`
- * says how many seizures), served by launchServer.
- */
-export async function startServer(extraEnv: Record<string, string> = {}, readyPath = '/es/'): Promise<RunningServer> {
+/** A fresh database file with the demo data (as `npm run demo` makes it; `DEMO_SEIZURES` in `env` says how many seizures). */
+export async function seedTestDatabase(extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'armas-server-'));
   const databaseUrl = `file:${join(dir, 'portal.db')}`;
   const env = {
@@ -133,15 +130,17 @@ export async function startServer(extraEnv: Record<string, string> = {}, readyPa
     const seed = spawn(process.execPath, ['tests/helpers/seed-test-db.ts'], { env: { ...process.env, ...env }, stdio: 'inherit' });
     seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding failed with ${code}`))));
   });
+  return { databaseUrl, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** seedTestDatabase, served by launchServer; stop() removes the database too. */
+export async function startServer(extraEnv: Record<string, string> = {}, readyPath = '/es/'): Promise<RunningServer> {
+  const { databaseUrl, env, cleanup } = await seedTestDatabase(extraEnv);
   try {
-    const server = await launchServer(env, {
-      readyPath,
-      readyStatus: (s) => s === 200,
-      cleanup: () => rmSync(dir, { recursive: true, force: true }),
-    });
+    const server = await launchServer(env, { readyPath, readyStatus: (s) => s === 200, cleanup });
     return { ...server, databaseUrl };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
     throw error;
   }
 }
