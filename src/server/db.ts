@@ -157,7 +157,7 @@ export function db(): Database {
     client = openClient(url);
     database = drizzle(client, { schema });
     // A server that stops closes the file properly (WAL checkpoint) after its last request.
-    onShutdown(closeDb);
+    onShutdown(closeDb, 'close');
   }
   return database;
 }

@@ -8,22 +8,24 @@
  */
 
 type Hook = () => void | Promise<void>;
+/** `drain` hooks (finish background work: e-mail) run before `close` hooks (the database). */
+type Phase = 'drain' | 'close';
 
 const KEY = Symbol.for('armas-cruzadas.shutdown-hooks');
 
-function hooks(): Set<Hook> {
-  const holder = globalThis as unknown as Record<symbol, Set<Hook> | undefined>;
-  return (holder[KEY] ??= new Set());
+function hooks(): Map<Hook, Phase> {
+  const holder = globalThis as unknown as Record<symbol, Map<Hook, Phase> | undefined>;
+  return (holder[KEY] ??= new Map<Hook, Phase>());
 }
 
 /** Registers something to do at shutdown (the same function twice counts once). */
-export function onShutdown(hook: Hook): void {
-  hooks().add(hook);
+export function onShutdown(hook: Hook, phase: Phase = 'drain'): void {
+  hooks().set(hook, phase);
 }
 
-/** Runs every hook once, in registration order; a failing hook does not stop the others. */
+/** Runs every hook once, drain before close, in registration order; a failing hook does not stop the others. */
 export async function runShutdownHooks(report: (error: unknown) => void = () => {}): Promise<void> {
-  const all = [...hooks()];
+  const all = [...hooks()].sort(([, a], [, b]) => (a === b ? 0 : a === 'drain' ? -1 : 1)).map(([hook]) => hook);
   hooks().clear();
   for (const hook of all) {
     try {

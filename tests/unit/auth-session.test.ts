@@ -49,42 +49,37 @@ describe('sessions (Lucia design)', () => {
 
   it('ends a session idle longer than the idle timeout and deletes it', async () => {
     const { token, session } = await createSession(userId, {});
-    await db()
-      .update(sessions)
-      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
-      .where(eq(sessions.id, session.id));
-    expect(await validateSessionToken(token)).toBeNull();
+    expect(await validateSessionToken(token, Date.now() + 29 * 60_000)).not.toBeNull();
+    expect(await validateSessionToken(token, Date.now() + 29 * 60_000 + 31 * 60_000)).toBeNull();
     expect(await db().select().from(sessions).where(eq(sessions.id, session.id))).toHaveLength(0);
   });
 
   it('ends an active session at the absolute lifetime', async () => {
-    const { token, session } = await createSession(userId, {});
-    await db()
-      .update(sessions)
-      .set({ createdAt: new Date(Date.now() - 12 * 3_600_000 - 1000), lastSeenAt: new Date() })
-      .where(eq(sessions.id, session.id));
-    expect(await validateSessionToken(token)).toBeNull();
+    const start = Date.now();
+    const { token } = await createSession(userId, {}, db(), start);
+    // Used every 20 minutes, so never idle too long, until the 12 hours are up.
+    let at = start;
+    for (; at + 20 * 60_000 < start + 12 * 3_600_000; at += 20 * 60_000)
+      expect(await validateSessionToken(token, at), String(at - start)).not.toBeNull();
+    expect(await validateSessionToken(token, start + 12 * 3_600_000 + 1000)).toBeNull();
   });
 
   it('slides the idle expiry on use', async () => {
-    const { token, session } = await createSession(userId, {});
-    const old = new Date(Date.now() - 20 * 60_000);
-    await db().update(sessions).set({ lastSeenAt: old }).where(eq(sessions.id, session.id));
-    const valid = await validateSessionToken(token);
-    expect(valid!.session.lastSeenAt.getTime()).toBeGreaterThan(old.getTime());
-    expect(valid!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    const start = Date.now();
+    const { token, session } = await createSession(userId, {}, db(), start);
+    const later = start + 20 * 60_000;
+    const valid = await validateSessionToken(token, later);
+    expect(valid!.session.lastSeenAt.getTime()).toBe(later);
+    expect(valid!.session.expiresAt.getTime()).toBe(later + 30 * 60_000);
+    expect(session.expiresAt.getTime()).toBe(start + 30 * 60_000);
   });
 
   it('honours configured timeouts', async () => {
     process.env.SESSION_IDLE_MINUTES = '5';
     reloadConfig();
     try {
-      const { token, session } = await createSession(userId, {});
-      await db()
-        .update(sessions)
-        .set({ lastSeenAt: new Date(Date.now() - 6 * 60_000) })
-        .where(eq(sessions.id, session.id));
-      expect(await validateSessionToken(token)).toBeNull();
+      const { token } = await createSession(userId, {});
+      expect(await validateSessionToken(token, Date.now() + 6 * 60_000)).toBeNull();
     } finally {
       delete process.env.SESSION_IDLE_MINUTES;
       reloadConfig();

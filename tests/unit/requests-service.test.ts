@@ -257,6 +257,7 @@ describe('access matrix: requesting agency, addressed agency, third agency, admi
     expect(inbox.total).toBeGreaterThan(0);
     expect(outbox.total).toBeGreaterThan(0);
     const overdue = await listRequests(who.fgr!, { box: 'all', overdue: true });
+    expect(overdue.rows.length).toBeGreaterThan(0);
     expect(overdue.rows.every((r) => r.overdue)).toBe(true);
     expect(overdue.total).toBe((await listRequests(who.fgr!, { box: 'all' })).overdue);
     const filtered = await listRequests(who.fgr!, { box: 'all', counterpart: 'MP-GT', status: 'acknowledged' });

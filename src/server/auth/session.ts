@@ -50,10 +50,12 @@ export async function createSession(
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null },
   executor: Executor = db(),
+  /** The clock (ms since the epoch): tests pass their own instead of rewriting rows. */
+  at = Date.now(),
 ): Promise<NewSession> {
   const id = randomId();
   const secret = randomId();
-  const now = new Date();
+  const now = new Date(at);
   await executor.insert(sessions).values({
     id,
     secretHash: sha256Hex(secret),
@@ -66,8 +68,8 @@ export async function createSession(
   return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: expiryOf(now, now) } };
 }
 
-/** Checks a cookie token; slides the idle expiry. Returns null for anything not valid. */
-export async function validateSessionToken(token: string): Promise<{ session: Session; user: SessionUser } | null> {
+/** Checks a cookie token at time `now` (the clock; tests pass their own); slides the idle expiry. Returns null for anything not valid. */
+export async function validateSessionToken(token: string, now = Date.now()): Promise<{ session: Session; user: SessionUser } | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
   const rows = await db()
@@ -95,7 +97,6 @@ export async function validateSessionToken(token: string): Promise<{ session: Se
   const row = rows[0];
   if (!row) return null;
   if (!equalHashes(row.session.secretHash, sha256Hex(secret))) return null;
-  const now = Date.now();
   const expiresAt = expiryOf(row.session.createdAt, row.session.lastSeenAt);
   if (row.user.disabled || expiresAt.getTime() <= now) {
     await db().delete(sessions).where(eq(sessions.id, id));

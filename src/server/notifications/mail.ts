@@ -5,6 +5,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { config } from '#src/server/config.ts';
+import { onShutdown } from '#src/server/lifecycle.ts';
 
 export interface MailMessage {
   to: string;
@@ -71,3 +72,6 @@ export function inBackground(what: string, work: () => Promise<void>): void {
 export async function flushMail(): Promise<void> {
   while (pending.size) await Promise.all([...pending]);
 }
+
+// A stopping server sends what it has queued before it closes the database.
+onShutdown(flushMail);
