@@ -7,7 +7,7 @@ import { config } from '#src/server/config.ts';
 import { closeDb } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
 import { seedDemoData } from '#src/server/demo.ts';
-import { DEFAULT_DEMO_PASSWORD } from '#db/seed/demo-users.ts';
+import { DEFAULT_DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '#db/seed/demo-users.ts';
 
 checkConfigOrExit();
 ensureBuild();
@@ -18,5 +18,9 @@ closeDb();
 console.log(
   `Demo accounts ready (admin@demo.test, agent.atf@demo.test, analyst.fgr@demo.test, …) with password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : `"${DEFAULT_DEMO_PASSWORD}"`}.`,
 );
+console.log(
+  'Second factor (authenticator app, TOTP) of the demo accounts that need one; add the secret to any app or run `oathtool --totp -b SECRET`:',
+);
+for (const [email, secret] of Object.entries(DEMO_TOTP_SECRETS)) console.log(`  ${email.padEnd(24)} ${secret}`);
 console.log(`Portal: http://localhost:${config.port}/ (stop with Ctrl+C; run npm test in a second terminal)`);
 await serve();

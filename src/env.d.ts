@@ -7,6 +7,10 @@ declare namespace App {
     lang: import('./i18n/locale.ts').Lang;
     /** The caller's address as the audit log and throttling record it. */
     ip: string | null;
+    /** A session that gave its password and still owes its second factor (then `user` is null). */
+    mfaPending: (import('./server/auth/mfa.ts').MfaSubject & { preferredLang: import('./i18n/locale.ts').Lang }) | null;
+    /** The signed-in account must set up a second factor before anything else (MFA_REQUIRED). */
+    mfaSetupRequired: boolean;
     /** Unread notifications of the signed-in user, for the header badge (0 for visitors). */
     unreadNotifications: number;
     /** Set by our HTTP server (src/server/http/server.ts) and sent back as X-Request-Id; absent under `astro dev`. */

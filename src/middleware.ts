@@ -9,11 +9,14 @@ import { maybeRunSweeps } from './server/notifications/sweeps.ts';
 import { config } from './server/config.ts';
 import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
 import { unavailablePage, withTimeLimit } from './lib/time-limit.ts';
+import { PENDING_ACTIONS, SETUP_ACTIONS, mfaRequiredFor, needsStepUp } from './server/auth/mfa-policy.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
   /^\/?$/,
   /^\/sign-in\/?$/,
+  // The second step of sign-in: the page itself needs a session waiting for it (or a signed-in user).
+  /^\/mfa\/?$/,
   /^\/invitation\/[^/]+\/?$/,
   /^\/404\/?$/,
   // Curated content: each item's own audience decides (visitors see public items only).
@@ -140,20 +143,77 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
     locals.user = null;
     locals.session = null;
     locals.unreadNotifications = 0;
+    locals.mfaPending = null;
+    locals.mfaSetupRequired = false;
     return withSecurityHeaders(await context.rewrite(`/${preferred}/404`), secure, 'no-cache');
   }
   locals.ip = clientIp(request, () => context.clientAddress);
   locals.user = null;
   locals.session = null;
+  locals.mfaPending = null;
+  locals.mfaSetupRequired = false;
 
   const token = cookies.get(SESSION_COOKIE)?.value;
   if (token) {
     const valid = await validateSessionToken(token);
-    if (valid) {
+    if (valid?.session.mfaPending) {
+      // Password given, second factor owed: this session is nobody yet, except on the verification page.
+      const { user, session } = valid;
+      locals.mfaPending = {
+        userId: user.id,
+        email: user.email,
+        agencyCode: user.agencyCode,
+        sessionId: session.id,
+        preferredLang: user.preferredLang,
+      };
+    } else if (valid) {
       locals.user = valid.user;
       locals.session = valid.session;
+      locals.mfaSetupRequired = valid.user.factorCount === 0 && mfaRequiredFor(valid.user.role, config.mfaRequired);
     } else {
       cookies.delete(SESSION_COOKIE, sessionCookieOptions(secure));
+    }
+  }
+
+  // The second factor: owed after the password, to be set up first when the policy requires one,
+  // or asked again (step-up) before a sensitive action. Form actions post to a page with
+  // ?_action=name; JSON ones go to /_actions/name.
+  const jsonAction = url.pathname.startsWith('/_actions/') ? url.pathname.slice('/_actions/'.length).replace(/\/$/, '') : null;
+  const actionName = request.method === 'POST' ? (jsonAction ?? url.searchParams.get('_action')) : null;
+  const pageLang: Lang = isLang(segment) ? segment : (locals.mfaPending?.preferredLang ?? locals.user?.preferredLang ?? preferred);
+  const gateRest = isLang(segment) ? url.pathname.slice(segment.length + 1) : '';
+  const refuseAction = (redirectTo: string, code: string) =>
+    withSecurityHeaders(
+      jsonAction
+        ? new Response(JSON.stringify({ code, redirect: redirectTo }), { status: 403, headers: { 'Content-Type': 'application/json' } })
+        : new Response(null, { status: 303, headers: { Location: redirectTo } }),
+      secure,
+      NO_STORE,
+    );
+  if (locals.mfaPending) {
+    const verifyPage = `/${pageLang}/mfa`;
+    if (actionName && !PENDING_ACTIONS.has(actionName)) return refuseAction(verifyPage, 'SECOND_FACTOR_REQUIRED');
+    if (!actionName && isLang(segment) && !/^\/(mfa|sign-out|404)\/?$/.test(gateRest)) {
+      const nextPath = url.pathname + url.search;
+      return withSecurityHeaders(context.redirect(`${verifyPage}?next=${encodeURIComponent(nextPath)}`, 302), secure, NO_STORE);
+    }
+  } else if (locals.user && locals.mfaSetupRequired) {
+    const setupPage = `/${pageLang}/mfa/setup`;
+    if (actionName && !SETUP_ACTIONS.has(actionName)) return refuseAction(setupPage, 'SECOND_FACTOR_SETUP_REQUIRED');
+    if (!actionName && isLang(segment) && !/^\/(mfa\/setup|sign-out|404)\/?$/.test(gateRest)) {
+      return withSecurityHeaders(context.redirect(setupPage, 302), secure, NO_STORE);
+    }
+  } else if (locals.user && locals.session && actionName) {
+    const stale = needsStepUp(actionName, locals.user.factorCount > 0, locals.session.verifiedAt, Date.now(), config.stepUpMs);
+    if (stale) {
+      // Back to the page the form was on once verified; the change was not made and is made again from there.
+      const referer = request.headers.get('referer');
+      const back = jsonAction
+        ? referer && referer.startsWith(url.origin)
+          ? new URL(referer).pathname
+          : `/${pageLang}/account`
+        : url.pathname;
+      return refuseAction(`/${pageLang}/mfa?step=up&next=${encodeURIComponent(back)}`, 'STEP_UP_REQUIRED');
     }
   }
 

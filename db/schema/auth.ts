@@ -38,9 +38,79 @@ export const sessions = sqliteTable(
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** The password was right but the second factor is still to be given: the session opens nothing else. */
+    mfaPending: integer('mfa_pending', { mode: 'boolean' }).notNull().default(false),
+    /** When a second factor (or a passkey) was last verified in this session, for step-up. */
+    verifiedAt: integer('verified_at', { mode: 'timestamp_ms' }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
+
+/**
+ * TOTP (RFC 6238) second factor, one per user. `confirmedAt` is null while being set up (the
+ * user has not yet typed a first code). `lastUsedStep` refuses a replayed code: a code is
+ * accepted only for a time step later than the last one accepted.
+ */
+export const mfaTotp = sqliteTable('mfa_totp', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Base32 secret (the authenticator app holds the same). */
+  secret: text('secret').notNull(),
+  confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
+  lastUsedStep: integer('last_used_step').notNull().default(0),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** One-time recovery codes: only SHA-256 of each is stored; a used code keeps its row (used_at). */
+export const mfaRecoveryCodes = sqliteTable(
+  'mfa_recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('mfa_recovery_codes_user_idx').on(t.userId)],
+);
+
+/** WebAuthn credentials (passkeys) a user registered, each with a name they chose. */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    /** The credential id, base64url. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull(),
+    /** JSON list of transports the authenticator reported (usb, internal, hybrid…). */
+    transports: text('transports'),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('passkeys_user_idx').on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges between the options and the browser's answer (a few minutes). The id goes
+ * in a short-lived cookie; a challenge is deleted when used, so it works once.
+ */
+export const authChallenges = sqliteTable('auth_challenges', {
+  id: text('id').primaryKey(),
+  challenge: text('challenge').notNull(),
+  /** The user it was issued for (registration, second factor, step-up); null for passkey sign-in. */
+  userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  purpose: text('purpose', { enum: ['register', 'authenticate'] }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+});
 
 /** One-time invitation links: only SHA-256 of the token is stored. */
 export const invitations = sqliteTable(

@@ -2,6 +2,16 @@ import type { Lang, Role } from '#db/schema/auth.ts';
 
 export const DEFAULT_DEMO_PASSWORD = 'cruzadas-demo-2026';
 
+/**
+ * Fixed TOTP secrets of the demo accounts that need a second factor (admins and editors under the
+ * default MFA_REQUIRED=privileged), so a newcomer can add them to an authenticator app or run
+ * `oathtool --totp -b SECRET`, and tests can compute codes. Demo only: never a real account's.
+ */
+export const DEMO_TOTP_SECRETS: Readonly<Record<string, string>> = {
+  'admin@demo.test': 'ACDEMOADMINTOTPSECRET234567ABCDE',
+  'editor.sspc@demo.test': 'ACDEMOEDITORTOTPSECRET234567ABCD',
+};
+
 /** Demo accounts (npm run demo only). Spanish-speaking agencies prefer Spanish. */
 export const DEMO_USERS: readonly { email: string; displayName: string; agency: string; role: Role; lang: Lang }[] = [
   { email: 'admin@demo.test', displayName: 'Administración del portal', agency: 'FGR', role: 'admin', lang: 'es' },

@@ -2,19 +2,13 @@
  * Astro Actions: parse and validate form input, call src/server, nothing else. Zod messages are
  * translation keys; src/lib/forms.ts turns failures into translated, field-named messages.
  */
-import { defineAction, type ActionAPIContext } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { COUNTRIES } from '#src/domain/agencies.ts';
 import { ROLES } from '#src/domain/auth.ts';
 import { changePassword, recordSignOut, setPreferredLang, signIn } from '#src/server/auth/accounts.ts';
-import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation, type AdminActor } from '#src/server/auth/invitations.ts';
-import {
-  invalidateOtherSessions,
-  invalidateOwnSession,
-  invalidateSession,
-  SESSION_COOKIE,
-  type NewSession,
-} from '#src/server/auth/session.ts';
+import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation } from '#src/server/auth/invitations.ts';
+import { invalidateOtherSessions, invalidateOwnSession, invalidateSession, SESSION_COOKIE } from '#src/server/auth/session.ts';
 import { changeRoleAndAgency, releaseLockout, setUserDisabled } from '#src/server/admin/users.ts';
 import { createAgency, updateAgency } from '#src/server/admin/agencies.ts';
 import { PASSWORD_MAX } from '#src/server/auth/password.ts';
@@ -22,11 +16,12 @@ import { formatDate } from '#src/i18n/index.ts';
 import { sessionCookieOptions } from '#src/lib/cookies.ts';
 import { failWith, run } from '#src/lib/forms.ts';
 import { safeNext } from '#src/lib/redirects.ts';
-import { config } from '#src/server/config.ts';
 import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
 import { documentActions } from './documents.ts';
+import { mfaActions } from './mfa.ts';
+import { adminActor, isSecure, meta, requireUser, setSessionCookie } from './context.ts';
 
 const required = (max = 200) =>
   z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
@@ -43,36 +38,12 @@ const password = z
 const lang = z.enum(['es', 'en'], { error: 'validation.invalid' });
 const id = z.string().trim().min(1).max(64);
 
-function isSecure(ctx: ActionAPIContext): boolean {
-  return ctx.url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
-}
-
-function setSessionCookie(ctx: ActionAPIContext, created: NewSession): void {
-  const expires = new Date(created.session.createdAt.getTime() + config.sessionAbsoluteMs);
-  ctx.cookies.set(SESSION_COOKIE, created.token, sessionCookieOptions(isSecure(ctx), expires));
-}
-
-function meta(ctx: ActionAPIContext) {
-  return { ip: ctx.locals.ip, userAgent: ctx.request.headers.get('user-agent') };
-}
-
-function requireUser(ctx: ActionAPIContext) {
-  const user = ctx.locals.user;
-  if (!user || !ctx.locals.session) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
-  return { user, session: ctx.locals.session };
-}
-
-/** The signed-in user as an admin actor; the server function decides (and audits a refusal). */
-function adminActor(ctx: ActionAPIContext): AdminActor {
-  const { user } = requireUser(ctx);
-  return { ...user, ip: ctx.locals.ip };
-}
-
 export const server = {
   ...notificationActions,
   ...requestActions,
   ...seizureActions,
   ...documentActions,
+  ...mfaActions,
   signIn: defineAction({
     accept: 'form',
     input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),
@@ -91,7 +62,11 @@ export const server = {
       }
       setSessionCookie(ctx, result.session);
       // Without a page to go back to, the account's preferred language decides.
-      return { redirect: safeNext(input.next, result.preferredLang) };
+      const next = safeNext(input.next, result.preferredLang);
+      const lang = ctx.locals.lang;
+      if (result.secondFactor === 'verify') return { redirect: `/${lang}/mfa?next=${encodeURIComponent(next)}` };
+      if (result.secondFactor === 'setup') return { redirect: `/${lang}/mfa/setup` };
+      return { redirect: next };
     },
   }),
 
@@ -101,7 +76,7 @@ export const server = {
       if (ctx.locals.session && ctx.locals.user) {
         await invalidateSession(ctx.locals.session.id);
         await recordSignOut(ctx.locals.user, ctx.locals.ip);
-      }
+      } else if (ctx.locals.mfaPending) await invalidateSession(ctx.locals.mfaPending.sessionId);
       ctx.cookies.delete(SESSION_COOKIE, sessionCookieOptions(isSecure(ctx)));
       return { redirect: `/${ctx.locals.lang}/sign-in?reason=signed_out` };
     },

@@ -16,6 +16,7 @@ import * as admin from './messages/admin.ts';
 import * as content from './messages/content.ts';
 import * as requests from './messages/requests.ts';
 import * as seizures from './messages/seizures.ts';
+import * as mfa from './messages/mfa.ts';
 import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
@@ -30,6 +31,7 @@ const es = {
   ...seizures.es,
   ...notifications.es,
   ...documents.es,
+  ...mfa.es,
 };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
@@ -42,6 +44,7 @@ const en: Record<MessageKey, string> = {
   ...seizures.en,
   ...notifications.en,
   ...documents.en,
+  ...mfa.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };

@@ -34,6 +34,8 @@ const schema = z
     SIGNIN_IP_FAILURE_LIMIT: count(30),
     SIGNIN_IP_WINDOW_MINUTES: count(15),
     INVITATION_DAYS: count(7),
+    MFA_REQUIRED: z.preprocess(blankToUndefined, z.enum(['all', 'privileged', 'off']).default('privileged')),
+    MFA_STEP_UP_MINUTES: count(15),
     MEILISEARCH_URL: url(),
     MEILISEARCH_KEY: text(),
     SMTP_URL: text(),
@@ -132,6 +134,14 @@ export const config = {
   },
   get ipWindowMs(): number {
     return settings().SIGNIN_IP_WINDOW_MINUTES * 60_000;
+  },
+  /** Who must have a second factor: every account, admins and editors (default), or nobody. */
+  get mfaRequired(): 'all' | 'privileged' | 'off' {
+    return settings().MFA_REQUIRED;
+  },
+  /** Sensitive actions ask for the second factor again when the last verification is older than this. */
+  get stepUpMs(): number {
+    return settings().MFA_STEP_UP_MINUTES * 60_000;
   },
   get invitationMs(): number {
     return settings().INVITATION_DAYS * 86_400_000;

@@ -1,8 +1,8 @@
 /** Seeding used by `npm start` (agencies), `npm run demo` (demo accounts) and the tests. */
 import { eq } from 'drizzle-orm';
-import { agencies, users } from '#db/schema/index.ts';
+import { agencies, mfaTotp, users } from '#db/schema/index.ts';
 import { AGENCIES } from '#db/seed/agencies.ts';
-import { DEMO_USERS } from '#db/seed/demo-users.ts';
+import { DEMO_TOTP_SECRETS, DEMO_USERS } from '#db/seed/demo-users.ts';
 import { seedReferenceData } from '#db/seed/reference.ts';
 import { normalizeEmail } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
@@ -36,8 +36,9 @@ export async function seedDemoUsers(password: string): Promise<void> {
     const emailNormalized = normalizeEmail(u.email);
     const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.emailNormalized, emailNormalized)).limit(1);
     if (existing) continue;
+    const userId = randomId();
     await db().insert(users).values({
-      id: randomId(),
+      id: userId,
       email: u.email,
       emailNormalized,
       displayName: u.displayName,
@@ -48,5 +49,7 @@ export async function seedDemoUsers(password: string): Promise<void> {
       createdAt: now,
       updatedAt: now,
     });
+    const totpSecret = DEMO_TOTP_SECRETS[u.email];
+    if (totpSecret) await db().insert(mfaTotp).values({ userId, secret: totpSecret, confirmedAt: now, lastUsedStep: 0, createdAt: now });
   }
 }

@@ -6,7 +6,7 @@ import { db } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import type { AdminActor } from '#src/server/auth/invitations.ts';
 import { invalidateUserSessions } from '#src/server/auth/session.ts';
-import { accountKey, clearThrottle } from '#src/server/auth/throttle.ts';
+import { accountKey, clearThrottle, mfaKey } from '#src/server/auth/throttle.ts';
 
 /** The account's lock, when one is in force now (evaluated per query, not at start-up). */
 const lockJoin = () =>
@@ -96,7 +96,10 @@ export async function releaseLockout(admin: AdminActor, id: string): Promise<voi
   await requirePrivilege(admin, 'admin', { action: 'admin.lockout_released', target: id });
   const target = await getUserForAdmin(admin, id);
   if (!target) throw new DomainError('user_unknown');
-  const released = await clearThrottle(accountKey(target.emailNormalized));
+  // The password step and the second-factor step have their own locks; releasing frees both.
+  const passwordLock = await clearThrottle(accountKey(target.emailNormalized));
+  const secondFactorLock = await clearThrottle(mfaKey(target.id));
+  const released = passwordLock || secondFactorLock;
   await audit(actorOf(admin, admin.ip), { action: 'admin.lockout_released', target: target.email, outcome: released ? 'ok' : 'failed' });
 }
 

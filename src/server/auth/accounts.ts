@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { agencies, users } from '#db/schema/index.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
 import { config } from '#src/server/config.ts';
@@ -6,6 +6,7 @@ import { db } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { burnPasswordTime, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, invalidateUserSessions, type NewSession, type SessionUser } from './session.ts';
+import { mfaRequiredFor } from './mfa-policy.ts';
 import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, recordIpFailure } from './throttle.ts';
 
 export interface RequestMeta {
@@ -18,7 +19,14 @@ export function normalizeEmail(email: string): string {
 }
 
 export type SignInResult =
-  | { ok: true; session: NewSession; userId: string; preferredLang: 'es' | 'en' }
+  | {
+      ok: true;
+      session: NewSession;
+      userId: string;
+      preferredLang: 'es' | 'en';
+      /** `verify`: the account has a second factor, asked next; `setup`: it must set one up first; `none`: signed in. */
+      secondFactor: 'verify' | 'setup' | 'none';
+    }
   | { ok: false; reason: 'invalid_credentials' }
   | { ok: false; reason: 'account_locked'; until: Date }
   | { ok: false; reason: 'ip_limited'; until: Date };
@@ -49,7 +57,9 @@ export async function signIn(emailInput: string, password: string, meta: Request
       passwordHash: users.passwordHash,
       disabled: users.disabled,
       preferredLang: users.preferredLang,
+      role: users.role,
       agencyCode: agencies.code,
+      factorCount: sql<number>`(SELECT count(*) FROM mfa_totp t WHERE t.user_id = ${users.id} AND t.confirmed_at IS NOT NULL) + (SELECT count(*) FROM passkeys p WHERE p.user_id = ${users.id})`,
     })
     .from(users)
     .innerJoin(agencies, eq(agencies.id, users.agencyId))
@@ -84,9 +94,17 @@ export async function signIn(emailInput: string, password: string, meta: Request
   }
 
   await clearThrottle(accountKey(email));
+  const actor = { userId: user.id, email, agencyCode: user.agencyCode, ip: meta.ip };
+  // An account with a second factor gets a session that opens only the second step (10 minutes).
+  if (Number(user.factorCount) > 0) {
+    const session = await createSession(user.id, meta, db(), { mfaPending: true });
+    await audit(actor, { action: 'auth.password_verified', detail: { secondFactor: 'pending' } });
+    return { ok: true, session, userId: user.id, preferredLang: user.preferredLang, secondFactor: 'verify' };
+  }
   const session = await createSession(user.id, meta);
-  await audit({ userId: user.id, email, agencyCode: user.agencyCode, ip: meta.ip }, { action: 'auth.sign_in' });
-  return { ok: true, session, userId: user.id, preferredLang: user.preferredLang };
+  const setup = mfaRequiredFor(user.role, config.mfaRequired);
+  await audit(actor, { action: 'auth.sign_in', detail: setup ? { secondFactor: 'setup_required' } : undefined });
+  return { ok: true, session, userId: user.id, preferredLang: user.preferredLang, secondFactor: setup ? 'setup' : 'none' };
 }
 
 export async function recordSignOut(user: SessionUser, ip: string | null): Promise<void> {
@@ -104,7 +122,8 @@ export async function changePassword(user: SessionUser, current: string, next: s
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
     await invalidateUserSessions(user.id, tx);
     await audit(actorOf(user, meta.ip), { action: 'auth.password_changed', target: user.id }, tx);
-    return createSession(user.id, meta, tx);
+    // The new session keeps the verification the old one had (step-up already passed to get here).
+    return createSession(user.id, meta, tx, { verified: true });
   });
 }
 

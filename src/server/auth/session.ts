@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { agencies, sessions, users, type Lang, type Role, type Country } from '#db/schema/index.ts';
 import { config } from '#src/server/config.ts';
 import { db, type Executor } from '#src/server/db.ts';
@@ -25,6 +25,8 @@ export interface SessionUser {
   agencyCountry: Country;
   agencyNameEs: string;
   agencyNameEn: string;
+  /** Confirmed second factors: an authenticator app (0 or 1) plus passkeys. */
+  factorCount: number;
 }
 
 export interface Session {
@@ -34,6 +36,10 @@ export interface Session {
   lastSeenAt: Date;
   /** When it ends if the user stays idle, or at the absolute limit, whichever is first. */
   expiresAt: Date;
+  /** Password given, second factor not yet: the session opens only the verification page. */
+  mfaPending: boolean;
+  /** When a second factor or passkey was last verified in this session (step-up). */
+  verifiedAt: Date | null;
 }
 
 export interface NewSession {
@@ -42,20 +48,34 @@ export interface NewSession {
   token: string;
 }
 
-function expiryOf(createdAt: Date, lastSeenAt: Date): Date {
-  return new Date(Math.min(createdAt.getTime() + config.sessionAbsoluteMs, lastSeenAt.getTime() + config.sessionIdleMs));
+/** A session waiting for its second factor lasts this long at most. */
+export const PENDING_SESSION_MS = 10 * 60_000;
+
+function expiryOf(createdAt: Date, lastSeenAt: Date, mfaPending = false): Date {
+  const absolute = createdAt.getTime() + (mfaPending ? PENDING_SESSION_MS : config.sessionAbsoluteMs);
+  return new Date(Math.min(absolute, lastSeenAt.getTime() + config.sessionIdleMs));
+}
+
+export interface SessionOptions {
+  /** The password was right; the second factor is still to come. */
+  mfaPending?: boolean;
+  /** A second factor or passkey was verified just now. */
+  verified?: boolean;
 }
 
 export async function createSession(
   userId: string,
   meta: { ip?: string | null; userAgent?: string | null },
   executor: Executor = db(),
-  /** The clock (ms since the epoch): tests pass their own instead of rewriting rows. */
-  at = Date.now(),
+  /** Second-factor state, and the clock (ms since the epoch): tests pass their own instead of rewriting rows. A bare number is the clock. */
+  options: (SessionOptions & { at?: number }) | number = {},
 ): Promise<NewSession> {
+  const opts = typeof options === 'number' ? { at: options } : options;
   const id = randomId();
   const secret = randomId();
-  const now = new Date(at);
+  const now = new Date(opts.at ?? Date.now());
+  const mfaPending = opts.mfaPending ?? false;
+  const verifiedAt = opts.verified ? now : null;
   await executor.insert(sessions).values({
     id,
     secretHash: sha256Hex(secret),
@@ -64,8 +84,20 @@ export async function createSession(
     lastSeenAt: now,
     ip: meta.ip ?? null,
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    mfaPending,
+    verifiedAt,
   });
-  return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: expiryOf(now, now) } };
+  return {
+    token: `${id}.${secret}`,
+    session: { id, userId, createdAt: now, lastSeenAt: now, expiresAt: expiryOf(now, now, mfaPending), mfaPending, verifiedAt },
+  };
+}
+
+/** A second factor was verified in this session (step-up): sensitive actions are open again for a while. */
+export async function markSessionVerified(sessionId: string, executor: Executor = db()): Promise<Date> {
+  const now = new Date();
+  await executor.update(sessions).set({ verifiedAt: now }).where(eq(sessions.id, sessionId));
+  return now;
 }
 
 /** Checks a cookie token at time `now` (the clock; tests pass their own); slides the idle expiry. Returns null for anything not valid. */
@@ -87,6 +119,7 @@ export async function validateSessionToken(token: string, now = Date.now()): Pro
         agencyCountry: agencies.country,
         agencyNameEs: agencies.nameEs,
         agencyNameEn: agencies.nameEn,
+        factorCount: sql<number>`(SELECT count(*) FROM mfa_totp t WHERE t.user_id = ${users.id} AND t.confirmed_at IS NOT NULL) + (SELECT count(*) FROM passkeys p WHERE p.user_id = ${users.id})`,
       },
     })
     .from(sessions)
@@ -97,7 +130,7 @@ export async function validateSessionToken(token: string, now = Date.now()): Pro
   const row = rows[0];
   if (!row) return null;
   if (!equalHashes(row.session.secretHash, sha256Hex(secret))) return null;
-  const expiresAt = expiryOf(row.session.createdAt, row.session.lastSeenAt);
+  const expiresAt = expiryOf(row.session.createdAt, row.session.lastSeenAt, row.session.mfaPending);
   if (row.user.disabled || expiresAt.getTime() <= now) {
     await db().delete(sessions).where(eq(sessions.id, id));
     return null;
@@ -114,9 +147,11 @@ export async function validateSessionToken(token: string, now = Date.now()): Pro
       userId: row.session.userId,
       createdAt: row.session.createdAt,
       lastSeenAt,
-      expiresAt: expiryOf(row.session.createdAt, lastSeenAt),
+      expiresAt: expiryOf(row.session.createdAt, lastSeenAt, row.session.mfaPending),
+      mfaPending: row.session.mfaPending,
+      verifiedAt: row.session.verifiedAt,
     },
-    user,
+    user: { ...user, factorCount: Number(user.factorCount) },
   };
 }
 
@@ -162,7 +197,7 @@ export async function listUserSessions(userId: string): Promise<SessionListing[]
       userAgent: sessions.userAgent,
     })
     .from(sessions)
-    .where(eq(sessions.userId, userId))
+    .where(and(eq(sessions.userId, userId), eq(sessions.mfaPending, false)))
     .orderBy(sessions.lastSeenAt);
   const now = Date.now();
   return rows.filter((r) => expiryOf(r.createdAt, r.lastSeenAt).getTime() > now).reverse();

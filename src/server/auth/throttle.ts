@@ -5,6 +5,8 @@ import { db } from '#src/server/db.ts';
 
 export const accountKey = (normalizedEmail: string): string => `account:${normalizedEmail}`;
 export const ipKey = (ip: string): string => `ip:${ip}`;
+/** Second-factor attempts are counted per account, apart from passwords. */
+export const mfaKey = (userId: string): string => `mfa:${userId}`;
 
 /** When the key is held off until, or null when it may try. */
 export async function lockedUntil(key: string, now = Date.now()): Promise<Date | null> {
@@ -45,6 +47,11 @@ async function countFailure(key: string, limit: number, windowMs: number, lockMs
 export function recordAccountFailure(normalizedEmail: string, now = Date.now()): Promise<Date | null> {
   // Consecutive, not per window: the window is as long as the lock can matter (a day).
   return countFailure(accountKey(normalizedEmail), config.lockoutFailures, 86_400_000, config.lockoutMs, now);
+}
+
+/** Consecutive wrong second-factor codes lock the second-factor step as wrong passwords lock the password step. */
+export function recordMfaFailure(userId: string, now = Date.now()): Promise<Date | null> {
+  return countFailure(mfaKey(userId), config.lockoutFailures, 86_400_000, config.lockoutMs, now);
 }
 
 export function recordIpFailure(ip: string, now = Date.now()): Promise<Date | null> {
