@@ -43,18 +43,20 @@ export function enhancePasskeys(root: ParentNode = document): void {
   for (const box of root.querySelectorAll<HTMLElement>('[data-passkey]')) {
     box.hidden = false;
     const button = box.querySelector<HTMLButtonElement>('button[data-passkey-action]');
-    button?.addEventListener('click', async () => {
+    const run = async (action: string): Promise<void> => {
+      if (!button) return;
       button.disabled = true;
       say(box, box.dataset.working ?? '');
       try {
-        if (button.dataset.passkeyAction === 'register') await register(box);
+        if (action === 'register') await register(box);
         else await authenticate(box);
       } catch {
         say(box, box.dataset.failed ?? '', true);
       } finally {
         button.disabled = false;
       }
-    });
+    };
+    button?.addEventListener('click', () => void run(button.dataset.passkeyAction ?? ''));
   }
 }
 

@@ -23,7 +23,7 @@ async function query(sql: string, args: (string | number)[] = []) {
 
 async function auditActions(email: string): Promise<string[]> {
   const rows = await query('SELECT action, outcome FROM audit_log WHERE user_email = ? OR target = ? ORDER BY id', [email, email]);
-  return rows.map((r) => `${r.action}:${r.outcome}`);
+  return rows.map((r) => `${String(r.action)}:${String(r.outcome)}`);
 }
 
 async function passwordStep(c: HttpClient, email: string, next = '', pass = password): Promise<string> {
