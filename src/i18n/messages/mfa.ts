@@ -9,7 +9,6 @@ export const es = {
   'mfa.verify.submit': 'Verificar',
   'mfa.verify.passkey': 'Usar una llave de acceso',
   'mfa.verify.cancel': 'Cancelar e iniciar sesión con otra cuenta',
-  'mfa.verify.recoveryUsed': 'Usó un código de recuperación. Le quedan {count}; genere nuevos en Mi cuenta si se están acabando.',
   'mfa.setup.title': 'Configurar la verificación en dos pasos',
   'mfa.setup.required':
     'Su cuenta ({role}) necesita un segundo factor. Configure una aplicación de autenticación o una llave de acceso para continuar.',
@@ -90,7 +89,6 @@ export const en: Record<keyof typeof es, string> = {
   'mfa.verify.submit': 'Verify',
   'mfa.verify.passkey': 'Use a passkey',
   'mfa.verify.cancel': 'Cancel and sign in with another account',
-  'mfa.verify.recoveryUsed': 'You used a recovery code. {count} are left; make new ones under My account if they are running out.',
   'mfa.setup.title': 'Set up two-step verification',
   'mfa.setup.required': 'Your account ({role}) needs a second factor. Set up an authenticator app or a passkey to continue.',
   'mfa.setup.app': 'Authenticator app',
