@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { agencies, auditLog, notifications, requests, users } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { seedDemoData } from '#src/server/demo.ts';
@@ -203,6 +203,27 @@ describe('status changes through the service', () => {
     expect(mine.rows.some((r) => r.id === id)).toBe(true);
     await transitionRequest(who.atf!, id, 'close');
     expect(await domainCode(replyToRequest(who.fgr!, id, 'late'))).toBe('request_closed');
+  });
+
+  it('audits refused writes by the wrong side or an agency that cannot see the request, naming only the id asked for', async () => {
+    const { id, reference } = await createRequest(who.atf!, base);
+    expect(await domainCode(replyToRequest(who.sedena!, id, 'forged'))).toBe('request_not_found');
+    expect(await domainCode(assignRequest(who.sedena!, id, who.sedena!.id))).toBe('request_not_found');
+    expect(await domainCode(transitionRequest(who.sedena!, id, 'acknowledge'))).toBe('request_not_found');
+    expect(await domainCode(assignRequest(who.atf!, id, who.atf!.id))).toBe('request_not_recipient');
+    const denied = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.target, `#${id}`), eq(auditLog.outcome, 'denied')));
+    const bySedena = denied.filter((r) => r.userId === who.sedena!.id);
+    expect(bySedena.map((r) => r.action).sort()).toEqual(['requests.assign', 'requests.reply', 'requests.status']);
+    // The refusal names the id the forged request carried, never the hidden request's reference.
+    expect(bySedena.every((r) => !(r.detail ?? '').includes(reference))).toBe(true);
+    expect(denied.filter((r) => r.userId === who.atf!.id).map((r) => (JSON.parse(r.detail ?? '{}') as { reason?: string }).reason)).toEqual(
+      ['request_not_recipient'],
+    );
+    // Nothing was written by the refused reply.
+    expect((await getRequest(id, who.atf!))!.messages).toHaveLength(0);
   });
 });
 

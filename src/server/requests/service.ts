@@ -559,6 +559,24 @@ export async function counterparts(reader: Reader): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/** Refusals of a write on a request that are about who the writer is, not about what they typed. */
+const ACCESS_REFUSALS = new Set(['request_not_found', 'request_wrong_side', 'request_not_recipient']);
+
+/**
+ * Runs a write and, when it is refused for access (a request the writer may not see, or the wrong
+ * side of it), writes a `denied` audit entry after the transaction has rolled back. The target is
+ * the id as the request named it, so the entry reveals nothing about a request the actor cannot see.
+ */
+async function auditedRefusal<T>(actor: RequestActor, action: string, id: number, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof DomainError && ACCESS_REFUSALS.has(error.code))
+      await audit(actorOf(actor, actor.ip), { action, target: `#${id}`, outcome: 'denied', detail: { id, reason: error.code } });
+    throw error;
+  }
+}
+
 async function visibleForWrite(actor: RequestActor, id: number, ex: Executor) {
   const loaded = await loadScope(id, ex);
   if (!loaded || !canSee(actor, requestScope(loaded.req.requesterAgencyCode, loaded.recipients)))
@@ -581,55 +599,57 @@ export async function transitionRequest(
   const now = input.now ?? new Date();
   const text = clean(input.text);
   type Outcome = { ok: false; error: string; from: RequestStatus } | { ok: true; to: RequestStatus; mails: () => void };
-  const done = await db().transaction(async (tx): Promise<Outcome> => {
-    const { req, side } = await visibleForWrite(actor, id, tx);
-    const check = checkTransition(req.status, transition, side);
-    if (!check.ok) {
-      await audit(
-        actorOf(actor, actor.ip),
-        {
-          action: 'requests.status',
-          target: req.reference,
-          outcome: 'denied',
-          detail: { id, from: req.status, transition, reason: check.code },
-        },
-        tx,
-      );
-      return { ok: false, error: check.code, from: req.status };
-    }
-    if (transition === 'decline' && !text) throw new DomainError('request_reason_required', 'reason');
-    if (transition === 'answer' && !text) throw new DomainError('request_answer_required', 'message');
-    const to = check.to;
-    await tx
-      .update(requests)
-      .set({
-        status: to,
-        updatedAt: now,
-        declineReason: transition === 'decline' ? text : transition === 'reopen' ? null : req.declineReason,
-        acknowledgedAt:
-          req.acknowledgedAt ?? (to === 'acknowledged' || to === 'in_progress' || to === 'answered' || to === 'declined' ? now : null),
-        answeredAt: req.answeredAt ?? (to === 'answered' ? now : null),
-        closedAt: to === 'closed' ? now : req.closedAt,
-      })
-      .where(eq(requests.id, id));
-    if (transition === 'answer' || transition === 'decline') {
+  const done = await auditedRefusal(actor, 'requests.status', id, () =>
+    db().transaction(async (tx): Promise<Outcome> => {
+      const { req, side } = await visibleForWrite(actor, id, tx);
+      const check = checkTransition(req.status, transition, side);
+      if (!check.ok) {
+        await audit(
+          actorOf(actor, actor.ip),
+          {
+            action: 'requests.status',
+            target: req.reference,
+            outcome: 'denied',
+            detail: { id, from: req.status, transition, reason: check.code },
+          },
+          tx,
+        );
+        return { ok: false, error: check.code, from: req.status };
+      }
+      if (transition === 'decline' && !text) throw new DomainError('request_reason_required', 'reason');
+      if (transition === 'answer' && !text) throw new DomainError('request_answer_required', 'message');
+      const to = check.to;
       await tx
-        .insert(requestMessages)
-        .values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: transition, body: text!, createdAt: now });
-    }
-    await tx.insert(requestEvents).values({
-      requestId: id,
-      at: now,
-      actorId: actor.id,
-      actorAgencyCode: actor.agencyCode,
-      fromStatus: req.status,
-      toStatus: to,
-      note: transition === 'answer' ? null : text,
-    });
-    await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, detail: { id, from: req.status, to } }, tx);
-    const mails = await notifyParties(tx, { requestId: id, kind: 'status', actor, now, audience: 'all', params: { status: to } });
-    return { ok: true, to, mails };
-  });
+        .update(requests)
+        .set({
+          status: to,
+          updatedAt: now,
+          declineReason: transition === 'decline' ? text : transition === 'reopen' ? null : req.declineReason,
+          acknowledgedAt:
+            req.acknowledgedAt ?? (to === 'acknowledged' || to === 'in_progress' || to === 'answered' || to === 'declined' ? now : null),
+          answeredAt: req.answeredAt ?? (to === 'answered' ? now : null),
+          closedAt: to === 'closed' ? now : req.closedAt,
+        })
+        .where(eq(requests.id, id));
+      if (transition === 'answer' || transition === 'decline') {
+        await tx
+          .insert(requestMessages)
+          .values({ requestId: id, authorId: actor.id, authorAgencyCode: actor.agencyCode, kind: transition, body: text!, createdAt: now });
+      }
+      await tx.insert(requestEvents).values({
+        requestId: id,
+        at: now,
+        actorId: actor.id,
+        actorAgencyCode: actor.agencyCode,
+        fromStatus: req.status,
+        toStatus: to,
+        note: transition === 'answer' ? null : text,
+      });
+      await audit(actorOf(actor, actor.ip), { action: 'requests.status', target: req.reference, detail: { id, from: req.status, to } }, tx);
+      const mails = await notifyParties(tx, { requestId: id, kind: 'status', actor, now, audience: 'all', params: { status: to } });
+      return { ok: true, to, mails };
+    }),
+  );
   if (!done.ok) throw new DomainError(done.error, undefined, { from: done.from });
   done.mails();
   return { status: done.to };
@@ -645,35 +665,37 @@ export async function replyToRequest(
 ): Promise<{ messageId: number }> {
   const text = clean(body);
   if (!text) throw new DomainError('request_answer_required', 'message');
-  const done = await writeTransaction(async (raw, tx) => {
-    const { req, side } = await visibleForWrite(actor, id, tx);
-    if (!side) throw new DomainError('request_wrong_side');
-    if (req.status === 'closed') throw new DomainError('request_closed');
-    let quoted: number | null = null;
-    if (quotedMessageId) {
-      const [q] = await tx
-        .select({ id: requestMessages.id })
-        .from(requestMessages)
-        .where(and(eq(requestMessages.id, quotedMessageId), eq(requestMessages.requestId, id)));
-      quoted = q?.id ?? null;
-    }
-    const [m] = await tx
-      .insert(requestMessages)
-      .values({
-        requestId: id,
-        authorId: actor.id,
-        authorAgencyCode: actor.agencyCode,
-        kind: 'reply',
-        body: text,
-        quotedMessageId: quoted,
-        createdAt: now,
-      })
-      .returning({ id: requestMessages.id });
-    await tx.update(requests).set({ updatedAt: now }).where(eq(requests.id, id));
-    if (attach) await attach(raw, tx, id, m!.id);
-    const mails = await notifyParties(tx, { requestId: id, kind: 'reply', actor, now, audience: 'all' });
-    return { id: m!.id, mails };
-  });
+  const done = await auditedRefusal(actor, 'requests.reply', id, () =>
+    writeTransaction(async (raw, tx) => {
+      const { req, side } = await visibleForWrite(actor, id, tx);
+      if (!side) throw new DomainError('request_wrong_side');
+      if (req.status === 'closed') throw new DomainError('request_closed');
+      let quoted: number | null = null;
+      if (quotedMessageId) {
+        const [q] = await tx
+          .select({ id: requestMessages.id })
+          .from(requestMessages)
+          .where(and(eq(requestMessages.id, quotedMessageId), eq(requestMessages.requestId, id)));
+        quoted = q?.id ?? null;
+      }
+      const [m] = await tx
+        .insert(requestMessages)
+        .values({
+          requestId: id,
+          authorId: actor.id,
+          authorAgencyCode: actor.agencyCode,
+          kind: 'reply',
+          body: text,
+          quotedMessageId: quoted,
+          createdAt: now,
+        })
+        .returning({ id: requestMessages.id });
+      await tx.update(requests).set({ updatedAt: now }).where(eq(requests.id, id));
+      if (attach) await attach(raw, tx, id, m!.id);
+      const mails = await notifyParties(tx, { requestId: id, kind: 'reply', actor, now, audience: 'all' });
+      return { id: m!.id, mails };
+    }),
+  );
   done.mails();
   return { messageId: done.id };
 }
@@ -689,27 +711,29 @@ export async function colleagues(reader: Reader): Promise<{ id: string; name: st
 }
 
 export async function assignRequest(actor: RequestActor, id: number, assigneeId: string | null): Promise<void> {
-  const done = await db().transaction(async (tx) => {
-    const { req, side } = await visibleForWrite(actor, id, tx);
-    if (side !== 'recipient') throw new DomainError('request_not_recipient');
-    if (assigneeId) {
-      const [u] = await tx
-        .select({ id: users.id })
-        .from(users)
-        .innerJoin(agencies, eq(agencies.id, users.agencyId))
-        .where(and(eq(users.id, assigneeId), eq(agencies.code, actor.agencyCode), eq(users.disabled, false)));
-      if (!u) throw new DomainError('request_assignee_invalid', 'assignee');
-    }
-    await tx
-      .update(requestRecipients)
-      .set({ assignedTo: assigneeId })
-      .where(and(eq(requestRecipients.requestId, id), eq(requestRecipients.agencyCode, actor.agencyCode)));
-    await tx.update(requests).set({ updatedAt: new Date() }).where(eq(requests.id, id));
-    await audit(actorOf(actor, actor.ip), { action: 'requests.assign', target: req.reference, detail: { id, assigneeId } }, tx);
-    if (assigneeId && assigneeId !== actor.id)
-      return notifyParties(tx, { requestId: id, kind: 'assigned', actor, now: new Date(), audience: 'users', userIds: [assigneeId] });
-    return () => {};
-  });
+  const done = await auditedRefusal(actor, 'requests.assign', id, () =>
+    db().transaction(async (tx) => {
+      const { req, side } = await visibleForWrite(actor, id, tx);
+      if (side !== 'recipient') throw new DomainError('request_not_recipient');
+      if (assigneeId) {
+        const [u] = await tx
+          .select({ id: users.id })
+          .from(users)
+          .innerJoin(agencies, eq(agencies.id, users.agencyId))
+          .where(and(eq(users.id, assigneeId), eq(agencies.code, actor.agencyCode), eq(users.disabled, false)));
+        if (!u) throw new DomainError('request_assignee_invalid', 'assignee');
+      }
+      await tx
+        .update(requestRecipients)
+        .set({ assignedTo: assigneeId })
+        .where(and(eq(requestRecipients.requestId, id), eq(requestRecipients.agencyCode, actor.agencyCode)));
+      await tx.update(requests).set({ updatedAt: new Date() }).where(eq(requests.id, id));
+      await audit(actorOf(actor, actor.ip), { action: 'requests.assign', target: req.reference, detail: { id, assigneeId } }, tx);
+      if (assigneeId && assigneeId !== actor.id)
+        return notifyParties(tx, { requestId: id, kind: 'assigned', actor, now: new Date(), audience: 'users', userIds: [assigneeId] });
+      return () => {};
+    }),
+  );
   done();
 }
 
