@@ -105,8 +105,21 @@ export function conceptLabels(concept: Concept): string[] {
 
 const calibreByConcept = new Map(CALIBRE_VOCABULARY.map((c) => [calibreConcept(c.id), c]));
 
+// Calibre columns repeat the same few spellings on every row of a file.
+const canonicalCalibres = new Map<string, string | null>();
+
 /** The calibre's one label ("7,62 x 39 mm" -> "7.62x39"), or null when it is not in the vocabulary. */
 export function canonicalCalibre(value: string): string | null {
+  let label = canonicalCalibres.get(value);
+  if (label === undefined) {
+    label = findCalibre(value);
+    if (canonicalCalibres.size >= 10_000) canonicalCalibres.clear();
+    canonicalCalibres.set(value, label);
+  }
+  return label;
+}
+
+function findCalibre(value: string): string | null {
   const tokens = foldedTokens(value);
   const matches = queryVocabulary().match(tokens);
   // The whole value must be one calibre spelling (a longer text is not normalised).
