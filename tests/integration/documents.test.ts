@@ -463,6 +463,26 @@ describe('document exchange over HTTP', () => {
     expect((await sedena.postMultipart(`/es/requests/${requestId}/reply`, reply)).status).toBe(404);
   });
 
+  it('tells the people a document is shared with, and the earlier downloaders about a new version; revoking takes it away', async () => {
+    const id = await uploadOk(atf, [{ name: 'notificado.xlsx', bytes: makeXlsx([['n', 1]]) }], {
+      titleEs: 'Lista notificada',
+      scope: 'agencies',
+      scopeAgencies: ['FGR'],
+      versionPolicy: 'shared',
+    });
+    const centre = await (await fgr.get('/es/notifications')).text();
+    expect(centre).toContain('ATF compartió con usted «Lista notificada».');
+    expect(await (await sedena.get('/es/notifications')).text()).not.toContain('Lista notificada');
+    // FGR downloads it; ATF uploads a second version: FGR is told.
+    await (await fgr.get(`/es/documents/${id}/download`)).arrayBuffer();
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(makeXlsx([['n', 2]]))]), 'notificado-2.xlsx');
+    expect((await atf.postMultipart(`/en/documents/${id}/version`, fd)).status).toBe(303);
+    expect(await (await fgr.get('/es/notifications')).text()).toContain('Nueva versión 2 de «Lista notificada» (ATF).');
+    await atf.post(`/en/documents/${id}?_action=documentRevoke`, { id: String(id), revoked: 'true' });
+    expect(await (await fgr.get('/es/notifications')).text()).not.toContain('Lista notificada');
+  });
+
   it('refuses a bad attachment and creates no request', async () => {
     const before = await sql('SELECT count(*) AS n FROM requests');
     const fd = new FormData();

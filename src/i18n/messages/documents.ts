@@ -153,6 +153,8 @@ export const es = {
   'documents.version.intro': 'La versión anterior sigue disponible en el historial.',
   'documents.version.file': 'Archivo',
   'documents.version.submit': 'Subir versión',
+  'notify.document_shared': '{agency} compartió con usted «{title}».',
+  'notify.document_version': 'Nueva versión {n} de «{title}» ({agency}).',
   // Attachments on requests
   'attachments.title': 'Adjuntos',
   'attachments.none': 'Sin adjuntos.',
@@ -372,6 +374,8 @@ export const en: Record<keyof typeof es, string> = {
   'documents.version.intro': 'The previous version stays available in the history.',
   'documents.version.file': 'File',
   'documents.version.submit': 'Upload version',
+  'notify.document_shared': '{agency} shared “{title}” with you.',
+  'notify.document_version': 'New version {n} of “{title}” ({agency}).',
   'attachments.title': 'Attachments',
   'attachments.none': 'No attachments.',
   'attachments.add': 'Attach files',

@@ -26,6 +26,7 @@ import { resolveScope, scopeSetId, type ScopeChoice } from './scope.ts';
 import { confirmStored, storeStagedFiles } from './store.ts';
 import { titleFromFileName } from './names.ts';
 import { scheduleDerivatives } from './derive.ts';
+import { notifyNewVersion, notifyShared } from './notify.ts';
 
 /** The signed-in user acting (SessionUser satisfies it). */
 export interface DocumentActor extends Reader {
@@ -264,11 +265,19 @@ export async function createDocuments(
   extra?: (tx: LibsqlTransaction, ex: Database, documentIds: number[]) => Promise<void>,
 ): Promise<number[]> {
   const prepared = await prepareDocuments(actor, input);
-  const ids = await writeTransaction(async (tx, ex) => {
+  const { ids, sends } = await writeTransaction(async (tx, ex) => {
     const ids = await insertDocuments(tx, ex, prepared);
     if (extra) await extra(tx, ex, ids);
-    return ids;
+    const sends: (() => void)[] = [];
+    if (!input.origin && (prepared.scope.kind === 'users' || prepared.scope.kind === 'agencies')) {
+      for (const id of ids) {
+        const row = await loadDocumentRow(tx, id);
+        if (row) sends.push(await notifyShared(tx, ex, id, factsOf(row), actor, prepared.now));
+      }
+    }
+    return { ids, sends };
   });
+  for (const send of sends) send();
   await finishDocuments(prepared, ids);
   return ids;
 }
@@ -291,7 +300,7 @@ export async function addVersion(
   if (!row || !canSeeDocument(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
   if (!canAddDocumentVersion(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
   await storeStagedFiles([file]);
-  const number = await writeTransaction(async (tx, ex) => {
+  const { number, send } = await writeTransaction(async (tx, ex) => {
     const [current] = await allRaw<{ n: number }>(tx, 'SELECT max(number) AS n FROM document_versions WHERE document_id = ?', [id]);
     const number = Number(current?.n ?? 0) + 1;
     await insertBlob(tx, file, now);
@@ -303,8 +312,10 @@ export async function addVersion(
       { action: 'documents.version', target: `document:${id}`, detail: { number, sha256: file.sha256, size: file.size } },
       ex,
     );
-    return number;
+    const send = await notifyNewVersion(tx, ex, id, factsOf(row), number, actor, now);
+    return { number, send };
   });
+  send();
   await confirmStored([file]);
   afterDocumentsChanged([id]);
   scheduleDerivatives([file.sha256]);
