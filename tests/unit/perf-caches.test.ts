@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
-import { dashboard } from '#src/server/seizures/queries.ts';
+import { EXPORT_CHUNK, dashboard, exportCsv } from '#src/server/seizures/queries.ts';
 import { search } from '#src/server/search/index.ts';
+import { clearTallies, tallyStats } from '#src/server/search/fts5.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { isReadOnlySql, rawClient } from '#src/server/db.ts';
 import { LruCache } from '#src/server/cache.ts';
@@ -161,5 +162,70 @@ describe('request time limit', () => {
       expect(html).not.toContain('evil.example');
       expect(html).toContain('<a href="/en/">Try again</a>');
     }
+  });
+});
+
+describe('search tally cache', () => {
+  it('counts a popular search once per data version and visibility, and afresh after an import', async () => {
+    clearTallies();
+    const counted = () => tallyStats.counted;
+    const start = counted();
+    const fgr = await search({ lang: 'es' }, readers.fgr);
+    expect(counted()).toBe(start + 1);
+    // A colleague of the same agency, in the other language, on another sort: the same tally.
+    const colleague = await search({ lang: 'en', sort: 'date_asc' }, readers.editor);
+    expect(counted()).toBe(start + 1);
+    expect(colleague.total).toBe(fgr.total);
+    expect(colleague.facets.manufacturer).toEqual(fgr.facets.manufacturer);
+    expect(fgr.facets.manufacturer.map((m) => m.value)).toContain('Sigilo Arms');
+
+    // ATF sees fewer seizures: its own tally, without the seizure it may not see.
+    const atf = await search({ lang: 'es' }, readers.atf);
+    expect(counted()).toBe(start + 2);
+    expect(atf.total).toBe(fgr.total - 1);
+    expect(atf.facets.manufacturer.map((m) => m.value)).not.toContain('Sigilo Arms');
+    expect(atf.facets.state.map((s) => s.value)).not.toContain('MX-ZAC');
+
+    // An import raises the data version in its transaction: the next search counts again.
+    const r = await importCsv(csv(row({ reference: 'TALLY-NEW', serial: 'TN1', case_file: 'CF-T', state: 'MX-CHH' })), 'tally.csv');
+    expect(r.ok).toBe(true);
+    const after = await search({ lang: 'es' }, readers.atf);
+    expect(counted()).toBe(start + 3);
+    expect(after.total).toBe(atf.total + 1);
+    expect(after.facets.state.find((s) => s.value === 'MX-CHH')?.count).toBe(1);
+  });
+
+  it('keeps filtered and text searches apart from the unfiltered one', async () => {
+    const all = await search({ lang: 'es' }, readers.fgr);
+    const zac = await search({ lang: 'es', filters: { state: ['MX-ZAC'] } }, readers.fgr);
+    const sigilo = await search({ lang: 'es', text: 'sigilo' }, readers.fgr);
+    expect(zac.total).toBe(1);
+    expect(sigilo.total).toBe(1);
+    expect(all.total).toBeGreaterThan(2);
+    // Within the chosen facet the other states keep their counts.
+    expect(zac.facets.state.find((s) => s.value === 'MX-TAM')?.count).toBeGreaterThan(0);
+  });
+});
+
+describe('CSV export', () => {
+  it('lets other work run between chunks and writes every row once', async () => {
+    const rows = Array.from({ length: EXPORT_CHUNK + 5 }, (_, i) =>
+      row({ reference: `BULK-${i}`, serial: `BULK${i}`, case_file: `CF-B${i}`, state: 'MX-DUR' }),
+    );
+    expect((await importCsv(csv(...rows), 'bulk.csv')).ok).toBe(true);
+    const chunks = exportCsv({ filters: { state: ['MX-DUR'] } }, readers.fgr, 'en');
+    const header = await chunks.next();
+    expect(header.value).toContain('reference');
+    const first = (await chunks.next()).value ?? '';
+    expect(first.trim().split('\n')).toHaveLength(EXPORT_CHUNK);
+    // A timer queued now runs before the next chunk is read: the export yields the event loop.
+    let otherWorkRan = false;
+    setImmediate(() => (otherWorkRan = true));
+    const second = (await chunks.next()).value ?? '';
+    expect(otherWorkRan).toBe(true);
+    expect(second.trim().split('\n')).toHaveLength(5);
+    expect((await chunks.next()).done).toBe(true);
+    const references = `${first}${second}`.match(/BULK-\d+/g) ?? [];
+    expect(new Set(references).size).toBe(EXPORT_CHUNK + 5);
   });
 });

@@ -6,6 +6,7 @@
  */
 
 import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { bumpDataVersion } from '#src/server/data-version.ts';
 import { loadSeizures } from '#src/server/seizures/records.ts';
 import type { SeizureInput } from '#src/server/seizures/types.ts';
 import { conceptToken, seizureSearchFields } from './seizure-text.ts';
@@ -116,6 +117,10 @@ export async function ensureIndexBuilt(ex: RawExec, transaction: (fn: (tx: RawEx
     'SELECT (SELECT count(*) FROM (SELECT 1 FROM seizures LIMIT 1)) AS s, (SELECT count(*) FROM (SELECT 1 FROM seizure_search_docs LIMIT 1)) AS d',
   );
   if (!row || row.s === 0 || row.d > 0) return false;
-  await transaction((tx) => reindexAll(tx));
+  await transaction(async (tx) => {
+    await reindexAll(tx);
+    // Another process may already serve (and cache) searches of this database.
+    await bumpDataVersion(tx, 'seizures');
+  });
   return true;
 }
