@@ -3,7 +3,7 @@
  * or `smtp://127.0.0.1:2525`; the sender is SMTP_FROM. Sending happens after the database
  * commit and never fails the user's action: a failure is logged (without the message body).
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { config } from '#src/server/config.ts';
 import { onShutdown } from '#src/server/lifecycle.ts';
 
@@ -33,8 +33,11 @@ export async function withoutMail<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function transporter(url: string): Transporter {
+// nodemailer is loaded on the first message (~14 MB of every server process otherwise, also
+// where no SMTP_URL is set).
+async function transporter(url: string): Promise<Transporter> {
   if (!transport || transport.url !== url) {
+    const { default: nodemailer } = await import('nodemailer');
     transport?.t.close();
     transport = { url, t: nodemailer.createTransport(url) };
   }
@@ -44,7 +47,9 @@ function transporter(url: string): Transporter {
 export async function sendMail(message: MailMessage): Promise<void> {
   const smtp = config.smtp;
   if (!smtp) return;
-  await transporter(smtp.url).sendMail({
+  await (
+    await transporter(smtp.url)
+  ).sendMail({
     from: smtp.from,
     to: message.to,
     subject: message.subject,

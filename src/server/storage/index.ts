@@ -6,12 +6,31 @@
 import { join, resolve } from 'node:path';
 import { config } from '#src/server/config.ts';
 import { localStore } from './local.ts';
-import { s3Store } from './s3.ts';
+import type { S3Settings } from './s3.ts';
 import type { FileStore } from './types.ts';
 
 export * from './types.ts';
 export { localStore } from './local.ts';
-export { s3Store, type S3Settings } from './s3.ts';
+export type { S3Settings } from './s3.ts';
+
+/**
+ * The S3 store (./s3.ts), with @aws-sdk/client-s3 loaded on first use: the SDK costs ~25 MB of
+ * every server process, also of those that keep their files on local disk.
+ */
+export function s3Store(settings: S3Settings): FileStore {
+  let store: Promise<FileStore> | undefined;
+  const real = () => (store ??= import('./s3.ts').then((m) => m.s3Store(settings)));
+  return {
+    kind: 's3',
+    put: async (key, sourcePath) => (await real()).put(key, sourcePath),
+    get: async (key) => (await real()).get(key),
+    stat: async (key) => (await real()).stat(key),
+    delete: async (key) => (await real()).delete(key),
+    async *list(prefix) {
+      yield* (await real()).list(prefix);
+    },
+  };
+}
 
 let current: { key: string; store: FileStore } | undefined;
 
