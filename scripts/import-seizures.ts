@@ -11,7 +11,8 @@ import type { Role } from '#db/schema/index.ts';
 import { closeDb, rawClient } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
 import { seedAgencies } from '#src/server/seed.ts';
-import { reindexChangedSeizures } from '#src/server/search/index.ts';
+import { config } from '#src/server/config.ts';
+import { drainAll } from '#src/server/search/sync.ts';
 import { errorMessage, errorsToCsv, importSeizures, readingNotice, type ImportBy, type ImportResult } from '#src/server/seizures/import.ts';
 import { translate } from '#src/i18n/index.ts';
 
@@ -83,8 +84,16 @@ const seconds = (performance.now() - started) / 1000;
 const notice = readingNotice(result.reading, lang);
 if (notice) console.log(notice);
 if (result.ok) {
-  await reindexChangedSeizures(result.changedSeizureIds);
   const s = result.summary;
+  if (config.meilisearch && result.changedSeizureIds.length) {
+    // The import is committed whatever happens here: what cannot be pushed now stays in the outbox.
+    const sync = await drainAll();
+    console.log(
+      sync.pending === 0
+        ? `Meilisearch: up to date (${sync.pushed} pushed)`
+        : `Meilisearch: ${sync.pending} change(s) pending (${sync.errors[0] ?? 'not pushed yet'}); the server pushes them when it can, or run npm run search:sync`,
+    );
+  }
   console.log(
     `\n${translate(lang, 'import.success', { rows: result.rows, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged })} ${basename(file)} · ${seconds.toFixed(1)} s · ${Math.round(result.rows / seconds)} rows/s`,
   );

@@ -10,6 +10,7 @@ import { config } from './server/config.ts';
 import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
 import { unavailablePage, withTimeLimit } from './lib/time-limit.ts';
 import { PENDING_ACTIONS, SETUP_ACTIONS, mfaRequiredFor, needsStepUp } from './server/auth/mfa-policy.ts';
+import { startSearchSync } from './server/search/sync.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -88,6 +89,8 @@ function clientIp(request: Request, fallback: () => string): string | null {
 }
 
 export const onRequest = defineMiddleware((context, next) => {
+  // The search outbox worker runs in every serving process (idempotent; nothing without Meilisearch).
+  startSearchSync();
   const { url, request, locals } = context;
   const limit = config.requestTimeLimitMs;
   // Reads only (see src/lib/time-limit.ts); the metrics endpoint must answer however busy we are.

@@ -6,3 +6,4 @@ export * from './requests.ts';
 export * from './notifications.ts';
 export * from './documents.ts';
 export * from './versions.ts';
+export * from './search.ts';

@@ -38,6 +38,15 @@ const schema = z
     MFA_STEP_UP_MINUTES: count(15),
     MEILISEARCH_URL: url(),
     MEILISEARCH_KEY: text(),
+    MEILISEARCH_SEARCH_KEY: text(),
+    MEILISEARCH_INDEX_PREFIX: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{0,100}$/, 'letters, digits, - and _ only')
+        .default(''),
+    ),
+    MEILISEARCH_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(600_000).default(1500)),
     SMTP_URL: text(),
     SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
     DEMO_SEIZURES: count(3000),
@@ -147,9 +156,11 @@ export const config = {
     return settings().INVITATION_DAYS * 86_400_000;
   },
   /** Meilisearch replaces the embedded FTS5 engine when its URL is set. */
-  get meilisearch(): { host: string; apiKey: string | undefined } | null {
+  get meilisearch(): { host: string; apiKey: string | undefined; timeoutMs: number; indexPrefix: string } | null {
     const s = settings();
-    return s.MEILISEARCH_URL ? { host: s.MEILISEARCH_URL, apiKey: s.MEILISEARCH_KEY } : null;
+    return s.MEILISEARCH_URL
+      ? { host: s.MEILISEARCH_URL, apiKey: s.MEILISEARCH_KEY, timeoutMs: s.MEILISEARCH_TIMEOUT_MS, indexPrefix: s.MEILISEARCH_INDEX_PREFIX }
+      : null;
   },
   get smtp(): { url: string; from: string } | null {
     const s = settings();

@@ -7,6 +7,7 @@ import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
 import { fts5Engine } from '#src/server/search/fts5.ts';
 import { createMeiliEngine } from '#src/server/search/meilisearch.ts';
+import { MeiliConnection } from '#src/server/search/meili-client.ts';
 import type { SearchEngine } from '#src/server/search/types.ts';
 import type { Reader } from '#src/server/access.ts';
 
@@ -220,11 +221,10 @@ describe.runIf(!!meiliUrl)('meilisearch engine', () => {
   // Created in beforeAll: the describe body is collected even when the suite is skipped.
   let engine: SearchEngine;
   beforeAll(async () => {
-    engine = createMeiliEngine({
-      host: meiliUrl ?? '',
-      apiKey: process.env.MEILISEARCH_KEY,
-      indexName: `seizures_test_${process.pid}_${Date.now()}`,
-    });
+    engine = createMeiliEngine(
+      new MeiliConnection({ host: meiliUrl ?? '', apiKey: process.env.MEILISEARCH_KEY, timeoutMs: 5000 }),
+      `seizures_test_${process.pid}_${Date.now()}`,
+    );
     await engine.reindex();
   }, 60_000);
   contract('meilisearch', () => engine);

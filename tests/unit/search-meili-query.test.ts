@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { buildMeiliQuery } from '#src/server/search/meilisearch.ts';
+import {
+  buildMeiliQuery,
+  compactTerms,
+  MEILI_SETTINGS,
+  serialPrefixes,
+  sizedFacetLimit,
+  toMeiliQuery,
+} from '#src/server/search/meilisearch.ts';
+import { settingsDiff } from '#src/server/search/remote-index.ts';
 import { readers } from '#tests/fixtures/seizures/helpers.ts';
 
 describe('buildMeiliQuery', () => {
-  it("puts the reader's tokens into the filter", () => {
+  it("puts the reader's tokens into the filter and asks for every word", () => {
     const { q, params } = buildMeiliQuery({ text: 'michoacan' }, readers.fgr);
     expect(q).toBe('michoacan');
     expect(params.filter).toEqual(['scope IN ["public", "members", "country:MX", "agency:FGR"]']);
     expect(params.sort).toBeUndefined(); // relevance with text
+    // Meilisearch's default ("last") drops words from the end until something matches; FTS5 ANDs them.
+    expect(params.matchingStrategy).toBe('all');
   });
 
   it('has no scope filter for admins, and a public-only filter for visitors', () => {
@@ -33,12 +43,15 @@ describe('buildMeiliQuery', () => {
       'dateNum >= 20210101',
       'dateNum <= 20210630',
     ]);
-    expect(params.sort).toEqual(['dateNum:asc']);
+    expect(params.sort).toEqual(['dateNum:asc', 'id:asc']);
   });
 
-  it('sorts by date without text, by firearms on request, and pages', () => {
-    expect(buildMeiliQuery({}, readers.fgr).params.sort).toEqual(['dateNum:desc']);
-    expect(buildMeiliQuery({ sort: 'firearms_desc' }, readers.fgr).params.sort).toEqual(['firearmCount:desc', 'dateNum:desc']);
+  it('sorts as FTS5 does, with the id as the last tie-break, and pages', () => {
+    expect(buildMeiliQuery({}, readers.fgr).params.sort).toEqual(['dateNum:desc', 'id:desc']);
+    expect(buildMeiliQuery({ text: 'glock', sort: 'date_desc' }, readers.fgr).params.sort).toEqual(['dateNum:desc', 'id:desc']);
+    expect(buildMeiliQuery({ sort: 'firearms_desc' }, readers.fgr).params.sort).toEqual(['firearmCount:desc', 'dateNum:desc', 'id:desc']);
+    // Text that leaves no term (only punctuation) sorts like no text, as FTS5 does.
+    expect(buildMeiliQuery({ text: '!!!' }, readers.fgr).params.sort).toEqual(['dateNum:desc', 'id:desc']);
     const { params } = buildMeiliQuery({ page: 3, pageSize: 500 }, readers.fgr);
     expect(params.page).toBe(3);
     expect(params.hitsPerPage).toBe(100);
@@ -47,5 +60,61 @@ describe('buildMeiliQuery', () => {
 
   it('ignores malformed dates', () => {
     expect(buildMeiliQuery({ dateFrom: '2021-13', dateTo: '1; DROP' }, readers.admin).params.filter).toEqual([]);
+  });
+});
+
+describe('toMeiliQuery: the terms FTS5 matches, written for Meilisearch', () => {
+  it('makes every term with a digit an exact one-word phrase of its compact form, in any position', () => {
+    expect(toMeiliQuery('MICH555 glock')).toBe('"MICH555" glock');
+    expect(toMeiliQuery('glock AB-12345')).toBe('glock "AB12345"');
+    expect(toMeiliQuery('7.62x39 fusil')).toBe('"762x39" fusil');
+    // Too short to be a serial prefix: a plain word, as in FTS5.
+    expect(toMeiliQuery('glock 19')).toBe('glock 19');
+  });
+
+  it('keeps phrases, makes hyphenated words phrases, and does not exclude with a leading dash (FTS5 does not)', () => {
+    expect(toMeiliQuery('"punto de revisión" reynosa')).toBe('"punto de revisión" reynosa');
+    expect(toMeiliQuery('Smith-Wesson')).toBe('"Smith Wesson"');
+    expect(toMeiliQuery('-reynosa')).toBe('reynosa');
+    expect(toMeiliQuery('a*b (c) "" :')).toBe('ab c');
+  });
+
+  it('indexes the compact forms and parts of words with a digit, and every serial prefix with a digit', () => {
+    expect(compactTerms('Colt AR-15, calibre 7.62x39', null).sort()).toEqual(['15', '62x39', '7', '762x39', 'ar', 'ar15'].sort());
+    expect(serialPrefixes('MICH5551 LE-100001 LE100001')).toEqual(
+      expect.arrayContaining(['mich5', 'mich55', 'mich555', 'mich5551', '100', '1000', '100001', 'le1', 'le10', 'le100001']),
+    );
+    // No prefix without a digit (FTS5 finds serial prefixes only for terms with a digit).
+    expect(serialPrefixes('MICH5551')).not.toContain('mic');
+    expect(serialPrefixes('MICH5551')).not.toContain('mich');
+  });
+});
+
+describe('Meilisearch settings', () => {
+  it('puts a chosen sort before relevance, breaks ties by date and id, and never fuzzes serials', () => {
+    expect(MEILI_SETTINGS.rankingRules[0]).toBe('sort');
+    expect(MEILI_SETTINGS.rankingRules.slice(-2)).toEqual(['dateNum:desc', 'id:desc']);
+    expect(MEILI_SETTINGS.typoTolerance.disableOnAttributes).toEqual(expect.arrayContaining(['serials', 'serialPrefixes', 'compactTerms']));
+    expect(MEILI_SETTINGS.prefixSearch).toBe('disabled');
+    expect(MEILI_SETTINGS.sortableAttributes).toContain('id');
+  });
+
+  it('sizes the facet limit to the largest facet', () => {
+    expect(sizedFacetLimit(10)).toBe(500);
+    expect(sizedFacetLimit(601)).toBeGreaterThanOrEqual(601);
+    expect(sizedFacetLimit(20_000)).toBeGreaterThanOrEqual(20_000);
+  });
+
+  it('compares settings the way Meilisearch returns them (sets sorted, defaults ignored)', () => {
+    const wanted = { filterableAttributes: ['b', 'a'], rankingRules: ['sort', 'words'], faceting: { maxValuesPerFacet: 600 } };
+    const current = {
+      filterableAttributes: ['a', 'b'],
+      rankingRules: ['sort', 'words'],
+      faceting: { maxValuesPerFacet: 600, sortFacetValuesBy: { '*': 'alpha' as const } },
+      stopWords: [],
+    };
+    expect(settingsDiff(current, wanted)).toEqual([]);
+    expect(settingsDiff({ ...current, rankingRules: ['words', 'sort'] }, wanted)).toEqual(['rankingRules']);
+    expect(settingsDiff({ ...current, faceting: { maxValuesPerFacet: 100 } }, wanted)).toEqual(['faceting.maxValuesPerFacet']);
   });
 });

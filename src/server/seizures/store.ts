@@ -1,12 +1,13 @@
 /**
  * Writes validated seizures: upsert on the natural key (agency + case file + reference),
  * identical seizures left alone, children replaced on change, search index maintained in the
- * same transaction (the caller's).
+ * same transaction (the caller's): FTS5 directly, Meilisearch through the outbox.
  */
 import { createHash } from 'node:crypto';
 
 import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { indexSeizures, unindexSeizures } from '#src/server/search/fts5-index.ts';
+import { enqueueSearchChanges } from '#src/server/search/outbox.ts';
 import type { SeizureInput } from './types.ts';
 import { bumpDataVersion } from '#src/server/data-version.ts';
 
@@ -233,5 +234,7 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   await indexSeizures(ex, { ids: summary.changedIds }, new Map(toWrite.map((w) => [w.id, w.s])));
   // In this transaction: caches of seizure figures (dashboard, facets) see the change at commit.
   await bumpDataVersion(ex, 'seizures');
+  // The remote engine (Meilisearch) learns of the change through the outbox, in this transaction.
+  await enqueueSearchChanges(ex, 'seizure', summary.changedIds);
   return summary;
 }
