@@ -8,12 +8,31 @@ import { closeDb } from '#src/server/db.ts';
 import { applyMigrations } from '#src/server/migrate.ts';
 import { seedDemoData } from '#src/server/demo.ts';
 import { DEFAULT_DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '#db/seed/demo-users.ts';
+import { meiliConnection } from '#src/server/search/meili-client.ts';
+import { rebuildIndex } from '#src/server/search/remote-index.ts';
+import { searchSources } from '#src/server/search/sources.ts';
+import { drainAll } from '#src/server/search/sync.ts';
 
 checkConfigOrExit();
 ensureBuild();
 await applyMigrations();
 const password = process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
 await seedDemoData(password);
+const meili = meiliConnection();
+if (meili) {
+  // With MEILISEARCH_URL set the demo runs on Meilisearch: build its index from the demo data.
+  try {
+    for (const source of searchSources()) {
+      const r = await rebuildIndex(meili, source);
+      console.log(`Meilisearch: ${r.documents} ${source.kind} documents in "${source.indexUid}".`);
+    }
+    await drainAll();
+  } catch (e) {
+    console.warn(
+      `Meilisearch index not built (${e instanceof Error ? e.message : String(e)}): searches use FTS5 until npm run search:reindex.`,
+    );
+  }
+}
 closeDb();
 console.log(
   `Demo accounts ready (admin@demo.test, agent.atf@demo.test, analyst.fgr@demo.test, …) with password ${process.env.DEMO_PASSWORD ? 'from DEMO_PASSWORD' : `"${DEFAULT_DEMO_PASSWORD}"`}.`,

@@ -22,6 +22,7 @@ import { seizureActions } from './seizures.ts';
 import { documentActions } from './documents.ts';
 import { mfaActions } from './mfa.ts';
 import { adminActor, isSecure, meta, requireUser, setSessionCookie } from './context.ts';
+import { searchActions } from './search.ts';
 
 const required = (max = 200) =>
   z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(max, 'validation.too_long');
@@ -44,6 +45,7 @@ export const server = {
   ...seizureActions,
   ...documentActions,
   ...mfaActions,
+  ...searchActions,
   signIn: defineAction({
     accept: 'form',
     input: z.object({ email: required(254), password, next: z.string().max(2000).optional() }),

@@ -19,6 +19,7 @@ import * as seizures from './messages/seizures.ts';
 import * as mfa from './messages/mfa.ts';
 import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
+import * as search from './messages/search.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
 const es = {
@@ -32,6 +33,7 @@ const es = {
   ...notifications.es,
   ...documents.es,
   ...mfa.es,
+  ...search.es,
 };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
@@ -45,6 +47,7 @@ const en: Record<MessageKey, string> = {
   ...notifications.en,
   ...documents.en,
   ...mfa.en,
+  ...search.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };

@@ -156,10 +156,24 @@ export const config = {
     return settings().INVITATION_DAYS * 86_400_000;
   },
   /** Meilisearch replaces the embedded FTS5 engine when its URL is set. */
-  get meilisearch(): { host: string; apiKey: string | undefined; timeoutMs: number; indexPrefix: string } | null {
+  get meilisearch(): {
+    host: string;
+    /** Writes (outbox, reindex, settings). */
+    apiKey: string | undefined;
+    /** Searches; the write key when not given. */
+    searchKey: string | undefined;
+    timeoutMs: number;
+    indexPrefix: string;
+  } | null {
     const s = settings();
     return s.MEILISEARCH_URL
-      ? { host: s.MEILISEARCH_URL, apiKey: s.MEILISEARCH_KEY, timeoutMs: s.MEILISEARCH_TIMEOUT_MS, indexPrefix: s.MEILISEARCH_INDEX_PREFIX }
+      ? {
+          host: s.MEILISEARCH_URL,
+          apiKey: s.MEILISEARCH_KEY,
+          searchKey: s.MEILISEARCH_SEARCH_KEY ?? s.MEILISEARCH_KEY,
+          timeoutMs: s.MEILISEARCH_TIMEOUT_MS,
+          indexPrefix: s.MEILISEARCH_INDEX_PREFIX,
+        }
       : null;
   },
   get smtp(): { url: string; from: string } | null {

@@ -45,6 +45,8 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   body: unknown;
+  /** The bearer key the request carried. */
+  key: string | null;
 }
 
 const DEFAULT_SETTINGS: Settings = {
@@ -188,6 +190,8 @@ export class FakeMeilisearch {
   failTasks: ((task: FakeTask) => { code: string; message: string } | null) | null = null;
   /** While true, tasks stay enqueued (a busy server). */
   holdTasks = false;
+  /** Keys that may only search (POST /indexes/:uid/search), like a key with actions ["search"]. */
+  readonly searchKeys = new Set<string>();
   /** Requests whose path matches never get an answer (a hung server). */
   hang: RegExp | null = null;
   private server: Server;
@@ -265,7 +269,8 @@ export class FakeMeilisearch {
           throw new BadRequest(400, apiError('malformed_payload', 'The json payload provided is malformed.'));
         }
       }
-      this.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body });
+      const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+      this.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body, key });
       if (this.hang?.test(url.pathname)) {
         this.hung.push(res);
         return;
@@ -273,8 +278,9 @@ export class FakeMeilisearch {
       if (this.apiKey && url.pathname !== '/health') {
         const auth = req.headers.authorization;
         if (!auth) throw new BadRequest(401, apiError('missing_authorization_header', 'The Authorization header is missing.', 'auth'));
-        if (auth !== `Bearer ${this.apiKey}`)
-          throw new BadRequest(403, apiError('invalid_api_key', 'The provided API key is invalid.', 'auth'));
+        const searching = req.method === 'POST' && /^\/indexes\/[^/]+\/search$/.test(url.pathname);
+        const allowed = auth === `Bearer ${this.apiKey}` || (searching && key !== null && this.searchKeys.has(key));
+        if (!allowed) throw new BadRequest(403, apiError('invalid_api_key', 'The provided API key is invalid.', 'auth'));
       }
       const [status, payload] = this.route(req.method ?? 'GET', url, body);
       send(status, payload);

@@ -49,8 +49,10 @@ async function pendingRows(): Promise<number> {
 
 beforeAll(async () => {
   fake = await startFakeMeilisearch('test-master-key');
+  fake.searchKeys.add('test-search-key');
   process.env.MEILISEARCH_URL = fake.url;
   process.env.MEILISEARCH_KEY = 'test-master-key';
+  process.env.MEILISEARCH_SEARCH_KEY = 'test-search-key';
   process.env.MEILISEARCH_TIMEOUT_MS = '300';
   ({ cleanup } = await useTempDatabase());
   await seedBasics();
@@ -114,6 +116,11 @@ describe('outbox: changes are recorded with the data, pushed after the commit', 
     for (let i = 0; i < 3; i++) await search({ text: 'reynosa', filters: { state: ['MX-TAM'] } }, readers.atf);
     const calls = fake.requests.slice(before);
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(Array(3).fill(`POST /indexes/${LIVE}/search`));
+    // Searches carry the search-only key; the write key stays with the sync and the rebuild.
+    expect(new Set(calls.map((c) => c.key))).toEqual(new Set(['test-search-key']));
+    expect(fake.requests.filter((c) => c.method !== 'GET' && !c.path.endsWith('/search')).every((c) => c.key === 'test-master-key')).toBe(
+      true,
+    );
   });
 
   it('loses nothing when Meilisearch is down during an import, and drains when it is back', async () => {

@@ -104,9 +104,9 @@ export async function searchLayerHealth(now: number = Date.now()): Promise<Searc
   const problems: string[] = [];
   let indexedDocuments: number | null = null;
   try {
-    await connection.search.health();
+    await connection.probe.health();
     try {
-      indexedDocuments = (await connection.search.index(seizureIndexUid()).getStats()).numberOfDocuments;
+      indexedDocuments = (await connection.probe.index(seizureIndexUid()).getStats()).numberOfDocuments;
     } catch (e) {
       problems.push(describeError(e));
     }

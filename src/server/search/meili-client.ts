@@ -19,7 +19,10 @@ import { config } from '#src/server/config.ts';
 
 export interface MeiliOptions {
   host: string;
+  /** Key for writes: documents, settings, indexes, tasks, stats. */
   apiKey?: string;
+  /** Search-only key for searches (the write key when not given). */
+  searchKey?: string;
   /** Request timeout of searches and health checks (ms). */
   timeoutMs: number;
 }
@@ -92,16 +95,20 @@ export function describeError(e: unknown): string {
 }
 
 export class MeiliConnection {
-  /** For searches and health checks: the short timeout. */
+  /** For searches: the search key and the short timeout. */
   readonly search: Meilisearch;
   /** For writes and task polling: uploads of 5,000 documents need longer than a search. */
   readonly admin: Meilisearch;
+  /** For health checks and stats: the write key, the short timeout. */
+  readonly probe: Meilisearch;
   readonly options: MeiliOptions;
 
   constructor(options: MeiliOptions) {
     this.options = options;
-    this.search = new Meilisearch({ host: options.host, apiKey: options.apiKey, timeout: options.timeoutMs });
-    this.admin = new Meilisearch({ host: options.host, apiKey: options.apiKey, timeout: Math.max(options.timeoutMs, 30_000) });
+    const { host, apiKey, timeoutMs } = options;
+    this.search = new Meilisearch({ host, apiKey: options.searchKey ?? apiKey, timeout: timeoutMs });
+    this.admin = new Meilisearch({ host, apiKey, timeout: Math.max(timeoutMs, 30_000) });
+    this.probe = new Meilisearch({ host, apiKey, timeout: timeoutMs });
   }
 
   /**
@@ -141,7 +148,7 @@ let shared: { key: string; connection: MeiliConnection } | undefined;
 export function meiliConnection(): MeiliConnection | null {
   const settings = config.meilisearch;
   if (!settings) return null;
-  const key = `${settings.host}\u0000${settings.apiKey ?? ''}\u0000${settings.timeoutMs}`;
+  const key = [settings.host, settings.apiKey ?? '', settings.searchKey ?? '', settings.timeoutMs].join('\u0000');
   if (shared?.key !== key) shared = { key, connection: new MeiliConnection(settings) };
   return shared.connection;
 }

@@ -1,0 +1,119 @@
+/**
+ * The portal with MEILISEARCH_URL set, end to end over HTTP: `npm run search:reindex` builds the
+ * index, searches go to Meilisearch, an import while Meilisearch is down is committed and found
+ * (FTS5 answers), the admin page shows the backlog, and the server's worker drains it when
+ * Meilisearch is back. Meilisearch is the local stand-in of tests/helpers/fake-meilisearch.ts
+ * (no real server can be installed here; the contract suite runs against one when available).
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeMeilisearch, type FakeMeilisearch } from '#tests/helpers/fake-meilisearch.ts';
+import { HttpClient } from '#tests/helpers/http.ts';
+import { startServer, TEST_PASSWORD, type RunningServer } from '#tests/helpers/start-server.ts';
+
+let fake: FakeMeilisearch;
+let server: RunningServer;
+let env: Record<string, string>;
+
+function runScript(script: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, DATABASE_URL: server.databaseUrl } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+async function as(email: string): Promise<HttpClient> {
+  const c = new HttpClient(server.baseUrl);
+  expect((await c.signIn(email, TEST_PASSWORD)).status).toBe(303);
+  return c;
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const searches = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/indexes/seizures/search').length;
+
+const HEADER =
+  'reference,date,state,agency,case_file,summary_es,summary_en,visibility,firearm_type,manufacturer,model,calibre,serial,obliterated_serial,trace_status';
+const DURING_OUTAGE = [
+  HEADER,
+  'OUT-0001,2026-02-10,Coahuila,SEDENA,SED/OUT/0001/2026,Aseguramiento en Piedras Negras durante la caída,Seizure in Piedras Negras,members,rifle,Colt,AR-15,5.56x45,Q7XW100001,no,requested',
+  'OUT-0002,2026-02-11,Coahuila,SEDENA,SED/OUT/0002/2026,Segundo aseguramiento en Piedras Negras,Second seizure in Piedras Negras,members,pistol,Glock,19,9mm,Q7XW100002,no,requested',
+].join('\n');
+
+beforeAll(async () => {
+  fake = await startFakeMeilisearch('integration-master-key');
+  env = {
+    MEILISEARCH_URL: fake.url,
+    MEILISEARCH_KEY: 'integration-master-key',
+    MEILISEARCH_TIMEOUT_MS: '500',
+    DEMO_SEIZURES: '150',
+  };
+  server = await startServer(env);
+  const reindex = await runScript('scripts/search-reindex.ts');
+  expect(reindex.code, reindex.output).toBe(0);
+  expect(reindex.output).toMatch(/meilisearch: 150 seizure documents in a new "seizures"/);
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await fake?.stop();
+});
+
+describe('the portal on Meilisearch', () => {
+  it('answers searches from Meilisearch once the index is built and up to date', async () => {
+    const admin = await as('admin@demo.test');
+    expect(fake.docs('seizures')).toHaveLength(150);
+    // The outbox rows written while seeding were replayed by the reindex: nothing pending.
+    const page = await (await admin.get('/en/admin/search')).text();
+    expect(page).toContain('150 of 150 in the database');
+    expect(page).toMatch(/Changes waiting to be pushed<\/dt>\s*<dd[^>]*>None/);
+    expect(page).toContain('Meilisearch answers and is up to date.');
+    const before = searches();
+    const res = await admin.get('/es/seizures?q=fusil');
+    expect(res.status).toBe(200);
+    expect(searches()).toBe(before + 1);
+  });
+
+  it('commits an import while Meilisearch is down, finds it through FTS5, and catches up when it is back', async () => {
+    await fake.down();
+    const editor = await as('editor.sspc@demo.test');
+    const form = new FormData();
+    form.set('file', new Blob([DURING_OUTAGE], { type: 'text/csv' }), 'caida.csv');
+    form.set('mode', 'import');
+    const html = await (await editor.postMultipart('/es/seizures/import?_action=importSeizures', form)).text();
+    expect(html, html.slice(0, 2000)).toContain('Importación completa: 2 aseguramientos nuevos');
+
+    const admin = await as('admin@demo.test');
+    const found = await (await admin.get('/es/seizures?q=Q7XW100001')).text();
+    expect(found).toContain('OUT-0001');
+    const status = await (await admin.get('/es/admin/search')).text();
+    expect(status).toMatch(/Cambios pendientes de enviar<\/dt>\s*<dd[^>]*>2, el más antiguo del/);
+    expect(status).toContain('las búsquedas se contestan con el índice integrado (FTS5)');
+
+    await fake.up();
+    await waitFor('the worker to push the backlog', async () => fake.docs('seizures').some((d) => d.reference === 'OUT-0002'));
+    await waitFor('the backlog to be empty', async () => /Ninguno/.test(await (await admin.get('/es/admin/search')).text()));
+    const before = searches();
+    const after = await (await admin.get('/en/seizures?q=Q7XW100002')).text();
+    expect(searches()).toBe(before + 1);
+    expect(after).toContain('OUT-0002');
+  });
+
+  it('lets an admin push the backlog now, and shows the page to admins only', async () => {
+    const admin = await as('admin@demo.test');
+    const pushed = await admin.post('/en/admin/search?_action=pushSearchBacklog', {});
+    expect(await pushed.text()).toContain('Pushed: 0. Failed: 0.');
+    const member = await as('agent.atf@demo.test');
+    expect((await member.get('/en/admin/search')).status).toBe(404);
+    expect((await member.post('/en/admin/search?_action=pushSearchBacklog', {})).status).toBe(404);
+  });
+});
