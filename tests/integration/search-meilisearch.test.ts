@@ -45,8 +45,8 @@ const HEADER =
   'reference,date,state,agency,case_file,summary_es,summary_en,visibility,firearm_type,manufacturer,model,calibre,serial,obliterated_serial,trace_status';
 const DURING_OUTAGE = [
   HEADER,
-  'OUT-0001,2026-02-10,Coahuila,SEDENA,SED/OUT/0001/2026,Aseguramiento en Piedras Negras durante la caída,Seizure in Piedras Negras,members,rifle,Colt,AR-15,5.56x45,Q7XW100001,no,requested',
-  'OUT-0002,2026-02-11,Coahuila,SEDENA,SED/OUT/0002/2026,Segundo aseguramiento en Piedras Negras,Second seizure in Piedras Negras,members,pistol,Glock,19,9mm,Q7XW100002,no,requested',
+  'OUT-0001,2026-02-10,Coahuila,SSPC,SSPC/OUT/0001/2026,Aseguramiento en Piedras Negras durante la caída,Seizure in Piedras Negras,members,rifle,Colt,AR-15,5.56x45,Q7XW100001,no,requested',
+  'OUT-0002,2026-02-11,Coahuila,SSPC,SSPC/OUT/0002/2026,Segundo aseguramiento en Piedras Negras,Second seizure in Piedras Negras,members,pistol,Glock,19,9mm,Q7XW100002,no,requested',
 ].join('\n');
 
 beforeAll(async () => {
