@@ -10,6 +10,7 @@
  * BREAKER_MS too, so an outage does not cost every search a timeout).
  */
 import type { Reader } from '#src/server/access.ts';
+import { log } from '#src/server/log.ts';
 import { fts5Engine } from './fts5.ts';
 import { describeError, isUnavailable, meiliConnection, type MeiliConnection } from './meili-client.ts';
 import { createMeiliEngine, seizureIndexUid, SEIZURE_KIND, type MeiliEngine } from './meilisearch.ts';
@@ -66,7 +67,7 @@ export async function search(query: SearchQuery, reader: Reader | null): Promise
     return result;
   } catch (e) {
     const message = describeError(e);
-    if (remote.lastError === null || remote.lastOkAt > remote.lastError.at) console.warn(`search: answering from FTS5: ${message}`);
+    if (remote.lastError === null || remote.lastOkAt > remote.lastError.at) log.warn({ error: message }, 'search: answering from FTS5');
     remote.lastError = { at: Date.now(), message };
     if (isUnavailable(e)) remote.skipUntil = Date.now() + BREAKER_MS;
     return fallback(isUnavailable(e) ? 'unavailable' : 'error');

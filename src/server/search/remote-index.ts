@@ -9,6 +9,7 @@ import { MeiliTaskError, taskBudgetMs, type MeiliConnection } from './meili-clie
 import { beginRebuild, endRebuild, rebuildProgress, type RebuildState } from './outbox.ts';
 import { runRaw } from '#src/server/sql.ts';
 import { rawClient } from '#src/server/db.ts';
+import { log } from '#src/server/log.ts';
 
 export type SearchDocument = { id: string | number };
 
@@ -198,6 +199,8 @@ export async function rebuildIndex(
   }
   const { replay } = await endRebuild(source.kind);
   // `build` now names the old documents. Failing to delete them costs disk, not correctness.
-  await dropIndex(conn, build).catch((e: unknown) => console.warn(`search: could not delete the old index "${build}": ${String(e)}`));
+  await dropIndex(conn, build).catch((e: unknown) =>
+    log.warn({ index: build, error: String(e) }, 'search: could not delete the old index'),
+  );
   return { documents: done, replay };
 }

@@ -6,6 +6,8 @@
  * nothing and the backlog drains when the server is back.
  */
 import { config } from '#src/server/config.ts';
+import { onShutdown } from '#src/server/lifecycle.ts';
+import { log } from '#src/server/log.ts';
 import { describeError, meiliConnection } from './meili-client.ts';
 import { claimDue, markFailed, markPushed, outboxStats, rebuildStates, type OutboxRow } from './outbox.ts';
 import { abandonRebuild, prepareIndex, pushEntities } from './remote-index.ts';
@@ -124,10 +126,12 @@ export function startSearchSync(opts: { idleMs?: number } = {}): void {
     for (const source of searchSources()) {
       const outcome = await prepareIndex(conn, source);
       if (outcome.state === 'missing')
-        console.warn(
+        log.warn(
+          { index: source.indexUid },
           `search: the Meilisearch index "${source.indexUid}" does not exist: searches use FTS5 until npm run search:reindex builds it`,
         );
-      if (outcome.state === 'updated') console.log(`search: settings of "${source.indexUid}" updated (${outcome.changed.join(', ')})`);
+      if (outcome.state === 'updated')
+        log.info({ index: source.indexUid, changed: outcome.changed }, `search: settings of "${source.indexUid}" updated`);
     }
     await cleanUpDeadRebuilds();
   }
@@ -144,18 +148,21 @@ export function startSearchSync(opts: { idleMs?: number } = {}): void {
         const r = await drainOnce();
         if (r.failed) {
           failures++;
-          console.warn(`search: ${r.failed} change(s) not pushed, will retry: ${r.errors[0] ?? ''}`);
+          log.warn({ failed: r.failed, error: r.errors[0] }, 'search: changes not pushed to Meilisearch, will retry');
         } else failures = 0;
         busy = r.claimed > 0 && r.failed === 0;
       } catch (e) {
         failures++;
-        console.warn(`search: outbox worker: ${describeError(e)}`);
+        log.warn({ error: describeError(e) }, 'search: outbox worker');
       }
       if (stopped) break;
       if (!busy) await sleep(failures ? Math.min(MAX_LOOP_BACKOFF_MS, 1000 * 2 ** (failures - 1)) : (opts.idleMs ?? IDLE_MS));
     }
   })();
 
+  // A push in flight finishes (or is given up) before the process ends; its rows are claimed
+  // for a few minutes at most, then any process pushes them again.
+  onShutdown(stopSearchSync);
   worker = {
     nudge() {
       nudged = true;
