@@ -46,7 +46,9 @@ try {
     for (const source of searchSources()) {
       started = performance.now();
       const progress = bar(`meilisearch ${source.kind}`);
-      const r = await rebuildIndex(conn, source, { force: values.force, progress: progress.update }).finally(() => progress.stop());
+      const r = await rebuildIndex(conn, source, { force: values.force, progress: (done, total) => progress.update(done, total) }).finally(
+        () => progress.stop(),
+      );
       console.log(
         `meilisearch: ${r.documents} ${source.kind} documents in a new "${source.indexUid}" in ${((performance.now() - started) / 1000).toFixed(1)} s` +
           (r.replay ? `; ${r.replay} change(s) made meanwhile replayed` : ''),

@@ -88,10 +88,16 @@ const tokens = (s: string) =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 
+/** A JSON value as text: strings as they are, numbers and booleans printed, anything else as JSON. */
+function str(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
 function textOf(value: unknown): string {
-  if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(textOf).join(' ');
-  return String(value);
+  return str(value);
 }
 
 /** Parses `q`: "phrases" and words (a leading - excludes, as in Meilisearch). */
@@ -471,7 +477,7 @@ export class FakeMeilisearch {
         for (const doc of task.details.documents as Doc[]) {
           if (doc[pk] === undefined)
             throw new BadRequest(400, apiError('missing_document_id', `Document doesn't have a \`${pk}\` attribute`));
-          index.docs.set(String(doc[pk]), doc);
+          index.docs.set(str(doc[pk]), doc);
         }
         task.details.indexedDocuments = (task.details.documents as Doc[]).length;
         return;
@@ -508,9 +514,9 @@ export class FakeMeilisearch {
     const filterable = new Set(s.filterableAttributes as string[]);
     const sortable = new Set(s.sortableAttributes as string[]);
     const searchable = (s.searchableAttributes as string[])[0] === '*' ? null : (s.searchableAttributes as string[]);
-    const filters = ((body.filter as string[] | string | undefined) ?? []) as string[] | string;
+    const filters = (body.filter as string[] | string | undefined) ?? [];
     const predicates = (typeof filters === 'string' ? [filters] : filters).map((f) => compileFilter(f, filterable));
-    const terms = parseQuery(String(body.q ?? ''));
+    const terms = parseQuery(str(body.q));
     const sort = (body.sort as string[] | undefined) ?? [];
     for (const rule of sort) {
       const attr = rule.split(':')[0] ?? '';
@@ -563,7 +569,7 @@ export class FakeMeilisearch {
       const counts = new Map<string, number>();
       for (const doc of matched) {
         const v = doc[name];
-        for (const x of new Set(Array.isArray(v) ? v.map(String) : v === null || v === undefined ? [] : [String(v)]))
+        for (const x of new Set(Array.isArray(v) ? v.map(str) : v === null || v === undefined ? [] : [str(v)]))
           counts.set(x, (counts.get(x) ?? 0) + 1);
       }
       const byCount = (faceting.sortFacetValuesBy[name] ?? faceting.sortFacetValuesBy['*']) === 'count';
@@ -575,8 +581,8 @@ export class FakeMeilisearch {
     const slice = capped.slice((page - 1) * hitsPerPage, page * hitsPerPage);
     const retrieve = body.attributesToRetrieve as string[] | undefined;
     const highlight = new Set((body.attributesToHighlight as string[] | undefined) ?? []);
-    const pre = String(body.highlightPreTag ?? '<em>');
-    const post = String(body.highlightPostTag ?? '</em>');
+    const pre = str(body.highlightPreTag ?? '<em>');
+    const post = str(body.highlightPostTag ?? '</em>');
     const words = new Set(terms.filter((t) => !t.negative).flatMap((t) => t.phrase));
     const hits = slice.map((doc) => {
       const out: Record<string, unknown> = {};
@@ -597,7 +603,7 @@ export class FakeMeilisearch {
     });
     return {
       hits,
-      query: String(body.q ?? ''),
+      query: str(body.q),
       processingTimeMs: 0,
       hitsPerPage,
       page,

@@ -100,7 +100,7 @@ describe('the portal on Meilisearch', () => {
     expect(status).toContain('las búsquedas se contestan con el índice integrado (FTS5)');
 
     await fake.up();
-    await waitFor('the worker to push the backlog', async () => fake.docs('seizures').some((d) => d.reference === 'OUT-0002'));
+    await waitFor('the worker to push the backlog', () => Promise.resolve(fake.docs('seizures').some((d) => d.reference === 'OUT-0002')));
     await waitFor('the backlog to be empty', async () => /Ninguno/.test(await (await admin.get('/es/admin/search')).text()));
     const before = searches();
     const after = await (await admin.get('/en/seizures?q=Q7XW100002')).text();

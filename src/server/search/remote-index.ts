@@ -90,12 +90,12 @@ function canonical(value: unknown, key = ''): unknown {
 }
 
 /** The settings keys (deeply) where `current` differs from `wanted`; keys not in `wanted` are not compared. */
-export function settingsDiff(current: Settings, wanted: Settings, prefix = ''): string[] {
+export function settingsDiff(current: object, wanted: object, prefix = ''): string[] {
   const out: string[] = [];
-  for (const [key, want] of Object.entries(wanted)) {
+  for (const [key, want] of Object.entries(wanted) as [string, unknown][]) {
     const have = (current as Record<string, unknown>)[key];
     if (want && typeof want === 'object' && !Array.isArray(want) && have && typeof have === 'object' && !Array.isArray(have)) {
-      out.push(...settingsDiff(have as Settings, want as Settings, `${prefix}${key}.`));
+      out.push(...settingsDiff(have, want, `${prefix}${key}.`));
     } else if (JSON.stringify(canonical(have, key)) !== JSON.stringify(canonical(want, key))) {
       out.push(`${prefix}${key}`);
     }
