@@ -186,6 +186,7 @@ const KNOWN_SEARCH = new Set([
   'highlightPreTag',
   'highlightPostTag',
   'showMatchesPosition',
+  'attributesToSearchOn',
 ]);
 
 export class FakeMeilisearch {
@@ -513,7 +514,12 @@ export class FakeMeilisearch {
     const s = index.settings;
     const filterable = new Set(s.filterableAttributes as string[]);
     const sortable = new Set(s.sortableAttributes as string[]);
-    const searchable = (s.searchableAttributes as string[])[0] === '*' ? null : (s.searchableAttributes as string[]);
+    const declared = (s.searchableAttributes as string[])[0] === '*' ? null : (s.searchableAttributes as string[]);
+    const on = body.attributesToSearchOn as string[] | undefined;
+    const notSearchable = on?.find((a) => declared && !declared.includes(a));
+    if (notSearchable)
+      throw new BadRequest(400, apiError('invalid_search_attributes_to_search_on', `Attribute \`${notSearchable}\` is not searchable.`));
+    const searchable = on ?? declared;
     const filters = (body.filter as string[] | string | undefined) ?? [];
     const predicates = (typeof filters === 'string' ? [filters] : filters).map((f) => compileFilter(f, filterable));
     const terms = parseQuery(str(body.q));

@@ -19,6 +19,7 @@ const { closeDb } = await import('#src/server/db.ts');
 const { generateSeizures, seedDemoSeizures } = await import('#db/seed/seizures.ts');
 const { fts5Engine } = await import('#src/server/search/fts5.ts');
 const { createMeiliEngine } = await import('#src/server/search/meilisearch.ts');
+const { MeiliConnection } = await import('#src/server/search/meili-client.ts');
 const { evaluate, BUDGET, RELEVANCE_SEIZURES } = await import('./evaluate.ts');
 type SearchEngine = import('#src/server/search/types.ts').SearchEngine;
 
@@ -29,7 +30,10 @@ const list = generateSeizures(RELEVANCE_SEIZURES, 1);
 
 const engines: SearchEngine[] = [fts5Engine];
 if (meiliUrl) {
-  const meili = createMeiliEngine({ host: meiliUrl, apiKey: process.env.MEILISEARCH_KEY, indexName: `seizures_relevance_${process.pid}` });
+  const meili = createMeiliEngine(
+    new MeiliConnection({ host: meiliUrl, apiKey: process.env.MEILISEARCH_KEY, timeoutMs: 5000 }),
+    `seizures_relevance_${process.pid}`,
+  );
   await meili.reindex();
   engines.push(meili);
 }

@@ -2,18 +2,24 @@ import { describe, expect, it } from 'vitest';
 import {
   buildMeiliQuery,
   compactTerms,
+  UnsupportedQuery,
   MEILI_SETTINGS,
   serialPrefixes,
   sizedFacetLimit,
   toMeiliQuery,
 } from '#src/server/search/meilisearch.ts';
 import { settingsDiff } from '#src/server/search/remote-index.ts';
+import { analyseQuery, glossarySynonyms } from '#src/server/text/index.ts';
+
+const meiliQ = (text: string) => toMeiliQuery(analyseQuery(text, glossarySynonyms()));
 import { readers } from '#tests/fixtures/seizures/helpers.ts';
 
 describe('buildMeiliQuery', () => {
   it("puts the reader's tokens into the filter and asks for every word", () => {
     const { q, params } = buildMeiliQuery({ text: 'michoacan' }, readers.fgr);
-    expect(q).toBe('michoacan');
+    expect(q).not.toBe('');
+    // Terms are matched against the analysed fields only (stems, concepts, compact forms, serial prefixes).
+    expect(params.attributesToSearchOn).toEqual(['stems', 'concepts', 'compactTerms', 'serialPrefixes']);
     expect(params.filter).toEqual(['scope IN ["public", "members", "country:MX", "agency:FGR"]']);
     expect(params.sort).toBeUndefined(); // relevance with text
     // Meilisearch's default ("last") drops words from the end until something matches; FTS5 ANDs them.
@@ -63,20 +69,20 @@ describe('buildMeiliQuery', () => {
   });
 });
 
-describe('toMeiliQuery: the terms FTS5 matches, written for Meilisearch', () => {
-  it('makes every term with a digit an exact one-word phrase of its compact form, in any position', () => {
-    expect(toMeiliQuery('MICH555 glock')).toBe('"MICH555" glock');
-    expect(toMeiliQuery('glock AB-12345')).toBe('glock "AB12345"');
-    expect(toMeiliQuery('7.62x39 fusil')).toBe('"762x39" fusil');
-    // Too short to be a serial prefix: a plain word, as in FTS5.
-    expect(toMeiliQuery('glock 19')).toBe('glock 19');
+describe('toMeiliQuery: the analysed query (src/server/text), term for term as FTS5 matches it', () => {
+  it('makes every term one exact phrase: serial starts in any position, stem keys, concept tokens, exclusions', () => {
+    expect(meiliQ('MICH555 glock')).toBe('"mich555" "glock"');
+    expect(meiliQ('glock AB-12345')).toBe('"glock" "ab12345"');
+    expect(meiliQ('TAMP0002')).toBe('"tamp0002"');
+    expect(meiliQ('"punto de revisión" reynosa')).toBe('"punt de revis" "reynos"');
+    expect(meiliQ('-reynosa glock')).toBe('"glock" -"reynos"');
+    expect(meiliQ('AK-47')).toMatch(/^"x\w+"$/);
   });
 
-  it('keeps phrases, makes hyphenated words phrases, and does not exclude with a leading dash (FTS5 does not)', () => {
-    expect(toMeiliQuery('"punto de revisión" reynosa')).toBe('"punto de revisión" reynosa');
-    expect(toMeiliQuery('Smith-Wesson')).toBe('"Smith Wesson"');
-    expect(toMeiliQuery('-reynosa')).toBe('reynosa');
-    expect(toMeiliQuery('a*b (c) "" :')).toBe('ab c');
+  it('refuses what Meilisearch cannot express as FTS5 does (OR, glossary synonyms, related calibres): FTS5 answers those', () => {
+    expect(() => meiliQ('glock OR colt')).toThrow(UnsupportedQuery);
+    expect(() => meiliQ('obliterated')).toThrow(UnsupportedQuery);
+    expect(() => meiliQ('7.62x39')).toThrow(UnsupportedQuery);
   });
 
   it('indexes the compact forms and parts of words with a digit, and every serial prefix with a digit', () => {
@@ -94,6 +100,8 @@ describe('Meilisearch settings', () => {
   it('puts a chosen sort before relevance, breaks ties by date and id, and never fuzzes serials', () => {
     expect(MEILI_SETTINGS.rankingRules[0]).toBe('sort');
     expect(MEILI_SETTINGS.rankingRules.slice(-2)).toEqual(['dateNum:desc', 'id:desc']);
+    // Misspellings are corrected before searching, the same way for both engines: no fuzzy matching of its own.
+    expect(MEILI_SETTINGS.typoTolerance.enabled).toBe(false);
     expect(MEILI_SETTINGS.typoTolerance.disableOnAttributes).toEqual(expect.arrayContaining(['serials', 'serialPrefixes', 'compactTerms']));
     expect(MEILI_SETTINGS.prefixSearch).toBe('disabled');
     expect(MEILI_SETTINGS.sortableAttributes).toContain('id');

@@ -207,7 +207,7 @@ describe('outbox: changes are recorded with the data, pushed after the commit', 
     await markPushed([claimed]);
     expect(await pendingRows()).toBe(1);
     await drainAll();
-    expect(fake.docs(LIVE).find((d) => d.reference === 'M-102')?.summaryEs).toBe('Cambió mientras se enviaba');
+    expect(fake.docs(LIVE).find((d) => d.reference === 'M-102')?.summary).toContain('Cambió mientras se enviaba');
   });
 });
 
@@ -235,7 +235,7 @@ describe('zero-downtime rebuild', () => {
     expect(changed).toBe(true);
     await waitFor('the change to be committed', async () => (await search({ text: 'reconstrucción' }, readers.fgr)).total === 1);
     await drainAll();
-    expect(fake.docs(LIVE).find((d) => d.reference === 'M-1')?.summaryEs).toBe('Actualizado durante la reconstrucción');
+    expect(fake.docs(LIVE).find((d) => d.reference === 'M-1')?.summary).toContain('Actualizado durante la reconstrucción');
     expect(Math.min(...minLive)).toBeGreaterThan(0); // the live index was never empty
     expect([...fake.indexes.keys()]).toEqual([LIVE]);
     expect(await rebuildState('seizure')).toBeNull();

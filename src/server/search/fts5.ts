@@ -329,7 +329,8 @@ export function seizureSnippet(s: SeizureDetail, terms: HighlightTerms | null, l
   return main.html;
 }
 
-async function loadHits(ex: RawExec, ids: number[], analysed: AnalysedQuery, lang: 'es' | 'en'): Promise<SearchHit[]> {
+/** Hits in the given order with their snippets (also used for Meilisearch's answers: the same snippets). */
+export async function loadHits(ex: RawExec, ids: number[], analysed: AnalysedQuery, lang: 'es' | 'en'): Promise<SearchHit[]> {
   if (!ids.length) return [];
   const byId = new Map((await loadSeizures(ex, ids)).map((s) => [s.id, s]));
   const terms = analysed.groups.length ? highlightTerms(analysed) : null;

@@ -13,7 +13,7 @@ import type { Reader } from '#src/server/access.ts';
 import { log } from '#src/server/log.ts';
 import { fts5Engine } from './fts5.ts';
 import { describeError, isUnavailable, meiliConnection, type MeiliConnection } from './meili-client.ts';
-import { createMeiliEngine, seizureIndexUid, SEIZURE_KIND, type MeiliEngine } from './meilisearch.ts';
+import { createMeiliEngine, delegations, seizureIndexUid, SEIZURE_KIND, type MeiliEngine } from './meilisearch.ts';
 import { hasPending, outboxStats, type OutboxStats } from './outbox.ts';
 import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
 import { nudgeSearchSync } from './sync.ts';
@@ -42,7 +42,7 @@ const remote = {
 };
 
 /** Which engine answered the last searches, and why FTS5 did when it did (for health and tests). */
-export type Answered = { engine: 'fts5' | 'meilisearch'; reason?: 'catching-up' | 'unavailable' | 'error' };
+export type Answered = { engine: 'fts5' | 'meilisearch'; reason?: 'catching-up' | 'unavailable' | 'error' | 'unsupported' };
 let lastAnswered: Answered = { engine: 'fts5' };
 export function lastAnsweredBy(): Answered {
   return lastAnswered;
@@ -61,9 +61,10 @@ export async function search(query: SearchQuery, reader: Reader | null): Promise
   if (Date.now() < remote.skipUntil) return fallback('unavailable');
   if (await hasPending(SEIZURE_KIND)) return fallback('catching-up');
   try {
+    const before = delegations.count;
     const result = await engine.search(query, reader);
     remote.lastOkAt = Date.now();
-    lastAnswered = { engine: 'meilisearch' };
+    lastAnswered = delegations.count > before ? { engine: 'fts5', reason: 'unsupported' } : { engine: 'meilisearch' };
     return result;
   } catch (e) {
     const message = describeError(e);

@@ -16,20 +16,15 @@ import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts
 import { rawClient } from '#src/server/db.ts';
 import { config } from '#src/server/config.ts';
 import { allRaw } from '#src/server/sql.ts';
-import { facetLabel, placeLabels } from './fts5.ts';
+import { facetLabel, fts5Search, loadHits, placeLabels } from './fts5.ts';
+import { correctQuery } from './fts5-spelling.ts';
+import { conceptToken, seizureSearchFields } from './seizure-text.ts';
+import { loadSeizures } from '#src/server/seizures/records.ts';
+import { analyseQuery, glossarySynonyms, hasPositiveClauses, type AnalysedQuery, type QueryClause } from '#src/server/text/index.ts';
 import { FACET_FIELDS, type FacetField } from './fts5-index.ts';
 import type { MeiliConnection } from './meili-client.ts';
 import { pushEntities, rebuildIndex, type SearchSource } from './remote-index.ts';
-import {
-  MARK_CLOSE,
-  MARK_OPEN,
-  markToHtml,
-  normalizeQuery,
-  type Facets,
-  type SearchEngine,
-  type SearchQuery,
-  type SearchResult,
-} from './types.ts';
+import { normalizeQuery, type Facets, type SearchEngine, type SearchQuery, type SearchResult } from './types.ts';
 
 export const MEILI_INDEX = 'seizures';
 export const SEIZURE_KIND = 'seizure';
@@ -50,15 +45,16 @@ export interface MeiliSeizureDoc {
   traceStatus: string[];
   scope: string[];
   firearmCount: number;
-  municipality: string | null;
-  place: string | null;
-  // Search text, as the FTS5 index holds it.
-  summaryEs: string | null;
-  summaryEn: string | null;
-  placeText: string | null;
-  firearmsText: string | null;
-  serials: string | null;
-  /** Compact forms ("7.62x39" -> 762x39) and parts of every word with a digit. */
+  // The engine-neutral search fields (seizure-text.ts), as FTS5 indexes them.
+  summary: string;
+  place: string;
+  items: string;
+  serials: string;
+  /** Stem keys (Spanish and English, folded) of summary, place and items. */
+  stems: string;
+  /** Vocabulary concepts as index tokens (calibres, model families, types, places). */
+  concepts: string[];
+  /** Compact forms ("7.62x39" -> 762x39) of every word with a digit. */
   compactTerms: string[];
   /** Prefixes (3 characters or more, with a digit) of the serial numbers' words. */
   serialPrefixes: string[];
@@ -75,20 +71,25 @@ const FILTER_ATTRIBUTE: Record<FacetField, keyof MeiliSeizureDoc> = {
   traceStatus: 'traceStatus',
 };
 
-/** Exact-match attributes: no typo may match a serial number or a code. */
-const EXACT_ATTRIBUTES = ['serials', 'serialPrefixes', 'compactTerms'];
+/**
+ * What a query term is matched against: the analysed forms only. A term is a stem-key phrase, a
+ * concept token or a compact serial form (toMeiliQuery), each an exact token of one of these.
+ */
+const MATCH_ATTRIBUTES = ['stems', 'concepts', 'compactTerms', 'serialPrefixes'];
 
 /** Settings that do not depend on the data. */
 export const MEILI_SETTINGS = {
-  // In the order of the FTS5 bm25 weights (serials 5, place 2, firearms 1.5, summaries 1).
-  searchableAttributes: ['serials', 'serialPrefixes', 'placeText', 'firearmsText', 'summaryEs', 'summaryEn', 'compactTerms'],
+  searchableAttributes: [...MATCH_ATTRIBUTES, 'serials', 'place', 'items', 'summary'],
   filterableAttributes: ['country', 'state', 'agency', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus', 'scope', 'dateNum'],
   sortableAttributes: ['dateNum', 'firearmCount', 'id'],
   // `sort` first: a chosen sort orders the results strictly (FTS5 ORDER BY); without one it does
   // nothing and relevance decides. Ties: newest, then highest id, as in FTS5. ('attribute' is
   // still accepted by servers that split it into attributeRank and wordPosition.)
   rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'dateNum:desc', 'id:desc'],
-  typoTolerance: { enabled: true, disableOnAttributes: EXACT_ATTRIBUTES, disableOnNumbers: true },
+  // Misspellings are corrected before the search, from the index's own words, the same way for
+  // both engines (fts5-spelling.ts); Meilisearch's own tolerance would find other seizures than
+  // FTS5 ("pistola" would match "pistol"). Serials stay exact should it ever be turned on.
+  typoTolerance: { enabled: false, disableOnAttributes: ['serials', 'serialPrefixes', 'compactTerms'], disableOnNumbers: true },
   // FTS5 matches whole words only (serial prefixes are indexed in serialPrefixes).
   prefixSearch: 'disabled',
 } satisfies Settings;
@@ -119,59 +120,68 @@ function lit(value: string | number): string {
 }
 
 const HAS_DIGIT = /\p{N}/u;
-const compact = (word: string) => word.replace(/[^\p{L}\p{N}]/gu, '');
+const compact = (word: string) => word.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+
+/** A query Meilisearch cannot answer term for term as FTS5 does (FTS5 answers it). */
+export class UnsupportedQuery extends Error {
+  override name = 'UnsupportedQuery';
+}
+
+/** How many searches the Meilisearch engine handed to FTS5 as UnsupportedQuery (health, tests). */
+export const delegations = { count: 0 };
 
 /**
- * User text -> Meilisearch `q`, term for term what toMatchExpression() (filter.ts) asks of FTS5:
- * quoted phrases stay phrases; a word with a digit and 3+ letters or digits becomes its compact
- * form as a one-word phrase (exact: no typo, no prefix; matched against compactTerms and
- * serialPrefixes, so it works in any position); a word with - . or / becomes a phrase of its
- * parts; a leading "-" is not an exclusion (FTS5 does not exclude either).
+ * One clause of the analysed query as one exact Meilisearch term (a quoted phrase: no typo, no
+ * prefix), matched against the analysed fields of the documents:
+ * - a vocabulary concept ("AK-47", "cuerno de chivo", "7.62 x 39") -> its concept token, which
+ *   every seizure naming it in any spelling carries;
+ * - a possible serial start ("MICH555", "AB-12") -> its compact form, in serialPrefixes (any
+ *   position of the query) or compactTerms;
+ * - otherwise the stem keys, as a phrase in `stems` (inflections and both languages meet).
+ * FTS5 ORs these forms within a clause; Meilisearch has no OR, so clauses whose forms do not
+ * collapse into one (OR groups, glossary synonyms, related calibres) are UnsupportedQuery.
  */
-export function toMeiliQuery(text: string): string {
+function clauseTerm(c: QueryClause): string {
+  if (c.synonyms.length || c.related.length || c.concepts.length > 1) throw new UnsupportedQuery(c.text);
+  const [concept] = c.concepts;
+  if (concept) return `"${conceptToken(concept)}"`;
+  if (c.serialPrefix) return `"${c.serialPrefix.toLowerCase()}"`;
+  return `"${c.keys.join(' ')}"`;
+}
+
+/** An analysed query (src/server/text) as Meilisearch's `q`; throws UnsupportedQuery (see clauseTerm). */
+export function toMeiliQuery(analysed: AnalysedQuery): string {
   const terms: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) {
-      const phrase = m[1]
-        .replace(/[^\p{L}\p{N}\s\-./]/gu, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-      if (/[\p{L}\p{N}]/u.test(phrase)) terms.push(`"${phrase}"`);
-      continue;
-    }
-    const word = (m[2] ?? '').replace(/[^\p{L}\p{N}\-./]/gu, '').replace(/^[-./]+/, '');
-    if (!/[\p{L}\p{N}]/u.test(word)) continue;
-    const c = compact(word);
-    if (HAS_DIGIT.test(word) && c.length >= 3) terms.push(`"${c}"`);
-    else if (/[-./]/.test(word)) terms.push(`"${word.replace(/[-./]+/g, ' ').trim()}"`);
-    else terms.push(word);
+  for (const group of analysed.groups) {
+    if (group.length !== 1) throw new UnsupportedQuery('OR');
+    terms.push(clauseTerm(group[0] as QueryClause));
   }
+  for (const c of analysed.excluded) terms.push(`-${clauseTerm(c)}`);
   return terms.join(' ');
 }
 
-/** The search request for a query and reader (pure: unit-tested without a server). */
-export function buildMeiliQuery(query: SearchQuery, reader: Reader | null): { q: string; params: SearchParams } {
+/** The search request for an analysed query and reader (pure: unit-tested without a server). */
+export function buildMeiliQuery(query: SearchQuery, reader: Reader | null, analysed?: AnalysedQuery): { q: string; params: SearchParams } {
   const n = normalizeQuery(query);
   const filter: string[] = [];
   if (!seesEverything(reader)) filter.push(`scope IN [${readerTokens(reader).map(lit).join(', ')}]`);
   for (const field of FACET_FIELDS) {
-    const values = n.filters[field] ?? [];
+    const values = (n.filters[field] ?? []) as (string | number)[];
     if (values.length) filter.push(`${FILTER_ATTRIBUTE[field]} IN [${values.map(lit).join(', ')}]`);
   }
   if (n.dateFrom) filter.push(`dateNum >= ${Number(n.dateFrom.replaceAll('-', ''))}`);
   if (n.dateTo) filter.push(`dateNum <= ${Number(n.dateTo.replaceAll('-', ''))}`);
-  const q = toMeiliQuery(n.text);
+  const a = analysed ?? analyseQuery(n.text, glossarySynonyms());
+  const q = toMeiliQuery(a);
   // The same orders as FTS5 (fts5.ts), id last so that pages never overlap.
   const sort =
-    n.sort === 'date_desc' || (n.sort === 'relevance' && !q)
+    n.sort === 'date_desc' || (n.sort === 'relevance' && !hasPositiveClauses(a))
       ? ['dateNum:desc', 'id:desc']
       : n.sort === 'date_asc'
         ? ['dateNum:asc', 'id:asc']
         : n.sort === 'firearms_desc'
           ? ['firearmCount:desc', 'dateNum:desc', 'id:desc']
           : undefined;
-  const summary = n.lang === 'es' ? 'summaryEs' : 'summaryEn';
   return {
     q,
     params: {
@@ -179,28 +189,11 @@ export function buildMeiliQuery(query: SearchQuery, reader: Reader | null): { q:
       facets: FACET_FIELDS.map((f) => FILTER_ATTRIBUTE[f]),
       ...(sort ? { sort } : {}),
       matchingStrategy: 'all',
+      attributesToSearchOn: MATCH_ATTRIBUTES,
       page: n.page,
       hitsPerPage: n.pageSize,
-      attributesToRetrieve: [
-        'id',
-        'reference',
-        'date',
-        'country',
-        'state',
-        'municipality',
-        'place',
-        'agency',
-        'firearmCount',
-        'summaryEs',
-        'summaryEn',
-      ],
-      attributesToCrop: [summary, 'placeText', 'firearmsText', 'serials'],
-      cropLength: 24,
-      cropMarker: '…',
-      attributesToHighlight: [summary, 'placeText', 'firearmsText', 'serials'],
-      highlightPreTag: MARK_OPEN,
-      highlightPostTag: MARK_CLOSE,
-      showMatchesPosition: false,
+      // Hits are read from the database with the same snippets as FTS5 (fts5.ts loadHits).
+      attributesToRetrieve: ['id'],
     },
   };
 }
@@ -211,7 +204,7 @@ export function compactTerms(...texts: (string | null)[]): string[] {
   for (const text of texts) {
     for (const word of (text ?? '').split(/\s+/)) {
       if (!HAS_DIGIT.test(word)) continue;
-      const c = compact(word).toLowerCase();
+      const c = compact(word);
       if (c) out.add(c);
       for (const part of word.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (part) out.add(part);
     }
@@ -233,76 +226,33 @@ export function serialPrefixes(serials: string | null): string[] {
 /** Meilisearch documents for the given seizures, read from the database (absent ids are omitted). */
 export async function meiliDocuments(ids: readonly (number | string)[]): Promise<MeiliSeizureDoc[]> {
   if (!ids.length) return [];
-  const ex = rawClient();
-  const json = JSON.stringify(ids.map(Number));
-  const rows = await allRaw<{
-    id: number;
-    reference: string;
-    date: string;
-    country: string;
-    state_code: string;
-    agency_code: string;
-    municipality: string | null;
-    place: string | null;
-    firearm_count: number;
-    tokens: string;
-    summary_es: string | null;
-    summary_en: string | null;
-    place_text: string | null;
-    firearms_text: string | null;
-    serials: string | null;
-  }>(
-    ex,
-    `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.agency_code, s.municipality, s.place, s.firearm_count, ss.tokens,
-       f.summary_es, f.summary_en, f.place AS place_text, f.firearms AS firearms_text, f.serials
-     FROM seizures s JOIN scope_sets ss ON ss.id = s.scope_set_id LEFT JOIN seizure_fts f ON f.rowid = s.id
-     WHERE s.id IN (SELECT value FROM json_each(?))`,
-    [json],
-  );
-  const facets = await allRaw<{
-    seizure_id: number;
-    type: string;
-    calibre: string | null;
-    manufacturer: string | null;
-    trace_status: string;
-  }>(
-    ex,
-    `SELECT seizure_id, type, calibre, manufacturer, trace_status FROM firearms WHERE seizure_id IN (SELECT value FROM json_each(?))`,
-    [json],
-  );
-  const bySeizure = new Map<number, typeof facets>();
-  for (const g of facets) {
-    const list = bySeizure.get(g.seizure_id);
-    if (list) list.push(g);
-    else bySeizure.set(g.seizure_id, [g]);
-  }
+  const seizures = await loadSeizures(rawClient(), ids.map(Number));
   const uniq = (list: (string | null)[]) => [...new Set(list.filter((v): v is string => !!v))];
-  return rows.map((r) => {
-    const g = bySeizure.get(r.id) ?? [];
+  return seizures.map((s) => {
+    const f = seizureSearchFields(s);
     return {
-      id: r.id,
-      reference: r.reference,
-      date: r.date,
-      dateNum: Number(r.date.replaceAll('-', '')),
-      year: r.date.slice(0, 4),
-      country: r.country,
-      state: r.state_code,
-      agency: r.agency_code,
-      firearmType: uniq(g.map((x) => x.type)),
-      calibre: uniq(g.map((x) => x.calibre)),
-      manufacturer: uniq(g.map((x) => x.manufacturer)),
-      traceStatus: uniq(g.map((x) => x.trace_status)),
-      scope: r.tokens.split(' '),
-      firearmCount: r.firearm_count,
-      municipality: r.municipality,
-      place: r.place,
-      summaryEs: r.summary_es,
-      summaryEn: r.summary_en,
-      placeText: r.place_text,
-      firearmsText: r.firearms_text,
-      serials: r.serials,
-      compactTerms: compactTerms(r.summary_es, r.summary_en, r.place_text, r.firearms_text, r.serials),
-      serialPrefixes: serialPrefixes(r.serials),
+      id: s.id,
+      reference: s.reference,
+      date: s.date,
+      dateNum: Number(s.date.replaceAll('-', '')),
+      year: s.date.slice(0, 4),
+      country: s.country,
+      state: s.stateCode,
+      agency: s.agencyCode,
+      firearmType: uniq(s.firearms.map((x) => x.type)),
+      calibre: uniq(s.firearms.map((x) => x.calibre)),
+      manufacturer: uniq(s.firearms.map((x) => x.manufacturer)),
+      traceStatus: uniq(s.firearms.map((x) => x.traceStatus)),
+      scope: [...s.scope],
+      firearmCount: s.firearmCount,
+      summary: f.summary,
+      place: f.place,
+      items: f.items,
+      serials: f.serials,
+      stems: f.stems,
+      concepts: f.concepts.map(conceptToken),
+      compactTerms: compactTerms(f.summary, f.place, f.items, f.serials),
+      serialPrefixes: serialPrefixes(f.serials),
     };
   });
 }
@@ -341,51 +291,58 @@ export interface MeiliEngine extends SearchEngine {
 
 export function createMeiliEngine(connection: MeiliConnection, indexUid: string = seizureIndexUid()): MeiliEngine {
   const source = seizureSource(indexUid);
+  async function run(n: ReturnType<typeof normalizeQuery>, reader: Reader | null, analysed: AnalysedQuery): Promise<SearchResult> {
+    const { q, params } = buildMeiliQuery(n, reader, analysed);
+    const res = await connection.search.index<MeiliSeizureDoc>(indexUid).search(q, params);
+    const ex = rawClient();
+    const places = await placeLabels(ex);
+    const facets = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
+    for (const field of FACET_FIELDS) {
+      const dist = res.facetDistribution?.[FILTER_ATTRIBUTE[field]] ?? {};
+      facets[field] = Object.entries(dist)
+        .filter(([, count]) => count > 0)
+        .map(([value, count]) => ({ value, count, label: facetLabel(field, value, n.lang, places) }))
+        .sort(field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    }
+    return {
+      // With page/hitsPerPage Meilisearch answers an exhaustive totalHits (up to maxTotalHits).
+      total: (res as { totalHits?: number }).totalHits ?? 0,
+      page: n.page,
+      pageSize: n.pageSize,
+      facets,
+      hits: await loadHits(
+        ex,
+        res.hits.map((h) => h.id),
+        analysed,
+        n.lang,
+      ),
+    };
+  }
   return {
     name: 'meilisearch',
     connection,
     source,
     async search(query, reader): Promise<SearchResult> {
       const n = normalizeQuery(query);
-      const { q, params } = buildMeiliQuery(n, reader);
-      const res = await connection.search.index<MeiliSeizureDoc>(indexUid).search(q, params);
-      const places = await placeLabels(rawClient());
-      const facets = Object.fromEntries(FACET_FIELDS.map((f) => [f, []])) as unknown as Facets;
-      for (const field of FACET_FIELDS) {
-        const dist = res.facetDistribution?.[FILTER_ATTRIBUTE[field]] ?? {};
-        facets[field] = Object.entries(dist)
-          .filter(([, count]) => count > 0)
-          .map(([value, count]) => ({ value, count, label: facetLabel(field, value, n.lang, places) }))
-          .sort(
-            field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
-          );
+      const ex = rawClient();
+      const synonyms = glossarySynonyms();
+      const analysed = analyseQuery(n.text, synonyms);
+      try {
+        // Misspelled words are corrected as FTS5 corrects them, from the same vocabulary.
+        if (n.correct) {
+          const correction = await correctQuery(ex, n.text, analysed, synonyms);
+          if (correction) {
+            const corrected = await run(n, reader, correction.analysed);
+            if (corrected.total > 0) return { ...corrected, correction: { original: n.text, corrected: correction.text } };
+          }
+        }
+        return await run(n, reader, analysed);
+      } catch (e) {
+        if (!(e instanceof UnsupportedQuery)) throw e;
+        // FTS5 answers what Meilisearch cannot express: the same answers, from the same data.
+        delegations.count++;
+        return fts5Search(query, reader);
       }
-      const summaryKey = n.lang === 'es' ? 'summaryEs' : 'summaryEn';
-      return {
-        // With page/hitsPerPage Meilisearch answers an exhaustive totalHits (up to maxTotalHits).
-        total: (res as { totalHits?: number }).totalHits ?? 0,
-        page: n.page,
-        pageSize: n.pageSize,
-        facets,
-        hits: res.hits.map((h) => {
-          const f = (h._formatted ?? {}) as Partial<Record<keyof MeiliSeizureDoc, string>>;
-          const marked = [f[summaryKey], f.placeText, f.firearmsText, f.serials].find((v) => v?.includes(MARK_OPEN));
-          const fallback = f[summaryKey] ?? h[summaryKey] ?? h.summaryEs ?? h.summaryEn ?? '';
-          return {
-            id: h.id,
-            reference: h.reference,
-            date: h.date,
-            country: h.country,
-            stateCode: h.state,
-            stateName: places.get(h.state)?.[n.lang] ?? h.state,
-            municipality: h.municipality,
-            place: h.place,
-            agencyCode: h.agency,
-            firearmCount: h.firearmCount,
-            snippet: markToHtml(marked ?? fallback),
-          };
-        }),
-      };
     },
     async index(ids) {
       await pushEntities(connection, source, ids.map(String));
