@@ -166,7 +166,7 @@ export function buildMeiliQuery(query: SearchQuery, reader: Reader | null, analy
   const filter: string[] = [];
   if (!seesEverything(reader)) filter.push(`scope IN [${readerTokens(reader).map(lit).join(', ')}]`);
   for (const field of FACET_FIELDS) {
-    const values = (n.filters[field] ?? []) as (string | number)[];
+    const values = n.filters[field] ?? [];
     if (values.length) filter.push(`${FILTER_ATTRIBUTE[field]} IN [${values.map(lit).join(', ')}]`);
   }
   if (n.dateFrom) filter.push(`dateNum >= ${Number(n.dateFrom.replaceAll('-', ''))}`);
