@@ -78,7 +78,7 @@ describe('the portal on Meilisearch', () => {
     expect(page).toMatch(/Changes waiting to be pushed<\/dt>\s*<dd[^>]*>None/);
     expect(page).toContain('Meilisearch answers and is up to date.');
     const before = searches();
-    const res = await admin.get('/es/seizures?q=fusil');
+    const res = await admin.get('/es/seizures?q=reynosa');
     expect(res.status).toBe(200);
     expect(searches()).toBe(before + 1);
   });
