@@ -9,6 +9,7 @@ import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw } from '#src/server/sql.ts';
 import { searchHealth, type SearchHealth } from './index.ts';
+import { outboxStats } from './outbox.ts';
 import { drainOnce } from './sync.ts';
 
 export interface SearchStatus extends SearchHealth {
@@ -41,5 +42,7 @@ export async function pushSearchBacklog(
     outcome: r.failed ? 'failed' : 'ok',
     detail: { pushed: r.pushed, failed: r.failed },
   });
-  return { pushed: r.pushed, failed: r.failed, error: r.errors[0] ?? null };
+  // Nothing claimed while changes wait: another process is pushing them right now; say how it went last.
+  const error = r.errors[0] ?? (r.claimed === 0 ? (await outboxStats()).lastError : null);
+  return { pushed: r.pushed, failed: r.failed, error };
 }
