@@ -8,11 +8,11 @@ import { actorOf, audit } from '#src/server/audit.ts';
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRaw } from '#src/server/sql.ts';
-import { searchHealth, type SearchHealth } from './index.ts';
+import { searchLayerHealth, type SearchLayerHealth } from './index.ts';
 import { outboxStats } from './outbox.ts';
 import { drainOnce } from './sync.ts';
 
-export interface SearchStatus extends SearchHealth {
+export interface SearchStatus extends SearchLayerHealth {
   /** Meilisearch's address without credentials or path (null with FTS5). */
   host: string | null;
   /** Seizures in the database (what a complete index holds). */
@@ -21,7 +21,7 @@ export interface SearchStatus extends SearchHealth {
 
 export async function searchStatus(reader: Reader | null, now: number = Date.now()): Promise<SearchStatus> {
   requireRole(reader, 'admin');
-  const health = await searchHealth(now);
+  const health = await searchLayerHealth(now);
   const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
   const host = config.meilisearch ? new URL(config.meilisearch.host).origin : null;
   return { ...health, host, seizures: row?.n ?? 0 };
