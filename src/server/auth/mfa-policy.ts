@@ -39,6 +39,7 @@ export const STEP_UP_ACTIONS: ReadonlySet<string> = new Set([
   'resetUserMfa',
   'createAgency',
   'updateAgency',
+  'pushSearchBacklog',
 ]);
 
 /** Whether an action needs a fresh verification now. Accounts without a second factor have nothing to step up with. */
