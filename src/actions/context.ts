@@ -1,9 +1,10 @@
-/** What every action needs from its context: the session cookie, request metadata, the signed-in user. */
+/**
+ * What actions need from their context: the session cookie and request metadata. The signed-in
+ * user comes from src/lib/signed-in.ts (requireUser, requireActor), shared with the pages.
+ */
 import type { ActionAPIContext } from 'astro:actions';
-import type { AdminActor } from '#src/server/auth/invitations.ts';
 import { SESSION_COOKIE, type NewSession } from '#src/server/auth/session.ts';
 import { sessionCookieOptions } from '#src/lib/cookies.ts';
-import { failWith } from '#src/lib/forms.ts';
 import { config } from '#src/server/config.ts';
 
 export function isSecure(ctx: ActionAPIContext): boolean {
@@ -17,16 +18,4 @@ export function setSessionCookie(ctx: ActionAPIContext, created: NewSession): vo
 
 export function meta(ctx: ActionAPIContext) {
   return { ip: ctx.locals.ip, userAgent: ctx.request.headers.get('user-agent') };
-}
-
-export function requireUser(ctx: ActionAPIContext) {
-  const user = ctx.locals.user;
-  if (!user || !ctx.locals.session) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
-  return { user, session: ctx.locals.session };
-}
-
-/** The signed-in user as an admin actor; the server function decides (and audits a refusal). */
-export function adminActor(ctx: ActionAPIContext): AdminActor {
-  const { user } = requireUser(ctx);
-  return { ...user, ip: ctx.locals.ip };
 }

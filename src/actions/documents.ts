@@ -1,23 +1,18 @@
 /** Actions of the document exchange that carry no file: revoke or restore a share, delete, restore. */
-import { defineAction, type ActionAPIContext } from 'astro:actions';
+import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { failWith, run } from '#src/lib/forms.ts';
-import { deleteDocument, restoreDocument, setShareRevoked, type DocumentActor } from '#src/server/documents/service.ts';
+import { run } from '#src/lib/forms.ts';
+import { requireActor } from '#src/lib/signed-in.ts';
+import { deleteDocument, restoreDocument, setShareRevoked } from '#src/server/documents/service.ts';
 
 const id = z.number({ error: 'validation.invalid' }).int().positive('validation.invalid');
-
-function actor(ctx: ActionAPIContext): DocumentActor {
-  const user = ctx.locals.user;
-  if (!user || !ctx.locals.session) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
-  return { ...user, ip: ctx.locals.ip };
-}
 
 export const documentActions = {
   documentRevoke: defineAction({
     accept: 'form',
     input: z.object({ id, revoked: z.enum(['true', 'false']) }),
     handler: async (input, ctx) => {
-      const who = actor(ctx);
+      const who = requireActor(ctx.locals);
       await run(() => setShareRevoked(who, input.id, input.revoked === 'true'));
       return { done: input.revoked === 'true' ? ('documents.done.revoked' as const) : ('documents.done.unrevoked' as const) };
     },
@@ -27,7 +22,7 @@ export const documentActions = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, ctx) => {
-      const who = actor(ctx);
+      const who = requireActor(ctx.locals);
       await run(() => deleteDocument(who, input.id));
       return { redirect: `/${ctx.locals.lang}/documents/deleted?deleted=${input.id}` };
     },
@@ -37,7 +32,7 @@ export const documentActions = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, ctx) => {
-      const who = actor(ctx);
+      const who = requireActor(ctx.locals);
       await run(() => restoreDocument(who, input.id));
       return { redirect: `/${ctx.locals.lang}/documents/${input.id}?restored=1` };
     },

@@ -15,13 +15,14 @@ import { PASSWORD_MAX } from '#src/server/auth/password.ts';
 import { formatDate } from '#src/i18n/index.ts';
 import { sessionCookieOptions } from '#src/lib/cookies.ts';
 import { failWith, run } from '#src/lib/forms.ts';
+import { requireActor, requireUser } from '#src/lib/signed-in.ts';
 import { safeNext } from '#src/lib/redirects.ts';
 import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
 import { seizureActions } from './seizures.ts';
 import { documentActions } from './documents.ts';
 import { mfaActions } from './mfa.ts';
-import { adminActor, isSecure, meta, requireUser, setSessionCookie } from './context.ts';
+import { isSecure, meta, setSessionCookie } from './context.ts';
 import { searchActions } from './search.ts';
 
 const required = (max = 200) =>
@@ -102,7 +103,7 @@ export const server = {
       .object({ currentPassword: password, newPassword: password, passwordConfirm: password })
       .refine((v) => v.newPassword === v.passwordConfirm, { message: 'validation.password_mismatch', path: ['passwordConfirm'] }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       const created = await run(() => changePassword(user, input.currentPassword, input.newPassword, meta(ctx)));
       setSessionCookie(ctx, created);
       return { done: 'account.passwordChanged' as const };
@@ -113,7 +114,7 @@ export const server = {
     accept: 'form',
     input: z.object({ lang }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await setPreferredLang(user.id, input.lang);
       return { redirect: `/${input.lang}/account?saved=lang` };
     },
@@ -123,7 +124,7 @@ export const server = {
     accept: 'form',
     input: z.object({ sessionId: id }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await invalidateOwnSession(user.id, input.sessionId);
       return { done: 'account.session.ended' as const };
     },
@@ -132,7 +133,7 @@ export const server = {
   endOtherSessions: defineAction({
     accept: 'form',
     handler: async (_input, ctx) => {
-      const { user, session } = requireUser(ctx);
+      const { user, session } = requireUser(ctx.locals);
       await invalidateOtherSessions(user.id, session.id);
       return { done: 'account.session.othersEnded' as const };
     },
@@ -146,7 +147,7 @@ export const server = {
       role: z.enum(ROLES, { error: 'validation.invalid' }),
     }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       const created = await run(() => createInvitation(admin, input));
       return { email: input.email, token: created.token, expiresAt: created.expiresAt.toISOString() };
     },
@@ -156,7 +157,7 @@ export const server = {
     accept: 'form',
     input: z.object({ id, email: z.string().max(254) }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       const created = await run(() => resendInvitation(admin, input.id));
       return { email: input.email, token: created.token, expiresAt: created.expiresAt.toISOString() };
     },
@@ -166,7 +167,7 @@ export const server = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => revokeInvitation(admin, input.id));
       return { done: 'admin.invite.revoked' as const };
     },
@@ -180,7 +181,7 @@ export const server = {
       agencyId: z.coerce.number().int().positive('validation.required'),
     }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => changeRoleAndAgency(admin, input.id, input.role, input.agencyId));
       return { done: 'admin.user.saved' as const };
     },
@@ -190,7 +191,7 @@ export const server = {
     accept: 'form',
     input: z.object({ id, disabled: z.enum(['true', 'false']) }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       const disabled = input.disabled === 'true';
       await run(() => setUserDisabled(admin, input.id, disabled));
       return { done: disabled ? ('admin.user.disabledNow' as const) : ('admin.user.enabledNow' as const) };
@@ -201,7 +202,7 @@ export const server = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => releaseLockout(admin, input.id));
       return { done: 'admin.user.released' as const };
     },
@@ -216,7 +217,7 @@ export const server = {
       country: z.enum(COUNTRIES, { error: 'validation.invalid' }),
     }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => createAgency(admin, input));
       return { done: 'admin.agencies.saved' as const };
     },
@@ -231,7 +232,7 @@ export const server = {
       country: z.enum(COUNTRIES, { error: 'validation.invalid' }),
     }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => updateAgency(admin, input.id, input));
       return { done: 'admin.agencies.saved' as const };
     },

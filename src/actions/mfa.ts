@@ -34,7 +34,8 @@ import {
 } from '#src/server/auth/passkeys.ts';
 import { createSession, markSessionVerified } from '#src/server/auth/session.ts';
 import { recordIpFailure } from '#src/server/auth/throttle.ts';
-import { adminActor, isSecure, meta, requireUser, setSessionCookie } from './context.ts';
+import { isSecure, meta, setSessionCookie } from './context.ts';
+import { requireActor, requireUser } from '#src/lib/signed-in.ts';
 
 const CHALLENGE_COOKIE = 'ac_webauthn';
 const otp = z.string({ error: 'validation.required' }).trim().min(1, 'validation.required').max(40, 'validation.too_long');
@@ -66,7 +67,7 @@ function lockedError(ctx: ActionAPIContext, until: Date): never {
 function subjectOf(ctx: ActionAPIContext): MfaSubject {
   const pending = ctx.locals.mfaPending;
   if (pending) return pending;
-  const { user, session } = requireUser(ctx);
+  const { user, session } = requireUser(ctx.locals);
   return { userId: user.id, email: user.email, agencyCode: user.agencyCode, sessionId: session.id };
 }
 
@@ -104,7 +105,7 @@ export const mfaActions = {
     accept: 'form',
     input: z.object({ currentPassword: z.string({ error: 'validation.required' }).min(1, 'validation.required').max(512) }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await run(() => beginTotpSetup(user, input.currentPassword, meta(ctx)));
       // The secret is shown by the set-up page (from the database), never carried in this answer.
       return { started: true as const };
@@ -115,7 +116,7 @@ export const mfaActions = {
     accept: 'form',
     input: z.object({ otp }),
     handler: async (input, ctx) => {
-      const { user, session } = requireUser(ctx);
+      const { user, session } = requireUser(ctx.locals);
       try {
         const recoveryCodes = await run(() => confirmTotp(user, session.id, input.otp, meta(ctx)));
         return { done: 'mfa.totp.enabled' as const, recoveryCodes };
@@ -129,7 +130,7 @@ export const mfaActions = {
   removeTotp: defineAction({
     accept: 'form',
     handler: async (_input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await run(() => removeTotp(user, meta(ctx)));
       return { done: 'mfa.totp.removed' as const, recoveryCodes: null };
     },
@@ -138,7 +139,7 @@ export const mfaActions = {
   regenerateRecoveryCodes: defineAction({
     accept: 'form',
     handler: async (_input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       const recoveryCodes = await run(() => regenerateRecoveryCodes(user, meta(ctx)));
       return { done: 'mfa.recovery.generated' as const, recoveryCodes };
     },
@@ -148,7 +149,7 @@ export const mfaActions = {
     accept: 'form',
     input: z.object({ id, name: passkeyName }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await run(() => renamePasskey(user, input.id, input.name, meta(ctx)));
       return { done: 'mfa.passkey.renamed' as const, recoveryCodes: null };
     },
@@ -158,7 +159,7 @@ export const mfaActions = {
     accept: 'form',
     input: z.object({ id }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await run(() => removePasskey(user, input.id, meta(ctx)));
       return { done: 'mfa.passkey.removed' as const, recoveryCodes: null };
     },
@@ -167,7 +168,7 @@ export const mfaActions = {
   passkeyRegistrationOptions: defineAction({
     handler: async (_input, ctx) => {
       requireSameOrigin(ctx);
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       const { options, challengeId } = await registrationOptions(user, ctx.url.origin);
       setChallenge(ctx, challengeId);
       return options;
@@ -178,7 +179,7 @@ export const mfaActions = {
     input: z.object({ response: webauthnResponse<RegistrationResponseJSON>(), name: passkeyName }),
     handler: async (input, ctx) => {
       requireSameOrigin(ctx);
-      const { user, session } = requireUser(ctx);
+      const { user, session } = requireUser(ctx.locals);
       const challengeId = takeChallengeCookie(ctx);
       const added = await run(() => registerPasskey(user, challengeId, input.response, input.name, ctx.url.origin, meta(ctx)));
       // Registering with user verification proves the new factor: the session counts as verified.
@@ -238,7 +239,7 @@ export const mfaActions = {
     accept: 'form',
     input: z.object({ id: z.string().trim().min(1).max(64) }),
     handler: async (input, ctx) => {
-      const admin = adminActor(ctx);
+      const admin = requireActor(ctx.locals);
       await run(() => resetUserMfa(admin, input.id));
       return { done: 'admin.user.mfaReset' as const };
     },

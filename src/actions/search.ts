@@ -1,6 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { failWith, run } from '#src/lib/forms.ts';
+import { run } from '#src/lib/forms.ts';
+import { requireUser } from '#src/lib/signed-in.ts';
 import { pushSearchBacklog } from '#src/server/search/status.ts';
 
 export const searchActions = {
@@ -9,8 +10,7 @@ export const searchActions = {
     accept: 'form',
     input: z.object({}),
     handler: async (_input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
+      const { user } = requireUser(ctx.locals);
       return run(() => pushSearchBacklog(user, ctx.locals.ip));
     },
   }),

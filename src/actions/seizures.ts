@@ -3,6 +3,7 @@ import { z } from 'astro/zod';
 import { importSeizures, readingNotice, validateImport, errorsToCsv, type ImportError } from '#src/server/seizures/import.ts';
 import { reindexChangedSeizures } from '#src/server/search/index.ts';
 import { failWith, run } from '#src/lib/forms.ts';
+import { requireUser } from '#src/lib/signed-in.ts';
 import { actorOf } from '#src/server/audit.ts';
 
 export const MAX_IMPORT_MB = 25;
@@ -21,8 +22,7 @@ export const seizureActions = {
       mode: z.enum(['import', 'check']).default('import'),
     }),
     handler: async (input, ctx): Promise<Outcome> => {
-      const user = ctx.locals.user;
-      if (!user) failWith('signIn.needed', undefined, undefined, 'UNAUTHORIZED');
+      const { user } = requireUser(ctx.locals);
       if (input.file.size === 0 || !input.file.name) failWith('import.needFile', 'file');
       if (input.file.size > MAX_IMPORT_MB * 1024 * 1024) failWith('import.tooLarge', 'file', { max: MAX_IMPORT_MB });
       const file = { fileName: input.file.name.slice(0, 200), content: new Uint8Array(await input.file.arrayBuffer()) };

@@ -5,6 +5,7 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { audienceToScope, canSee, type Reader } from '#src/server/access.ts';
 import { collator, type Lang } from '#src/i18n/locale.ts';
+import { pageParam } from './query-params.ts';
 
 export type ItemCollection = 'bulletins' | 'protocols' | 'trainingModules';
 export type Item<C extends ItemCollection = ItemCollection> = CollectionEntry<C>;
@@ -216,7 +217,7 @@ export async function loadListing<C extends ItemCollection>(
     year: Number.isFinite(year) ? year : undefined,
   });
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
-  const page = Math.min(pages, Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1));
+  const page = Math.min(pages, pageParam(params));
   return {
     options: filterOptions(items),
     filter: { tag, agency, year: Number.isFinite(year) ? year : null },

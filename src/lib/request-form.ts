@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { HANDLING_CODES, REQUEST_PRIORITIES, REQUEST_TYPES } from '#src/domain/requests.ts';
+import { isIsoDate } from '#src/domain/patterns.ts';
 import type { NewRequestInput } from '#src/server/requests/service.ts';
 
 const required = (max = 200) =>
@@ -20,10 +21,7 @@ export const newRequestSchema = z.object({
   lang: z.enum(['es', 'en'], { error: 'validation.invalid' }),
   priority: z.enum(REQUEST_PRIORITIES, { error: 'validation.required' }),
   urgencyJustification: optionalText(),
-  dueDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.invalid')
-    .optional(),
+  dueDate: z.string().refine(isIsoDate, 'validation.invalid').optional(),
   handlingCode: z.enum(HANDLING_CODES, { error: 'validation.required' }),
   handlingNote: optionalText(),
   seizureId: id.optional(),

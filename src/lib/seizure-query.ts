@@ -5,6 +5,8 @@
 import { FACET_FIELDS, SORTS, type FacetField, type SearchFilters, type SearchQuery, type SearchSort } from '#src/server/search/types.ts';
 import { FIREARM_TYPES, TRACE_STATUSES } from '#src/domain/seizures.ts';
 import type { Lang } from '#src/i18n/locale.ts';
+import { isoDateOrUndefined } from '#src/domain/patterns.ts';
+import { pageParam } from './query-params.ts';
 
 /** Short, readable parameter names per facet. */
 export const FACET_PARAMS: Record<FacetField, string> = {
@@ -40,15 +42,13 @@ export function parseSeizureQuery(params: URLSearchParams, lang: Lang): SearchQu
     else filters[field] = values;
   }
   const sort = params.get('sort');
-  const date = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
-  const page = Number.parseInt(params.get('page') ?? '1', 10);
   return {
     text: (params.get('q') ?? '').slice(0, 200),
     filters,
-    dateFrom: date(params.get('from')),
-    dateTo: date(params.get('to')),
+    dateFrom: isoDateOrUndefined(params.get('from')),
+    dateTo: isoDateOrUndefined(params.get('to')),
     sort: sort && (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : undefined,
-    page: Number.isFinite(page) && page > 0 ? page : 1,
+    page: pageParam(params),
     lang,
     // "Search instead for …" after a correction: the words exactly as typed.
     ...(params.get('spell') === '0' ? { correct: false } : {}),

@@ -4,8 +4,7 @@
  * a form post may already have written, and a 503 would tell its author it had not.
  */
 import { translate, type Lang } from '#src/i18n/index.ts';
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml } from '#src/server/html.ts';
 
 /**
  * A self-contained page: it must cost next to nothing to produce, since it is sent exactly when

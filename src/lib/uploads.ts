@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DOCUMENT_LANGUAGES, DOCUMENT_TYPES, VERSION_POLICIES } from '#src/domain/documents.ts';
 import { COUNTRIES } from '#src/domain/agencies.ts';
+import { isIsoDate } from '#src/domain/patterns.ts';
 import { HANDLING_CODES } from '#src/domain/requests.ts';
 import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
 import type { Lang } from '#src/i18n/locale.ts';
@@ -96,7 +97,7 @@ const metaSchema = z.object({
   scopeMembers: optional(5000),
   shareExpiresAt: z
     .string()
-    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'validation.invalid')
+    .refine((v) => v === '' || isIsoDate(v), 'validation.invalid')
     .optional(),
   versionPolicy: z.enum(VERSION_POLICIES).optional(),
 });

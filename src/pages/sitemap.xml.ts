@@ -3,6 +3,7 @@ import { getCollection } from 'astro:content';
 import { LANGS } from '#src/i18n/locale.ts';
 import { isPublic, itemPath, lessonParts, splitId, visibleItems, type ItemCollection } from '#src/lib/content.ts';
 import { config } from '#src/server/config.ts';
+import { escapeHtml } from '#src/server/html.ts';
 
 /** Public pages only, in both languages. */
 export const GET: APIRoute = async (context) => {
@@ -20,7 +21,6 @@ export const GET: APIRoute = async (context) => {
     const p = lessonParts(lesson.id);
     if (publicModules.has(`${p.lang}/${p.module}`)) paths.push(`${itemPath('trainingModules', p.lang, p.module)}/${p.slug}`);
   }
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${paths.map((p) => `  <url><loc>${esc(site + p)}</loc></url>`).join('\n')}\n</urlset>\n`;
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${paths.map((p) => `  <url><loc>${escapeHtml(site + p)}</loc></url>`).join('\n')}\n</urlset>\n`;
   return new Response(body, { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
 };

@@ -3,6 +3,7 @@
  * downloads, search, exports, feeds and notifications all ask here.
  */
 import type { Country, Role } from '#db/schema/index.ts';
+import { isAgencyCode } from '#src/domain/patterns.ts';
 
 /** What the access check needs to know about a reader (a signed-in user, or null for a visitor). */
 export interface Reader {
@@ -20,7 +21,12 @@ export interface Reader {
 export type ScopeToken = 'public' | 'members' | `country:${string}` | `agency:${string}` | `user:${string}`;
 
 export function isScopeToken(value: string): value is ScopeToken {
-  return value === 'public' || value === 'members' || /^country:[A-Z]{2}$/.test(value) || /^agency:[A-Z0-9-]{2,20}$/.test(value);
+  return (
+    value === 'public' ||
+    value === 'members' ||
+    /^country:[A-Z]{2}$/.test(value) ||
+    (value.startsWith('agency:') && isAgencyCode(value.slice('agency:'.length)))
+  );
 }
 
 /** The tokens a reader holds; search engines put this list into every query. */

@@ -8,6 +8,7 @@ import mexicoMap from '@svg-maps/mexico';
 import { parseHTML } from 'linkedom';
 import { dateTimeFormat, numberFormat } from '#src/i18n/locale.ts';
 import { LruCache } from './cache.ts';
+import { escapeHtml } from './html.ts';
 
 // The package's types point at a module that is not published; this is the shape it ships.
 const mexico = mexicoMap as unknown as { viewBox: string; locations: { id: string; name: string; path: string }[] };
@@ -48,8 +49,6 @@ export function plotSvg(options: Plot.PlotOptions): string {
   return svg.outerHTML;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** Sequential blues, light to dark, for counts from 0 to max. */
 function shade(value: number, max: number): string {
   if (value <= 0 || max <= 0) return '#f0f0f0';
@@ -76,7 +75,7 @@ export function mexicoChoropleth(
       const code = `MX-${loc.id.toUpperCase()}`;
       const value = values.get(code) ?? 0;
       const name = names.get(code) ?? loc.name;
-      return `<path d="${loc.path}" fill="${shade(value, max)}" class="portal-map__state" data-state="${code}"><title>${escapeXml(`${name}: ${format(value)}`)}</title></path>`;
+      return `<path d="${loc.path}" fill="${shade(value, max)}" class="portal-map__state" data-state="${code}"><title>${escapeHtml(`${name}: ${format(value)}`)}</title></path>`;
     })
     .join('');
   const legend =
@@ -85,10 +84,10 @@ export function mexicoChoropleth(
       : [0, 0.25, 0.5, 0.75, 1]
           .map((f, i) => {
             const v = Math.round(max * f * f);
-            return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeXml(format(v))}</text></g>`;
+            return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeHtml(format(v))}</text></g>`;
           })
           .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${mexico.viewBox}" role="img" aria-label="${escapeXml(label)}" class="portal-chart__svg portal-map">${paths}${legend}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${mexico.viewBox}" role="img" aria-label="${escapeHtml(label)}" class="portal-chart__svg portal-map">${paths}${legend}</svg>`;
 }
 
 /** Horizontal bars, largest first as given; `label` names the chart for screen readers. */

@@ -98,6 +98,32 @@ describe('information requests over HTTP', () => {
     expect(await (await admin.get('/es/requests/export.csv?box=all')).text()).toContain(request.reference);
   });
 
+  it('exports what the filtered list shows: the export link keeps the filters (not the page, not a bogus value) and the file holds the same requests', async () => {
+    const evidence = await create(atf, newRequest('HTTP filters: evidence for the Nogales pistols', { type: 'evidence_request' }));
+    const page = await (
+      await atf.get('/en/requests?box=outbox&type=evidence_request&counterpart=FGR&status=bogus&sort=created&page=1&counterpart=ATF')
+    ).text();
+    const href = /href="(\/en\/requests\/export\.csv\?[^"]*)"/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    expect(href).toBe('/en/requests/export.csv?box=outbox&type=evidence_request&counterpart=FGR&sort=created');
+    const listed = [...page.matchAll(/href="\/en\/requests\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(listed).toContain(evidence.reference);
+    expect(listed).not.toContain(request.reference);
+    expect(listed.length).toBeLessThan(25);
+    const csv = await (await atf.get(href ?? '')).text();
+    const exported = csv
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((line) => line.split(',')[0]);
+    expect(exported.sort()).toEqual([...listed].sort());
+    // An agency the reader exchanges nothing with filters nothing in, on the page and in the file alike.
+    const unknown = await (await atf.get('/en/requests?box=outbox&type=evidence_request&counterpart=ZZZ')).text();
+    expect(unknown).toContain(evidence.reference);
+    expect(await (await atf.get('/en/requests/export.csv?box=outbox&type=evidence_request&counterpart=ZZZ')).text()).toContain(
+      evidence.reference,
+    );
+  });
+
   it('refuses a status change by the wrong side or from the wrong status, with a translated message, and audits it', async () => {
     const wrongSide = await atf.post(`/en/requests/${request.id}?_action=requestTransition`, {
       id: String(request.id),

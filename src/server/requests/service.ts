@@ -23,6 +23,7 @@ import { actorOf, audit } from '#src/server/audit.ts';
 import { db, type Database, type Executor } from '#src/server/db.ts';
 import { writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { DomainError } from '#src/server/errors.ts';
+import { isIsoDate } from '#src/domain/patterns.ts';
 import { getSeizure } from '#src/server/seizures/queries.ts';
 import { toCsv } from '#src/server/seizures/import.ts';
 import { translate } from '#src/i18n/index.ts';
@@ -118,8 +119,7 @@ export async function createRequest(actor: RequestActor, input: NewRequestInput)
   if (input.handlingCode === 'H3' && !handlingNote) throw new DomainError('request_handling_note_required', 'handlingNote');
   let dueDate = clean(input.dueDate);
   if (dueDate) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(dueDate) || Number.isNaN(Date.parse(`${dueDate}T00:00:00Z`)))
-      throw new DomainError('request_due_in_past', 'dueDate');
+    if (!isIsoDate(dueDate)) throw new DomainError('request_due_in_past', 'dueDate');
     if (dueDate < isoDay(now)) throw new DomainError('request_due_in_past', 'dueDate');
   } else dueDate = defaultDueDate(input.priority, now);
 

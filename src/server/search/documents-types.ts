@@ -1,5 +1,6 @@
 /** The document library's query, shared by the SQL lists and both search engines. */
 import type { DocumentLanguage, DocumentType, LinkKind } from '#src/domain/documents.ts';
+import { isoDateOrUndefined } from '#src/domain/patterns.ts';
 
 export const LIBRARY_TABS = ['shared', 'agency', 'mine'] as const;
 export type LibraryTab = (typeof LIBRARY_TABS)[number];
@@ -30,7 +31,6 @@ export type NormalizedLibraryQuery = Required<Omit<LibraryQuery, 'dateFrom' | 'd
 
 export function normalizeLibraryQuery(q: LibraryQuery): NormalizedLibraryQuery {
   const text = (q.text ?? '').trim().slice(0, 200);
-  const isDate = (d: string | undefined) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
   const sort = q.sort ?? (text ? 'relevance' : 'updated_desc');
   return {
     tab: q.tab ?? 'shared',
@@ -40,8 +40,8 @@ export function normalizeLibraryQuery(q: LibraryQuery): NormalizedLibraryQuery {
     language: q.language ?? [],
     tag: q.tag?.trim().toLowerCase() || undefined,
     linked: q.linked ?? null,
-    dateFrom: isDate(q.dateFrom),
-    dateTo: isDate(q.dateTo),
+    dateFrom: isoDateOrUndefined(q.dateFrom),
+    dateTo: isoDateOrUndefined(q.dateTo),
     sort: sort === 'relevance' && !text ? 'updated_desc' : sort,
     page: Math.max(1, Math.min(10_000, Math.floor(q.page ?? 1))),
     pageSize: Math.min(100, Math.max(1, Math.floor(q.pageSize ?? 20))),

@@ -20,7 +20,6 @@ import { LruCache } from '#src/server/cache.ts';
 import {
   analyseQuery,
   countryName,
-  escapeHtml,
   firearmTypeLabel,
   glossarySynonyms,
   highlight,
@@ -28,6 +27,7 @@ import {
   type AnalysedQuery,
   type HighlightTerms,
 } from '#src/server/text/index.ts';
+import { escapeHtml } from '#src/server/html.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
 import { correctQuery, indexChanged } from './fts5-spelling.ts';
 import { buildWhere, facetDictionary, type Where } from './filter.ts';

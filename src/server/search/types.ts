@@ -1,5 +1,7 @@
 import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
 import type { Reader } from '#src/server/access.ts';
+import { isoDateOrUndefined } from '#src/domain/patterns.ts';
+import { escapeHtml } from '#src/server/html.ts';
 import type { FacetField } from './fts5-index.ts';
 
 export type { FacetField };
@@ -107,12 +109,11 @@ export function normalizeQuery(
   const text = (q.text ?? '').trim().slice(0, 200);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(q.pageSize ?? DEFAULT_PAGE_SIZE)));
   const page = Math.max(1, Math.min(10_000, Math.floor(q.page ?? 1)));
-  const isDate = (d: string | undefined) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
   return {
     text,
     filters: q.filters ?? {},
-    dateFrom: isDate(q.dateFrom),
-    dateTo: isDate(q.dateTo),
+    dateFrom: isoDateOrUndefined(q.dateFrom),
+    dateTo: isoDateOrUndefined(q.dateTo),
     sort: q.sort ?? (text ? 'relevance' : 'date_desc'),
     page,
     pageSize,
@@ -125,12 +126,5 @@ export function normalizeQuery(
 export const MARK_OPEN = '\u0002';
 export const MARK_CLOSE = '\u0003';
 export function markToHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replaceAll(MARK_OPEN, '<mark>')
-    .replaceAll(MARK_CLOSE, '</mark>');
+  return escapeHtml(s).replaceAll(MARK_OPEN, '<mark>').replaceAll(MARK_CLOSE, '</mark>');
 }

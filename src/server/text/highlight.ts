@@ -8,6 +8,7 @@ import { STOP_WORDS, tokenize, type Token } from './fold.ts';
 import type { AnalysedQuery } from './query.ts';
 import { stemKey } from './stem.ts';
 import { queryVocabulary, type Concept } from './vocabulary.ts';
+import { escapeHtml } from '#src/server/html.ts';
 
 export interface HighlightTerms {
   tokens: Set<string>;
@@ -34,10 +35,6 @@ export function highlightTerms(q: AnalysedQuery): HighlightTerms {
     if (c.serialPrefix) h.prefixes.push(c.serialPrefix);
   }
   return h;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Character ranges [start, end) of the text that the terms match. */

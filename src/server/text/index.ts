@@ -43,7 +43,7 @@ export function analyseShortText(text: string): AnalysedText {
 export { fold, foldedTokens, tokenize, STOP_WORDS } from './fold.ts';
 export { stemKey } from './stem.ts';
 export { analyseQuery, lexQuery, allClauses, hasPositiveClauses, type AnalysedQuery, type QueryClause } from './query.ts';
-export { highlight, highlightTerms, escapeHtml, type HighlightTerms } from './highlight.ts';
+export { highlight, highlightTerms, type HighlightTerms } from './highlight.ts';
 export { SpellingDictionary, editDistance, allowedEdits } from './spelling.ts';
 export { SynonymSet, glossarySynonyms, glossaryGroups, EMPTY_SYNONYMS } from './synonyms.ts';
 export * from './vocabulary.ts';
