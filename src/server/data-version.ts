@@ -5,7 +5,7 @@
  * anything derived from it key on `dataVersion`, so they are invalidated by the commit itself.
  */
 import { rawClient } from './db.ts';
-import { allRaw, runRaw, type RawExec } from './sql.ts';
+import { allRows, col, runRaw, type RawExec } from './sql.ts';
 
 /** Kinds of data with a version. Add a name when a new cache depends on other data. */
 export type DataName = 'seizures';
@@ -22,6 +22,6 @@ export async function bumpDataVersion(ex: RawExec, name: DataName): Promise<void
 
 /** The current version of `name` (0 before its first change). One primary-key read. */
 export async function dataVersion(name: DataName, ex: RawExec = rawClient()): Promise<number> {
-  const [row] = await allRaw<{ version: number }>(ex, 'SELECT version FROM data_versions WHERE name = ?', [name]);
+  const [row] = await allRows(ex, { version: col.int }, 'SELECT version FROM data_versions WHERE name = ?', [name]);
   return row?.version ?? 0;
 }

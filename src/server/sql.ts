@@ -1,4 +1,4 @@
-import type { Client, InStatement, Transaction as LibsqlTransaction } from '@libsql/client';
+import type { Client, InStatement, Transaction as LibsqlTransaction, Value } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import * as schema from '#db/schema/index.ts';
 import { rawClient, type Database } from '#src/server/db.ts';
@@ -24,10 +24,84 @@ export async function runRaw(ex: RawExec, sql: string, params: readonly SqlValue
   await ex.execute({ sql, args: args(params) });
 }
 
-export async function allRaw<T>(ex: RawExec, sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+/** Decodes one column of a result row, or throws a RowShapeError naming the column. */
+export type Column<T> = (value: Value | undefined, name: string) => T;
+export type RowShape = Record<string, Column<unknown>>;
+export type RowOf<S extends RowShape> = { [K in keyof S]: S[K] extends Column<infer T> ? T : never };
+
+/** A row that is not what its query promised: a schema change or a query the code no longer matches. */
+export class RowShapeError extends Error {
+  override name = 'RowShapeError';
+}
+
+function unexpected(name: string, expected: string, value: Value | undefined): never {
+  const got =
+    value === undefined
+      ? 'no such column'
+      : value === null
+        ? 'NULL'
+        : typeof value === 'string'
+          ? `text ${JSON.stringify(value.slice(0, 40))}`
+          : typeof value === 'object'
+            ? 'a blob'
+            : `${typeof value} ${String(value)}`;
+  throw new RowShapeError(`column "${name}": expected ${expected}, got ${got}`);
+}
+
+const int: Column<number> = (v, name) => {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(v);
+  return unexpected(name, 'an integer', v);
+};
+const num: Column<number> = (v, name) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : unexpected(name, 'a number', v));
+const text: Column<string> = (v, name) => (typeof v === 'string' ? v : unexpected(name, 'text', v));
+const bool: Column<boolean> = (v, name) => (v === 0 || v === 1 ? v === 1 : unexpected(name, '0 or 1', v));
+const orNull =
+  <T>(column: Column<T>): Column<T | null> =>
+  (v, name) =>
+    v === null ? null : column(v, name);
+const oneOf =
+  <T extends string>(choices: readonly T[]): Column<T> =>
+  (v, name) =>
+    typeof v === 'string' && (choices as readonly string[]).includes(v) ? (v as T) : unexpected(name, `one of ${choices.join(', ')}`, v);
+
+/**
+ * Column decoders for allRows: each checks the value SQLite gave and types it, so a row's shape
+ * is checked where it crosses into the domain instead of being asserted.
+ */
+export const col = {
+  int,
+  num,
+  text,
+  bool,
+  oneOf,
+  orNull,
+  intOrNull: orNull(int),
+  numOrNull: orNull(num),
+  textOrNull: orNull(text),
+};
+
+/** The rows of a query, each column decoded by `shape` (the columns the query selects, by name). */
+export async function allRows<S extends RowShape>(
+  ex: RawExec,
+  shape: S,
+  sql: string,
+  params: readonly SqlValue[] = [],
+): Promise<RowOf<S>[]> {
   const rs = await ex.execute({ sql, args: args(params) });
-  // libSQL rows carry the column names as properties; the caller names the shape.
-  return rs.rows as unknown as T[];
+  const names = Object.keys(shape);
+  const decoders = names.map((n) => shape[n] as Column<unknown>);
+  const out: RowOf<S>[] = [];
+  for (const row of rs.rows) {
+    const decoded: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      decoded[name] = (decoders[i] as Column<unknown>)(row[name], name);
+    }
+    // Every key of the shape was decoded by its own column type just above.
+    out.push(decoded as RowOf<S>);
+  }
+  return out;
 }
 
 /**

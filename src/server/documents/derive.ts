@@ -9,7 +9,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, runRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction } from '#src/server/sql.ts';
+import { TEXT_STATES } from '#src/domain/documents.ts';
 import { blobKey, fileStore, tempDir, thumbnailKey } from '#src/server/storage/index.ts';
 import { indexDocumentsFts } from '#src/server/search/documents-fts5.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
@@ -63,8 +64,9 @@ export async function extractText(mime: string, bytes: Buffer): Promise<string> 
 /** Text and thumbnail of one stored file; updates the blob row and reindexes its documents. */
 export async function deriveBlob(sha256: string): Promise<void> {
   const ex = rawClient();
-  const [blob] = await allRaw<{ mime: string; size: number; text_state: string }>(
+  const [blob] = await allRows(
     ex,
+    { mime: col.text, size: col.int, text_state: col.oneOf(TEXT_STATES) },
     'SELECT mime, size, text_state FROM blobs WHERE sha256 = ?',
     [sha256],
   );
@@ -119,13 +121,14 @@ export async function deriveBlob(sha256: string): Promise<void> {
       thumbnail ? 1 : 0,
       sha256,
     ]);
-    const docs = await allRaw<{ id: number }>(
+    const docs = await allRows(
       tx,
+      { id: col.int },
       `SELECT d.id FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
        WHERE v.sha256 = ? AND d.deleted_at IS NULL`,
       [sha256],
     );
-    const ids = docs.map((d) => Number(d.id));
+    const ids = docs.map((d) => d.id);
     if (text && ids.length) await indexDocumentsFts(tx, ids);
     return ids;
   });
@@ -163,6 +166,6 @@ let lastPendingCheck = 0;
 export async function processPendingDerivatives(force = false): Promise<void> {
   if (!force && Date.now() - lastPendingCheck < 60_000) return;
   lastPendingCheck = Date.now();
-  const rows = await allRaw<{ sha256: string }>(rawClient(), "SELECT sha256 FROM blobs WHERE text_state = 'pending' LIMIT 50");
+  const rows = await allRows(rawClient(), { sha256: col.text }, "SELECT sha256 FROM blobs WHERE text_state = 'pending' LIMIT 50");
   scheduleDerivatives(rows.map((r) => r.sha256));
 }

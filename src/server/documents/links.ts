@@ -9,7 +9,7 @@ import { rawClient } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { getRequest } from '#src/server/requests/service.ts';
 import { getSeizure } from '#src/server/seizures/queries.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 import type { DocumentLink } from './service.ts';
 
 /**
@@ -41,8 +41,8 @@ export async function parseLink(reader: Reader, raw: string): Promise<DocumentLi
   if (request || /^SOL-\d{4}-\d{6}$/i.test(text)) {
     let id = request ? Number(request[1]) : 0;
     if (!request) {
-      const [row] = await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM requests WHERE reference = ?', [text.toUpperCase()]);
-      id = Number(row?.id ?? 0);
+      const [row] = await allRows(rawClient(), { id: col.int }, 'SELECT id FROM requests WHERE reference = ?', [text.toUpperCase()]);
+      id = row?.id ?? 0;
     }
     if (!(await getRequest(id, reader))) throw notFound();
     return { kind: 'request', target: String(id) };
@@ -57,8 +57,8 @@ export async function parseLink(reader: Reader, raw: string): Promise<DocumentLi
   }
   if (content) return { kind: 'content', target: content[1] ? `${content[1]}/${content[2]}` : `${content[3]}/${content[4]}` };
   // A seizure reference as printed on the seizure page.
-  const [row] = await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM seizures WHERE reference = ? LIMIT 1', [text]);
-  if (row && (await getSeizure(Number(row.id), reader))) return { kind: 'seizure', target: String(row.id) };
+  const [row] = await allRows(rawClient(), { id: col.int }, 'SELECT id FROM seizures WHERE reference = ? LIMIT 1', [text]);
+  if (row && (await getSeizure(row.id, reader))) return { kind: 'seizure', target: String(row.id) };
   throw new DomainError('document_link_invalid', 'links', { link: text.slice(0, 80) });
 }
 

@@ -14,12 +14,26 @@ import {
 } from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, runRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction, type RowOf } from '#src/server/sql.ts';
 import { blobKey, fileStore, thumbnailKey } from '#src/server/storage/index.ts';
 import { buildDocumentWhere } from '#src/server/search/documents-filter.ts';
 import { documentSearchEngine, normalizeLibraryQuery, type LibraryQuery } from '#src/server/search/documents.ts';
-import type { DocumentLanguage, DocumentOrigin, DocumentType, LinkKind, ScopeKind, VersionPolicy } from '#src/domain/documents.ts';
-import type { HandlingCode } from '#src/domain/requests.ts';
+import {
+  DOCUMENT_LANGUAGES,
+  DOCUMENT_ORIGINS,
+  DOCUMENT_TYPES,
+  LINK_KINDS,
+  SCOPE_KINDS,
+  TEXT_STATES,
+  VERSION_POLICIES,
+  type DocumentLanguage,
+  type DocumentOrigin,
+  type DocumentType,
+  type LinkKind,
+  type ScopeKind,
+  type VersionPolicy,
+} from '#src/domain/documents.ts';
+import { HANDLING_CODES, type HandlingCode } from '#src/domain/requests.ts';
 import { factsOf, loadDocumentRow, type DocumentActor } from './service.ts';
 import { processPendingDerivatives } from './derive.ts';
 
@@ -61,27 +75,29 @@ export function documentTitle(d: { titleEs: string | null; titleEn: string | nul
   return (lang === 'es' ? (d.titleEs ?? d.titleEn) : (d.titleEn ?? d.titleEs)) ?? d.fileName;
 }
 
-interface RowSql {
-  id: number;
-  title_es: string | null;
-  title_en: string | null;
-  type: DocumentType;
-  language: DocumentLanguage;
-  handling_code: HandlingCode;
-  owner_name: string;
-  owner_agency_code: string;
-  scope_kind: ScopeKind;
-  revoked_at: number | null;
-  share_expires_at: number | null;
-  origin: DocumentOrigin;
-  current_version: number;
-  file_name: string;
-  size: number;
-  mime: string;
-  has_thumbnail: number;
-  created_at: number;
-  updated_at: number;
-}
+/** The columns of ROW_SELECT. */
+const ROW_SQL = {
+  id: col.int,
+  title_es: col.textOrNull,
+  title_en: col.textOrNull,
+  type: col.oneOf(DOCUMENT_TYPES),
+  language: col.oneOf(DOCUMENT_LANGUAGES),
+  handling_code: col.oneOf(HANDLING_CODES),
+  owner_name: col.text,
+  owner_agency_code: col.text,
+  scope_kind: col.oneOf(SCOPE_KINDS),
+  revoked_at: col.intOrNull,
+  share_expires_at: col.intOrNull,
+  origin: col.oneOf(DOCUMENT_ORIGINS),
+  current_version: col.int,
+  file_name: col.text,
+  size: col.int,
+  mime: col.text,
+  has_thumbnail: col.bool,
+  created_at: col.int,
+  updated_at: col.int,
+};
+type RowSql = RowOf<typeof ROW_SQL>;
 
 const ROW_SELECT = `SELECT d.id, d.title_es, d.title_en, d.type, d.language, d.handling_code, u.display_name AS owner_name, d.owner_agency_code,
   d.scope_kind, d.revoked_at, d.share_expires_at, d.origin, d.current_version, v.file_name, v.size, v.mime, b.has_thumbnail, d.created_at, d.updated_at
@@ -138,10 +154,10 @@ export async function listDocuments(reader: Reader, query: LibraryQuery): Promis
           : n.sort === 'title_asc'
             ? `coalesce(${n.lang === 'es' ? 'd.title_es, d.title_en' : 'd.title_en, d.title_es'}) COLLATE NOCASE ASC, d.id ASC`
             : 'd.updated_at DESC, d.id DESC';
-    const [count] = await allRaw<{ n: number }>(ex, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params);
+    const [count] = await allRows(ex, { n: col.int }, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params);
     total = Number(count?.n ?? 0);
     ids = (
-      await allRaw<{ id: number }>(ex, `SELECT d.id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      await allRows(ex, { id: col.int }, `SELECT d.id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [
         ...w.params,
         n.pageSize,
         (n.page - 1) * n.pageSize,
@@ -150,8 +166,9 @@ export async function listDocuments(reader: Reader, query: LibraryQuery): Promis
   }
   // The rows are read with the same access clause again: an engine's answer never widens it.
   const rows = ids.length
-    ? await allRaw<RowSql>(
+    ? await allRows(
         ex,
+        ROW_SQL,
         `${ROW_SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) AND d.id IN (SELECT d.id FROM documents d WHERE ${buildDocumentWhere({ ...n, text: '' }, reader).clause})`,
         [JSON.stringify(ids), ...buildDocumentWhere({ ...n, text: '' }, reader).params],
       )
@@ -209,44 +226,46 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
   if (!facts || !canSeeDocument(reader, factsOf(facts), now)) return null;
-  const [row] = await allRaw<
-    RowSql & {
-      description_es: string | null;
-      description_en: string | null;
-      handling_note: string | null;
-      owner_id: string;
-      version_policy: VersionPolicy;
-      origin_id: number | null;
-      origin_item_id: number | null;
-    }
-  >(
+  const [row] = await allRows(
     ex,
+    {
+      ...ROW_SQL,
+      description_es: col.textOrNull,
+      description_en: col.textOrNull,
+      handling_note: col.textOrNull,
+      owner_id: col.text,
+      version_policy: col.oneOf(VERSION_POLICIES),
+      origin_id: col.intOrNull,
+      origin_item_id: col.intOrNull,
+    },
     `${ROW_SELECT.replace('SELECT d.id,', 'SELECT d.id, d.description_es, d.description_en, d.handling_note, d.owner_id, d.version_policy, d.origin_id, d.origin_item_id,')} WHERE d.id = ?`,
     [id],
   );
   if (!row) return null;
-  const versions = await allRaw<{
-    number: number;
-    file_name: string;
-    size: number;
-    mime: string;
-    sha256: string;
-    note: string | null;
-    name: string;
-    uploaded_by_agency: string;
-    created_at: number;
-    text_state: string;
-  }>(
+  const versions = await allRows(
     ex,
+    {
+      number: col.int,
+      file_name: col.text,
+      size: col.int,
+      mime: col.text,
+      sha256: col.text,
+      note: col.textOrNull,
+      name: col.text,
+      uploaded_by_agency: col.text,
+      created_at: col.int,
+      text_state: col.oneOf(TEXT_STATES),
+    },
     `SELECT v.number, v.file_name, v.size, v.mime, v.sha256, v.note, u.display_name AS name, v.uploaded_by_agency, v.created_at, b.text_state
      FROM document_versions v JOIN users u ON u.id = v.uploaded_by JOIN blobs b ON b.sha256 = v.sha256 WHERE v.document_id = ? ORDER BY v.number DESC`,
     [id],
   );
-  const tags = (await allRaw<{ tag: string }>(ex, 'SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag', [id])).map(
+  const tags = (await allRows(ex, { tag: col.text }, 'SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag', [id])).map(
     (r) => r.tag,
   );
-  const links = await allRaw<{ kind: LinkKind; target: string }>(
+  const links = await allRows(
     ex,
+    { kind: col.oneOf(LINK_KINDS), target: col.text },
     'SELECT kind, target FROM document_links WHERE document_id = ? ORDER BY kind, target',
     [id],
   );
@@ -255,8 +274,9 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
   const userIds = f.scope.filter((t) => t.startsWith('user:')).map((t) => t.slice(5));
   const scopeMembers = userIds.length
     ? (
-        await allRaw<{ id: string; name: string; code: string }>(
+        await allRows(
           ex,
+          { id: col.text, name: col.text, code: col.text },
           'SELECT u.id, u.display_name AS name, a.code FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.display_name',
           [JSON.stringify(userIds)],
         )
@@ -264,8 +284,9 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
     : [];
   const downloads = manage
     ? (
-        await allRaw<{ at: number; name: string; agency_code: string; version_number: number }>(
+        await allRows(
           ex,
+          { at: col.int, name: col.text, agency_code: col.text, version_number: col.int },
           `SELECT dl.at, u.display_name AS name, dl.agency_code, dl.version_number FROM document_downloads dl JOIN users u ON u.id = dl.user_id
            WHERE dl.document_id = ? ORDER BY dl.at DESC, dl.id DESC LIMIT 200`,
           [id],
@@ -324,8 +345,9 @@ export async function openDownload(actor: DocumentActor, id: number, versionNumb
     return null;
   }
   const number = versionNumber ?? Number(facts.current_version);
-  const [v] = await allRaw<{ file_name: string; size: number; mime: string; sha256: string }>(
+  const [v] = await allRows(
     ex,
+    { file_name: col.text, size: col.int, mime: col.text, sha256: col.text },
     'SELECT file_name, size, mime, sha256 FROM document_versions WHERE document_id = ? AND number = ?',
     [id, number],
   );
@@ -361,8 +383,9 @@ export async function openThumbnail(reader: Reader, id: number): Promise<Readabl
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
   if (!facts || !canSeeDocument(reader, factsOf(facts))) return null;
-  const [v] = await allRaw<{ sha256: string; has_thumbnail: number }>(
+  const [v] = await allRows(
     ex,
+    { sha256: col.text, has_thumbnail: col.bool },
     'SELECT v.sha256, b.has_thumbnail FROM document_versions v JOIN blobs b ON b.sha256 = v.sha256 WHERE v.document_id = ? AND v.number = ?',
     [id, Number(facts.current_version)],
   );
@@ -391,17 +414,17 @@ export async function listAttachments(
   parentId: number,
   lang: 'es' | 'en',
 ): Promise<AttachmentRow[]> {
-  const rows = await allRaw<
-    RowSql & {
-      origin_item_id: number | null;
-      owner_id: string;
-      tokens: string;
-      deleted_at: number | null;
-      version_policy: VersionPolicy;
-      sha256: string;
-    }
-  >(
+  const rows = await allRows(
     rawClient(),
+    {
+      ...ROW_SQL,
+      origin_item_id: col.intOrNull,
+      owner_id: col.text,
+      tokens: col.text,
+      deleted_at: col.intOrNull,
+      version_policy: col.oneOf(VERSION_POLICIES),
+      sha256: col.text,
+    },
     `${ROW_SELECT.replace('SELECT d.id,', 'SELECT d.id, d.origin_item_id, d.owner_id, ss.tokens, d.deleted_at, d.version_policy, v.sha256,')}
      JOIN scope_sets ss ON ss.id = d.scope_set_id WHERE d.origin = ? AND d.origin_id = ? AND d.deleted_at IS NULL ORDER BY d.created_at, d.id`,
     [kind, parentId],
@@ -435,15 +458,9 @@ export async function listAttachments(
 
 /** Deleted documents the reader may restore (own ones; admins all), newest first. */
 export async function listDeleted(reader: Reader, lang: 'es' | 'en') {
-  const rows = await allRaw<{
-    id: number;
-    title_es: string | null;
-    title_en: string | null;
-    file_name: string;
-    deleted_at: number;
-    owner_id: string;
-  }>(
+  const rows = await allRows(
     rawClient(),
+    { id: col.int, title_es: col.textOrNull, title_en: col.textOrNull, file_name: col.text, deleted_at: col.int, owner_id: col.text },
     `SELECT d.id, d.title_es, d.title_en, v.file_name, d.deleted_at, d.owner_id FROM documents d
      JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
      WHERE d.deleted_at IS NOT NULL ${reader.role === 'admin' ? '' : 'AND d.owner_id = ?'} ORDER BY d.deleted_at DESC LIMIT 100`,

@@ -8,7 +8,7 @@ import { COUNTRIES } from '#src/domain/agencies.ts';
 import type { ScopeKind } from '#src/domain/documents.ts';
 import type { Executor } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
-import { allRaw, runRaw, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, runRaw, type RawExec } from '#src/server/sql.ts';
 
 export type ScopeChoice =
   | { kind: 'members' }
@@ -64,8 +64,8 @@ export async function resolveScope(ex: Executor, choice: ScopeChoice): Promise<R
 export async function scopeSetId(ex: RawExec, tokens: readonly string[]): Promise<number> {
   const key = [...new Set(tokens)].sort().join(' ');
   await runRaw(ex, 'INSERT OR IGNORE INTO scope_sets (tokens) VALUES (?)', [key]);
-  const [row] = await allRaw<{ id: number }>(ex, 'SELECT id FROM scope_sets WHERE tokens = ?', [key]);
-  const id = Number(row!.id);
+  const [row] = await allRows(ex, { id: col.int }, 'SELECT id FROM scope_sets WHERE tokens = ?', [key]);
+  const id = row!.id;
   await runRaw(ex, `INSERT OR IGNORE INTO scope_set_tokens (scope_set_id, token) SELECT ?, value FROM json_each(?)`, [
     id,
     JSON.stringify(key.split(' ')),

@@ -16,10 +16,11 @@ import {
 import { actorOf, audit } from '#src/server/audit.ts';
 import { db, rawClient, type Database } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
-import { allRaw, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction, type RawExec, type RowOf } from '#src/server/sql.ts';
 import { indexDocumentsFts, unindexDocumentsFts } from '#src/server/search/documents-fts5.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
 import type { HandlingCode } from '#src/domain/requests.ts';
+import { DOCUMENT_ORIGINS, VERSION_POLICIES } from '#src/domain/documents.ts';
 import type { DocumentLanguage, DocumentOrigin, DocumentType, LinkKind, ScopeKind, VersionPolicy } from '#src/domain/documents.ts';
 import type { StagedFile } from './intake.ts';
 import { resolveScope, scopeSetId, type ScopeChoice } from './scope.ts';
@@ -90,19 +91,20 @@ function checkMeta(meta: DocumentMeta, now: Date): void {
     throw new DomainError('document_expiry_past', 'shareExpiresAt');
 }
 
-interface DocumentRow {
-  id: number;
-  owner_id: string;
-  owner_agency_code: string;
-  tokens: string;
-  share_expires_at: number | null;
-  revoked_at: number | null;
-  deleted_at: number | null;
-  version_policy: VersionPolicy;
-  current_version: number;
-  origin: DocumentOrigin;
-  origin_id: number | null;
-}
+const DOCUMENT_ROW = {
+  id: col.int,
+  owner_id: col.text,
+  owner_agency_code: col.text,
+  tokens: col.text,
+  share_expires_at: col.intOrNull,
+  revoked_at: col.intOrNull,
+  deleted_at: col.intOrNull,
+  version_policy: col.oneOf(VERSION_POLICIES),
+  current_version: col.int,
+  origin: col.oneOf(DOCUMENT_ORIGINS),
+  origin_id: col.intOrNull,
+};
+type DocumentRow = RowOf<typeof DOCUMENT_ROW>;
 
 export function factsOf(row: DocumentRow): DocumentFacts {
   return {
@@ -118,8 +120,9 @@ export function factsOf(row: DocumentRow): DocumentFacts {
 
 export async function loadDocumentRow(ex: RawExec, id: number): Promise<DocumentRow | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  const [row] = await allRaw<DocumentRow>(
+  const [row] = await allRows(
     ex,
+    DOCUMENT_ROW,
     `SELECT d.id, d.owner_id, d.owner_agency_code, ss.tokens, d.share_expires_at, d.revoked_at, d.deleted_at, d.version_policy,
        d.current_version, d.origin, d.origin_id
      FROM documents d JOIN scope_sets ss ON ss.id = d.scope_set_id WHERE d.id = ?`,
@@ -200,8 +203,9 @@ export async function insertDocuments(
     const typedEs = clean(input.titleEs, 300);
     const typedEn = clean(input.titleEn, 300);
     const suffix = several ? ` — ${f.fileName}` : '';
-    const [row] = await allRaw<{ id: number }>(
+    const [row] = await allRows(
       tx,
+      { id: col.int },
       `INSERT INTO documents (owner_id, owner_agency_code, title_es, title_en, description_es, description_en, language, type, handling_code,
          handling_note, scope_kind, scope_set_id, version_policy, share_expires_at, origin, origin_id, origin_item_id, current_version, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
@@ -301,7 +305,7 @@ export async function addVersion(
   if (!canAddDocumentVersion(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
   await storeStagedFiles([file]);
   const { number, send } = await writeTransaction(async (tx, ex) => {
-    const [current] = await allRaw<{ n: number }>(tx, 'SELECT max(number) AS n FROM document_versions WHERE document_id = ?', [id]);
+    const [current] = await allRows(tx, { n: col.intOrNull }, 'SELECT max(number) AS n FROM document_versions WHERE document_id = ?', [id]);
     const number = Number(current?.n ?? 0) + 1;
     await insertBlob(tx, file, now);
     await insertVersion(tx, id, number, file, actor, clean(note, 2000), now);
@@ -358,11 +362,14 @@ export async function updateDocument(actor: DocumentActor, id: number, changes: 
       ],
     );
     const links = [...(changes.links ?? [])];
-    const [keep] = await allRaw<{ origin: string; origin_id: number | null }>(tx, 'SELECT origin, origin_id FROM documents WHERE id = ?', [
-      id,
-    ]);
+    const [keep] = await allRows(
+      tx,
+      { origin: col.oneOf(DOCUMENT_ORIGINS), origin_id: col.intOrNull },
+      'SELECT origin, origin_id FROM documents WHERE id = ?',
+      [id],
+    );
     if (keep && keep.origin !== 'library' && keep.origin_id !== null)
-      links.push({ kind: keep.origin as LinkKind, target: String(keep.origin_id) });
+      links.push({ kind: keep.origin, target: String(keep.origin_id) });
     await writeTagsAndLinks(tx, id, tags, links);
     await indexDocumentsFts(tx, [id]);
     await audit(

@@ -6,7 +6,7 @@
 import { Meilisearch, type SearchParams } from 'meilisearch';
 import { documentListAccess, type Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 import { normalizeLibraryQuery, type DocumentSearchEngine, type LibraryQuery } from './documents-types.ts';
 import { MARK_CLOSE, MARK_OPEN, markToHtml } from './types.ts';
 
@@ -91,27 +91,28 @@ export function buildMeiliDocumentQuery(query: LibraryQuery, reader: Reader): { 
 /** Search documents for the given library documents, read from the database (deleted ones are left out). */
 export async function meiliDocumentsFor(ids: readonly number[] | 'all'): Promise<MeiliDocument[]> {
   const filter = ids === 'all' ? '1' : 'd.id IN (SELECT value FROM json_each(?))';
-  const rows = await allRaw<{
-    id: number;
-    title_es: string | null;
-    title_en: string | null;
-    description_es: string | null;
-    description_en: string | null;
-    type: string;
-    owner_agency_code: string;
-    language: string;
-    owner_id: string;
-    tokens: string;
-    revoked_at: number | null;
-    share_expires_at: number | null;
-    updated_at: number;
-    created_at: number;
-    tags: string | null;
-    names: string | null;
-    links: string | null;
-    body: string | null;
-  }>(
+  const rows = await allRows(
     rawClient(),
+    {
+      id: col.int,
+      title_es: col.textOrNull,
+      title_en: col.textOrNull,
+      description_es: col.textOrNull,
+      description_en: col.textOrNull,
+      type: col.text,
+      owner_agency_code: col.text,
+      language: col.text,
+      owner_id: col.text,
+      tokens: col.text,
+      revoked_at: col.intOrNull,
+      share_expires_at: col.intOrNull,
+      updated_at: col.int,
+      created_at: col.int,
+      tags: col.textOrNull,
+      names: col.textOrNull,
+      links: col.textOrNull,
+      body: col.textOrNull,
+    },
     `SELECT d.id, d.title_es, d.title_en, d.description_es, d.description_en, d.type, d.owner_agency_code, d.language, d.owner_id, ss.tokens,
        d.revoked_at, d.share_expires_at, d.updated_at, d.created_at,
        (SELECT json_group_array(t.tag) FROM document_tags t WHERE t.document_id = d.id) AS tags,

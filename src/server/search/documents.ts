@@ -6,7 +6,7 @@
 import type { Reader } from '#src/server/access.ts';
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, writeTransaction } from '#src/server/sql.ts';
 import { buildDocumentWhere } from './documents-filter.ts';
 import { DOCUMENT_BM25, indexDocumentsFts } from './documents-fts5.ts';
 import { createMeiliDocumentEngine } from './documents-meili.ts';
@@ -22,7 +22,7 @@ export const fts5DocumentEngine: DocumentSearchEngine = {
     const w = buildDocumentWhere(n, reader);
     if (!w.match) return { total: 0, ids: [], snippets: new Map() };
     const ex = rawClient();
-    const [count] = await allRaw<{ n: number }>(ex, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params);
+    const [count] = await allRows(ex, { n: col.int }, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params);
     const order =
       n.sort === 'relevance'
         ? `${DOCUMENT_BM25}, d.updated_at DESC`
@@ -33,16 +33,17 @@ export const fts5DocumentEngine: DocumentSearchEngine = {
             : n.sort === 'title_asc'
               ? 'coalesce(d.title_es, d.title_en) COLLATE NOCASE ASC, d.id ASC'
               : 'd.updated_at DESC, d.id DESC';
-    const rows = await allRaw<{ id: number; s: string }>(
+    const rows = await allRows(
       ex,
+      { id: col.int, s: col.text },
       `SELECT d.id, snippet(document_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s FROM ${w.from} WHERE ${w.clause}
        ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...w.params, n.pageSize, (n.page - 1) * n.pageSize],
     );
     return {
-      total: Number(count?.n ?? 0),
-      ids: rows.map((r) => Number(r.id)),
-      snippets: new Map(rows.map((r) => [Number(r.id), markToHtml(r.s)])),
+      total: count?.n ?? 0,
+      ids: rows.map((r) => r.id),
+      snippets: new Map(rows.map((r) => [r.id, markToHtml(r.s)])),
     };
   },
   async index(ids) {

@@ -5,7 +5,7 @@
  */
 import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
 import { config } from '#src/server/config.ts';
-import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { allRows, col, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { analyseQuery, glossarySynonyms, type AnalysedQuery } from '#src/server/text/index.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, type FacetField } from './fts5-index.ts';
@@ -42,7 +42,11 @@ export async function facetDictionary(ex: RawExec, needId?: number) {
   const version = await dataVersion('seizures', ex);
   let dict = dictionaries.get(key);
   if (!dict || dict.version !== version || (needId !== undefined && !dict.byId.has(needId))) {
-    const rows = await allRaw<{ id: number; field: FacetField; value: string }>(ex, 'SELECT id, field, value FROM facet_values');
+    const rows = await allRows(
+      ex,
+      { id: col.int, field: col.oneOf(FACET_FIELDS), value: col.text },
+      'SELECT id, field, value FROM facet_values',
+    );
     dict = { version, byId: new Map(), byKey: new Map() };
     for (const r of rows) {
       dict.byId.set(r.id, { field: r.field, value: r.value });

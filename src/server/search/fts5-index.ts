@@ -5,7 +5,7 @@
  * seizureSearchFields (seizure-text.ts): import and reindex share one definition.
  */
 
-import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { allRows, col, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { bumpDataVersion } from '#src/server/data-version.ts';
 import { loadSeizures } from '#src/server/seizures/records.ts';
 import type { SeizureInput } from '#src/server/seizures/types.ts';
@@ -71,7 +71,7 @@ export async function indexSeizures(ex: RawExec, target: Target, inputs?: Readon
   // The text columns are analysed here (stems, concepts), not in SQL: read the seizures in
   // chunks unless the caller has them.
   const ids =
-    target === 'all' ? (await allRaw<{ id: number }>(ex, 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id) : [...target.ids];
+    target === 'all' ? (await allRows(ex, { id: col.int }, 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id) : [...target.ids];
   for (let i = 0; i < ids.length; i += INDEX_CHUNK) {
     const chunk = ids.slice(i, i + INDEX_CHUNK);
     const known = inputs ? chunk.flatMap((id) => (inputs.has(id) ? [[id, inputs.get(id) as SeizureInput] as const] : [])) : [];
@@ -112,8 +112,9 @@ export async function reindexAll(ex: RawExec): Promise<void> {
  * migration can only empty it), rebuild it before serving. Cheap when there is nothing to do.
  */
 export async function ensureIndexBuilt(ex: RawExec, transaction: (fn: (tx: RawExec) => Promise<void>) => Promise<void>): Promise<boolean> {
-  const [row] = await allRaw<{ s: number; d: number }>(
+  const [row] = await allRows(
     ex,
+    { s: col.int, d: col.int },
     'SELECT (SELECT count(*) FROM (SELECT 1 FROM seizures LIMIT 1)) AS s, (SELECT count(*) FROM (SELECT 1 FROM seizure_search_docs LIMIT 1)) AS d',
   );
   if (!row || row.s === 0 || row.d > 0) return false;

@@ -5,7 +5,7 @@
  * families, firearm types), so "Michoacna" becomes "Michoacán" and "Kalashnikof" "Kalashnikov".
  */
 import { config } from '#src/server/config.ts';
-import { allRaw, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, type RawExec } from '#src/server/sql.ts';
 import { FIREARM_CLASS_VOCABULARY, FIREARM_TYPE_VOCABULARY, MODEL_FAMILY_VOCABULARY } from '#src/domain/firearm-vocabulary.ts';
 import { GAZETTEER_COUNTRIES, GAZETTEER_PLACES } from '#src/domain/gazetteer.ts';
 import { SpellingDictionary, analyseQuery, tokenize, type AnalysedQuery, type SynonymSet } from '#src/server/text/index.ts';
@@ -41,8 +41,9 @@ async function dictionary(ex: RawExec): Promise<SpellingDictionary> {
   const hit = cache.get(key);
   if (hit && hit.generation === generation && Date.now() - hit.loadedAt < TTL_MS) return hit.dictionary;
   const weights = new Map<string, number>();
-  for (const r of await allRaw<{ term: string; doc: number }>(
+  for (const r of await allRows(
     ex,
+    { term: col.text, doc: col.int },
     `SELECT term, doc FROM seizure_fts_column_terms WHERE col IN ('summary', 'place', 'items')`,
   )) {
     weights.set(r.term, Math.max(weights.get(r.term) ?? 0, r.doc));
@@ -66,7 +67,7 @@ export async function correctQuery(ex: RawExec, text: string, analysed: Analysed
   const forms = [...new Set(candidates.flatMap((c) => [c.tokens[0] as string, c.keys[0] as string]))];
   const present = new Set(
     (
-      await allRaw<{ term: string }>(ex, `SELECT term FROM seizure_fts_terms WHERE term IN (${forms.map(() => '?').join(', ')})`, forms)
+      await allRows(ex, { term: col.text }, `SELECT term FROM seizure_fts_terms WHERE term IN (${forms.map(() => '?').join(', ')})`, forms)
     ).map((r) => r.term),
   );
   const missing = candidates.filter((c) => !present.has(c.tokens[0] as string) && !present.has(c.keys[0] as string));

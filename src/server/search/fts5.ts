@@ -31,7 +31,7 @@ import { escapeHtml } from '#src/server/html.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
 import { correctQuery, indexChanged } from './fts5-spelling.ts';
 import { buildWhere, facetDictionary, type Where } from './filter.ts';
-import { allRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { normalizeQuery, type Facets, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from './types.ts';
 
 /** bm25 column weights: summary, place, items, serials, stems, concepts. */
@@ -43,8 +43,9 @@ export async function placeLabels(ex: RawExec): Promise<Map<string, { es: string
   let labels = labelCache.get(config.databaseUrl);
   if (!labels) {
     labels = new Map();
-    for (const r of await allRaw<{ code: string; name_es: string; name_en: string }>(
+    for (const r of await allRows(
       ex,
+      { code: col.text, name_es: col.text, name_en: col.text },
       'SELECT code, name_es, name_en FROM states UNION ALL SELECT code, name_es, name_en FROM countries',
     ))
       labels.set(r.code, { es: r.name_es, en: r.name_en });
@@ -132,8 +133,9 @@ async function tallyAll(ex: RawExec, where: Where): Promise<{ total: number; cou
     counts[id] = (counts[id] ?? 0) + 1;
   };
   if (!selected.length) {
-    const [agg] = await allRaw<{ n: number; ids: string | null }>(
+    const [agg] = await allRows(
       ex,
+      { n: col.int, ids: col.textOrNull },
       `SELECT count(*) AS n, group_concat(d.facet_ids, '') AS ids FROM ${where.from} WHERE ${where.clause}`,
       where.params,
     );
@@ -144,8 +146,9 @@ async function tallyAll(ex: RawExec, where: Where): Promise<{ total: number; cou
     }
     return { total: agg?.n ?? 0, counts };
   }
-  const [agg] = await allRaw<{ ids: string | null }>(
+  const [agg] = await allRows(
     ex,
+    { ids: col.textOrNull },
     `SELECT group_concat(d.facet_ids, char(1)) AS ids FROM ${where.from} WHERE ${where.baseClause}`,
     where.baseParams,
   );
@@ -202,15 +205,17 @@ async function rankedIds(ex: RawExec, where: Where, total: number, limit: number
   const exactFirst = where.exactMatch ? '(seizure_fts.rowid IN (SELECT rowid FROM seizure_fts WHERE seizure_fts MATCH ?)) DESC, ' : '';
   const exactParams = where.exactMatch ? [where.exactMatch] : [];
   if (total <= RANK_CANDIDATES || offset + limit > RANK_CANDIDATES) {
-    const rows = await allRaw<{ id: number }>(
+    const rows = await allRows(
       ex,
+      { id: col.int },
       `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${exactFirst}${BM25}, d.date DESC, d.seizure_id DESC LIMIT ? OFFSET ?`,
       [...where.params, ...exactParams, limit, offset],
     );
     return rows.map((r) => r.id);
   }
-  const rows = await allRaw<{ id: number }>(
+  const rows = await allRows(
     ex,
+    { id: col.int },
     `WITH recent AS (SELECT d.seizure_id AS id, d.date FROM ${where.from} WHERE ${where.clause} ORDER BY d.date DESC, d.seizure_id DESC LIMIT ${RANK_CANDIDATES})
      SELECT recent.id FROM seizure_fts JOIN recent ON recent.id = seizure_fts.rowid WHERE seizure_fts MATCH ?
      ORDER BY ${exactFirst}${BM25}, recent.date DESC, recent.id DESC LIMIT ? OFFSET ?`,
@@ -255,8 +260,9 @@ async function run(
           : q.sort === 'firearms_desc'
             ? 'd.firearm_count DESC, d.date DESC, d.seizure_id DESC'
             : 'd.date DESC, d.seizure_id DESC';
-      const rows = await allRaw<{ id: number }>(
+      const rows = await allRows(
         ex,
+        { id: col.int },
         `SELECT d.seizure_id AS id FROM ${where.from} WHERE ${where.clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
         [...where.params, q.pageSize, offset],
       );
@@ -374,7 +380,7 @@ export const fts5Engine: SearchEngine = {
     indexChanged();
   },
   async reindex(progress) {
-    const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
+    const [row] = await allRows(rawClient(), { n: col.int }, 'SELECT count(*) AS n FROM seizures');
     const total = row?.n ?? 0;
     progress?.(0, total);
     await writeTransaction(async (tx) => {
@@ -386,7 +392,7 @@ export const fts5Engine: SearchEngine = {
   },
   async health() {
     // The index lives in the database: it answers when its table does.
-    await allRaw(rawClient(), 'SELECT rowid FROM seizure_fts LIMIT 1');
+    await runRaw(rawClient(), 'SELECT rowid FROM seizure_fts LIMIT 1');
     return { status: 'ok' };
   },
 };

@@ -15,7 +15,7 @@ import type { SearchParams, Settings } from 'meilisearch';
 import { readerTokens, seesEverything, type Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import { config } from '#src/server/config.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 import { facetLabel, fts5Search, loadHits, placeLabels } from './fts5.ts';
 import { correctQuery } from './fts5-spelling.ts';
 import { conceptToken, seizureSearchFields } from './seizure-text.ts';
@@ -97,11 +97,12 @@ export const MEILI_SETTINGS = {
 /** The settings, with the facet and hit limits sized to the data (FTS5 returns every value and an exact total). */
 export async function meiliSettings(): Promise<Settings> {
   const ex = rawClient();
-  const [facets] = await allRaw<{ n: number | null }>(
+  const [facets] = await allRows(
     ex,
+    { n: col.intOrNull },
     'SELECT max(n) AS n FROM (SELECT count(*) AS n FROM facet_values GROUP BY field)',
   );
-  const [seizures] = await allRaw<{ n: number }>(ex, 'SELECT count(*) AS n FROM seizures');
+  const [seizures] = await allRows(ex, { n: col.int }, 'SELECT count(*) AS n FROM seizures');
   return {
     ...MEILI_SETTINGS,
     faceting: { maxValuesPerFacet: sizedFacetLimit(facets?.n ?? 0), sortFacetValuesBy: { '*': 'count' } },
@@ -265,14 +266,14 @@ export function seizureSource(indexUid: string): SearchSource {
     settings: meiliSettings,
     documents: meiliDocuments,
     async idsAfter(after, limit) {
-      const rows = await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM seizures WHERE id > ? ORDER BY id LIMIT ?', [
+      const rows = await allRows(rawClient(), { id: col.int }, 'SELECT id FROM seizures WHERE id > ? ORDER BY id LIMIT ?', [
         Number(after ?? 0),
         limit,
       ]);
       return rows.map((r) => String(r.id));
     },
     async count() {
-      const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
+      const [row] = await allRows(rawClient(), { n: col.int }, 'SELECT count(*) AS n FROM seizures');
       return row?.n ?? 0;
     },
   };

@@ -8,7 +8,7 @@
 import { importBatches } from '#db/schema/index.ts';
 import { requireRole, type Reader } from '#src/server/access.ts';
 import { audit, requirePrivilege, type Actor } from '#src/server/audit.ts';
-import { writeTransaction, allRaw } from '#src/server/sql.ts';
+import { writeTransaction, runRaw } from '#src/server/sql.ts';
 import { MAX_ERRORS, type ImportError } from './errors.ts';
 import { decodeFile, parseCsvRows, parseJsonRows, type FileEncoding } from './file-read.ts';
 import { indexChanged } from '#src/server/search/fts5-spelling.ts';
@@ -162,7 +162,7 @@ export async function importSeizures(file: ImportFile, by: ImportBy, options: Im
       .returning({ id: importBatches.id });
     const id = batch?.id ?? null;
     const summary = await writeSeizures(raw, parsed.seizures, { userId, batchId: id });
-    await allRaw(
+    await runRaw(
       raw,
       'UPDATE import_batches SET seizures_inserted = ?, seizures_updated = ?, seizures_unchanged = ? WHERE id = ? RETURNING id',
       [summary.inserted, summary.updated, summary.unchanged, id],

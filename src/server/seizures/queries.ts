@@ -13,10 +13,10 @@ import { rawClient } from '#src/server/db.ts';
 import { CSV_COLUMNS, HEADERS } from './columns.ts';
 import { seizureToCsvRows, toCsv } from './csv-write.ts';
 import type { SeizureDetail } from './types.ts';
-import { SEIZURE_SELECT, loadDetails, type SeizureRow } from './records.ts';
-import type { FirearmType, TraceStatus } from '#db/schema/index.ts';
+import { SEIZURE_ROW, SEIZURE_SELECT, loadDetails } from './records.ts';
+import { FIREARM_TYPES, TRACE_STATUSES, type FirearmType, type TraceStatus } from '#src/domain/seizures.ts';
 import { buildWhere } from '#src/server/search/filter.ts';
-import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { allRows, col, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { normalizeQuery, type SearchQuery } from '#src/server/search/types.ts';
 
 export interface Dashboard {
@@ -53,27 +53,30 @@ async function computeDashboard(query: SearchQuery, reader: Reader | null, ex: R
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
   const p = w.params;
-  const perMonth = await allRaw<{ month: string; seizures: number; firearms: number }>(
+  const perMonth = await allRows(
     ex,
+    { month: col.text, seizures: col.int, firearms: col.int },
     `SELECT substr(d.date, 1, 7) AS month, count(*) AS seizures, sum(d.firearm_count) AS firearms FROM ${w.from} WHERE ${w.clause} GROUP BY month ORDER BY month`,
     p,
   );
-  const perState = await allRaw<{ state: string; country: string; nameEs: string; nameEn: string; seizures: number; firearms: number }>(
+  const perState = await allRows(
     ex,
+    { state: col.text, country: col.text, nameEs: col.text, nameEn: col.text, seizures: col.int, firearms: col.int },
     `SELECT d.state_code AS state, st.country, st.name_es AS nameEs, st.name_en AS nameEn, count(*) AS seizures, sum(d.firearm_count) AS firearms
      FROM ${w.from} JOIN states st ON st.code = d.state_code WHERE ${w.clause} GROUP BY d.state_code ORDER BY seizures DESC`,
     p,
   );
   // One pass over the firearms of the visible seizures, grouped four ways at once.
-  const rows = await allRaw<{
-    type: FirearmType;
-    calibre: string | null;
-    manufacturer: string | null;
-    trace: TraceStatus;
-    n: number;
-    obliterated: number;
-  }>(
+  const rows = await allRows(
     ex,
+    {
+      type: col.oneOf(FIREARM_TYPES),
+      calibre: col.textOrNull,
+      manufacturer: col.textOrNull,
+      trace: col.oneOf(TRACE_STATUSES),
+      n: col.int,
+      obliterated: col.int,
+    },
     `SELECT f.type, f.calibre, f.manufacturer, f.trace_status AS trace, sum(f.quantity) AS n, sum(CASE WHEN f.obliterated_serial THEN f.quantity ELSE 0 END) AS obliterated
      FROM firearms f WHERE f.seizure_id IN (${VISIBLE_IDS(w)}) GROUP BY 1, 2, 3, 4`,
     p,
@@ -86,8 +89,9 @@ async function computeDashboard(query: SearchQuery, reader: Reader | null, ex: R
     }
     return [...m].sort((a, b) => b[1] - a[1]);
   };
-  const [ttc] = await allRaw<{ median: number | null }>(
+  const [ttc] = await allRows(
     ex,
+    { median: col.numOrNull },
     `WITH t AS (SELECT f.time_to_crime_days AS v FROM firearms f WHERE f.time_to_crime_days IS NOT NULL AND f.seizure_id IN (${VISIBLE_IDS(w)})),
           o AS (SELECT v, row_number() OVER (ORDER BY v) AS i, count(*) OVER () AS c FROM t)
      SELECT avg(v) AS median FROM o WHERE i IN ((c + 1) / 2, (c + 2) / 2)`,
@@ -123,7 +127,7 @@ function scopeCondition(reader: Reader | null, alias = 's'): { clause: string; p
 export async function getSeizure(id: number, reader: Reader | null, ex: RawExec = rawClient()): Promise<SeizureDetail | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const scope = scopeCondition(reader);
-  const rows = await allRaw<SeizureRow>(ex, `${SEIZURE_SELECT} WHERE s.id = ? AND ${scope.clause}`, [id, ...scope.params]);
+  const rows = await allRows(ex, SEIZURE_ROW, `${SEIZURE_SELECT} WHERE s.id = ? AND ${scope.clause}`, [id, ...scope.params]);
   const [detail] = await loadDetails(ex, rows);
   return detail ?? null;
 }
@@ -146,7 +150,7 @@ export async function* exportCsv(
   const w = await buildWhere(ex, q, reader);
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
   const ids = (
-    await allRaw<{ id: number }>(ex, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)
+    await allRows(ex, { id: col.int }, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)
   ).map((r) => r.id);
   await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } });
   yield toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]);
@@ -158,7 +162,7 @@ export async function* exportCsv(
     if (i > 0) await nextTurn();
     const chunk = ids.slice(i, i + EXPORT_CHUNK);
     // The scope condition again: rows are read by id, and every read carries the tokens.
-    const rows = await allRaw<SeizureRow>(ex, `${SEIZURE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?)) AND ${scope.clause}`, [
+    const rows = await allRows(ex, SEIZURE_ROW, `${SEIZURE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?)) AND ${scope.clause}`, [
       JSON.stringify(chunk),
       ...scope.params,
     ]);

@@ -4,48 +4,51 @@
  * never shows a row to anyone by itself.
  */
 import type { ScopeToken } from '#src/server/access.ts';
-import type { FirearmType, TraceStatus } from '#src/domain/seizures.ts';
-import { allRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { FIREARM_TYPES, TRACE_STATUSES } from '#src/domain/seizures.ts';
+import { allRows, col, type RawExec, type RowOf, type SqlValue } from '#src/server/sql.ts';
 import type { SeizureDetail } from './types.ts';
 
-export interface SeizureRow {
-  id: number;
-  reference: string;
-  date: string;
-  country: string;
-  state_code: string;
-  municipality: string | null;
-  place: string | null;
-  agency_code: string;
-  operation: string | null;
-  case_file: string;
-  summary_es: string | null;
-  summary_en: string | null;
-  tokens: string;
-  firearm_count: number;
-  import_batch_id: number | null;
-  created_at: number;
-  updated_at: number;
-  name_es: string;
-  name_en: string;
-}
-interface FirearmRow {
-  seizure_id: number;
-  type: FirearmType;
-  manufacturer: string | null;
-  model: string | null;
-  calibre: string | null;
-  serial: string | null;
-  obliterated_serial: number;
-  country_of_manufacture: string | null;
-  importer: string | null;
-  other_markings: string | null;
-  quantity: number;
-  trace_status: TraceStatus;
-  trace_source_country: string | null;
-  trace_source_state: string | null;
-  time_to_crime_days: number | null;
-}
+/** The columns of SEIZURE_SELECT. */
+export const SEIZURE_ROW = {
+  id: col.int,
+  reference: col.text,
+  date: col.text,
+  country: col.text,
+  state_code: col.text,
+  municipality: col.textOrNull,
+  place: col.textOrNull,
+  agency_code: col.text,
+  operation: col.textOrNull,
+  case_file: col.text,
+  summary_es: col.textOrNull,
+  summary_en: col.textOrNull,
+  tokens: col.text,
+  firearm_count: col.int,
+  import_batch_id: col.intOrNull,
+  created_at: col.int,
+  updated_at: col.int,
+  name_es: col.text,
+  name_en: col.text,
+};
+export type SeizureRow = RowOf<typeof SEIZURE_ROW>;
+
+const FIREARM_ROW = {
+  seizure_id: col.int,
+  type: col.oneOf(FIREARM_TYPES),
+  manufacturer: col.textOrNull,
+  model: col.textOrNull,
+  calibre: col.textOrNull,
+  serial: col.textOrNull,
+  obliterated_serial: col.bool,
+  country_of_manufacture: col.textOrNull,
+  importer: col.textOrNull,
+  other_markings: col.textOrNull,
+  quantity: col.int,
+  trace_status: col.oneOf(TRACE_STATUSES),
+  trace_source_country: col.textOrNull,
+  trace_source_state: col.textOrNull,
+  time_to_crime_days: col.intOrNull,
+};
 
 export const SEIZURE_SELECT = `SELECT s.id, s.reference, s.date, s.country, s.state_code, s.municipality, s.place, s.agency_code, s.operation, s.case_file,
   s.summary_es, s.summary_en, ss.tokens, s.firearm_count, s.import_batch_id, s.created_at, s.updated_at, st.name_es, st.name_en
@@ -56,19 +59,22 @@ export async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<Seiz
   if (!rows.length) return [];
   const ids = JSON.stringify(rows.map((r) => r.id));
   const inIds = 'seizure_id IN (SELECT value FROM json_each(?))';
-  const firearms = await allRaw<FirearmRow>(ex, `SELECT * FROM firearms WHERE ${inIds} ORDER BY id`, [ids]);
-  const ammo = await allRaw<{ seizure_id: number; calibre: string; rounds: number }>(
+  const firearms = await allRows(ex, FIREARM_ROW, `SELECT * FROM firearms WHERE ${inIds} ORDER BY id`, [ids]);
+  const ammo = await allRows(
     ex,
+    { seizure_id: col.int, calibre: col.text, rounds: col.int },
     `SELECT seizure_id, calibre, rounds FROM ammunition WHERE ${inIds} ORDER BY id`,
     [ids],
   );
-  const mags = await allRaw<{ seizure_id: number; quantity: number; capacity: number | null }>(
+  const mags = await allRows(
     ex,
+    { seizure_id: col.int, quantity: col.int, capacity: col.intOrNull },
     `SELECT seizure_id, quantity, capacity FROM magazines WHERE ${inIds} ORDER BY id`,
     [ids],
   );
-  const expl = await allRaw<{ seizure_id: number; description: string; quantity: number }>(
+  const expl = await allRows(
     ex,
+    { seizure_id: col.int, description: col.text, quantity: col.int },
     `SELECT seizure_id, description, quantity FROM explosives WHERE ${inIds} ORDER BY id`,
     [ids],
   );
@@ -108,7 +114,7 @@ export async function loadDetails(ex: RawExec, rows: SeizureRow[]): Promise<Seiz
       model: f.model,
       calibre: f.calibre,
       serial: f.serial,
-      obliteratedSerial: !!f.obliterated_serial,
+      obliteratedSerial: f.obliterated_serial,
       countryOfManufacture: f.country_of_manufacture,
       importer: f.importer,
       otherMarkings: f.other_markings,
@@ -131,7 +137,7 @@ export async function loadSeizures(
   scope: { clause: string; params: SqlValue[] } = { clause: '1', params: [] },
 ): Promise<SeizureDetail[]> {
   if (!ids.length) return [];
-  const rows = await allRaw<SeizureRow>(ex, `${SEIZURE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?)) AND ${scope.clause}`, [
+  const rows = await allRows(ex, SEIZURE_ROW, `${SEIZURE_SELECT} WHERE s.id IN (SELECT value FROM json_each(?)) AND ${scope.clause}`, [
     JSON.stringify(ids),
     ...scope.params,
   ]);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { allRaw, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
+import { allRows, col, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { indexSeizures, unindexSeizures } from '#src/server/search/fts5-index.ts';
 import { enqueueSearchChanges } from '#src/server/search/outbox.ts';
 import type { SeizureInput } from './types.ts';
@@ -47,8 +47,9 @@ async function scopeSetIds(ex: RawExec, scopes: Iterable<string>): Promise<Map<s
       [JSON.stringify(tokenRows)],
     );
   }
-  const rows = await allRaw<{ id: number; tokens: string }>(
+  const rows = await allRows(
     ex,
+    { id: col.int, tokens: col.text },
     `SELECT id, tokens FROM scope_sets WHERE tokens IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(wanted)],
   );
@@ -65,16 +66,17 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
   const now = (opts.now ?? new Date()).getTime();
   const agencies = [...new Set(input.map((s) => s.agencyCode))];
   const existing = new Map<string, { id: number; hash: string; createdAt: number; createdBy: string | null }>();
-  for (const r of await allRaw<{
-    id: number;
-    agency_code: string;
-    case_file: string;
-    reference: string;
-    content_hash: string;
-    created_at: number;
-    created_by: string | null;
-  }>(
+  for (const r of await allRows(
     ex,
+    {
+      id: col.int,
+      agency_code: col.text,
+      case_file: col.text,
+      reference: col.text,
+      content_hash: col.text,
+      created_at: col.int,
+      created_by: col.textOrNull,
+    },
     `SELECT id, agency_code, case_file, reference, content_hash, created_at, created_by FROM seizures WHERE agency_code IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(agencies)],
   )) {
@@ -86,7 +88,7 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
     });
   }
 
-  const [maxRow] = await allRaw<{ m: number | null }>(ex, `SELECT max(id) AS m FROM seizures`);
+  const [maxRow] = await allRows(ex, { m: col.intOrNull }, `SELECT max(id) AS m FROM seizures`);
   // Ids are assigned here (the write transaction holds the lock) so children can be inserted
   // in bulk without reading ids back.
   let nextId = (maxRow?.m ?? 0) + 1;

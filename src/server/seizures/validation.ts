@@ -9,7 +9,7 @@ import { FIREARM_TYPES, TRACE_STATUSES, type FirearmType, type TraceStatus } fro
 import { seedReferenceData } from '#db/seed/reference.ts';
 import { canWriteSeizureOf, isScopeToken, type Reader, type ScopeToken } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, writeTransaction } from '#src/server/sql.ts';
 import { canonicalCalibre, countryTimeZone, firearmTypeOf, resolveCountry, resolvePlace } from '#src/server/text/index.ts';
 import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
 import { SEIZURE_COLUMNS, normalizeName, type Column, type Located } from './columns.ts';
@@ -98,15 +98,20 @@ function canonicalSpelling(ref: ReferenceLookup, field: 'manufacturer' | 'calibr
 
 export async function loadReferenceLookup(now = new Date()): Promise<ReferenceLookup> {
   const ex = rawClient();
-  const [count] = await allRaw<{ n: number }>(ex, 'SELECT count(*) AS n FROM states');
+  const [count] = await allRows(ex, { n: col.int }, 'SELECT count(*) AS n FROM states');
   // Reference data is seeded by the seed scripts; an import on a fresh database seeds it too.
   if (!count || count.n === 0) await writeTransaction((_raw, tx) => seedReferenceData(tx));
-  const stateRows = await allRaw<{ code: string; country: string; name_es: string; name_en: string }>(
+  const stateRows = await allRows(
     ex,
+    { code: col.text, country: col.text, name_es: col.text, name_en: col.text },
     'SELECT code, country, name_es, name_en FROM states',
   );
-  const countryRows = await allRaw<{ code: string; name_es: string; name_en: string }>(ex, 'SELECT code, name_es, name_en FROM countries');
-  const agencyRows = await allRaw<{ code: string }>(ex, 'SELECT code FROM agencies');
+  const countryRows = await allRows(
+    ex,
+    { code: col.text, name_es: col.text, name_en: col.text },
+    'SELECT code, name_es, name_en FROM countries',
+  );
+  const agencyRows = await allRows(ex, { code: col.text }, 'SELECT code FROM agencies');
   const states = new Map<string, { code: string; country: string }[]>();
   const stateCodes = new Map<string, string>();
   for (const s of stateRows) {
@@ -122,8 +127,9 @@ export async function loadReferenceLookup(now = new Date()): Promise<ReferenceLo
   countries.set('eua', 'US');
   countries.set('usa', 'US');
   countries.set('mexico', 'MX');
-  const spellingRows = await allRaw<{ field: 'manufacturer' | 'calibre'; value: string }>(
+  const spellingRows = await allRows(
     ex,
+    { field: col.oneOf(['manufacturer', 'calibre'] as const), value: col.text },
     "SELECT field, value FROM facet_values WHERE field IN ('manufacturer', 'calibre') ORDER BY id",
   );
   const spellings = new Map<string, string>();
