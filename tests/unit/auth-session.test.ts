@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
-import { seedDemoData } from '#src/server/demo.ts';
+import { seedForTest } from '#tests/helpers/seed.ts';
 import {
   createSession,
   invalidateOtherSessions,
@@ -18,7 +18,8 @@ let userId: string;
 
 beforeAll(async () => {
   ({ cleanup } = await useTempDatabase());
-  await seedDemoData('unit-test-passphrase');
+  // Accounts only: sessions belong to users.
+  await seedForTest('unit-test-passphrase');
   const [u] = await db().select().from(users).where(eq(users.emailNormalized, 'analyst.fgr@demo.test'));
   userId = u!.id;
 });

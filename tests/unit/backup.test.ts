@@ -4,21 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '#src/server/backup.ts';
-import { seedDemoData } from '#src/server/demo.ts';
+import { seedForTest } from '#tests/helpers/seed.ts';
 import { rawClient } from '#src/server/db.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
-import { reloadConfig } from '#src/server/config.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {
-  process.env.DEMO_SEIZURES = '50';
-  reloadConfig();
   ({ cleanup } = await useTempDatabase());
-  await seedDemoData('backup-test-passphrase');
+  await seedForTest('backup-test-passphrase', { seizures: 50, requests: true });
 });
 afterAll(() => {
-  delete process.env.DEMO_SEIZURES;
-  reloadConfig();
   cleanup();
 });
 

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { agencies, requestRecipients, users } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { reloadConfig } from '#src/server/config.ts';
-import { seedDemoData } from '#src/server/demo.ts';
+import { seedForTest } from '#tests/helpers/seed.ts';
 import { listNotifications, markNotificationsRead, unreadCount } from '#src/server/notifications/center.ts';
 import { sendDigests } from '#src/server/notifications/deliver.ts';
 import { flushMail } from '#src/server/notifications/mail.ts';
@@ -58,9 +58,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const address = smtp.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.env.DEMO_SEIZURES = '20';
   ({ cleanup } = await useTempDatabase());
-  await seedDemoData('unit-test-passphrase');
+  await seedForTest('unit-test-passphrase', { seizures: 20, requests: true });
   process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
   process.env.PUBLIC_ORIGIN = 'https://armas.example.gov';
   reloadConfig();
@@ -77,7 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.SMTP_URL;
   delete process.env.PUBLIC_ORIGIN;
-  delete process.env.DEMO_SEIZURES;
   reloadConfig();
   cleanup();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));

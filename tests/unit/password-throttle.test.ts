@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, isCommonPassword, passwordProblem, verifyPassword } from '#src/server/auth/password.ts';
 import { accountKey, clearThrottle, ipKey, lockedUntil, recordAccountFailure, recordIpFailure } from '#src/server/auth/throttle.ts';
 import { signIn } from '#src/server/auth/accounts.ts';
-import { seedDemoData } from '#src/server/demo.ts';
+import { seedForTest } from '#tests/helpers/seed.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { reloadConfig } from '#src/server/config.ts';
 
@@ -10,7 +10,8 @@ let cleanup: () => void;
 const PASSWORD = 'unit-test-passphrase';
 beforeAll(async () => {
   ({ cleanup } = await useTempDatabase());
-  await seedDemoData(PASSWORD);
+  // Accounts only: nothing here reads a seizure or a request.
+  await seedForTest(PASSWORD);
 });
 afterAll(() => cleanup());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { agencies, auditLog, notifications, requests, users } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
-import { seedDemoData } from '#src/server/demo.ts';
+import { seedForTest } from '#tests/helpers/seed.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { seedDemoRequests, DEMO_REQUESTS } from '#src/server/requests/demo.ts';
 import { exportMetricsCsv, requestMetrics } from '#src/server/requests/metrics.ts';
@@ -43,7 +43,8 @@ async function actor(email: string): Promise<RequestActor> {
 
 beforeAll(async () => {
   ({ cleanup } = await useTempDatabase());
-  await seedDemoData('unit-test-passphrase');
+  // The demo requests, and enough demo seizures for the first one to find its Reynosa seizure (the 95th).
+  await seedForTest('unit-test-passphrase', { seizures: 120, requests: true });
   for (const [k, email] of Object.entries({
     atf: 'agent.atf@demo.test',
     fgr: 'analyst.fgr@demo.test',
