@@ -14,6 +14,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * Waits for a condition of the page. The live search answers over the network: on a shared machine
+ * (load 20+ on two cores) that can take longer than expect.poll's default second, so the wait is
+ * long; a condition that never comes true still fails.
+ */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
+
 async function signedIn(email: string, lang: 'es' | 'en' = 'es'): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await signInThroughForm(page, baseUrl, email, password, lang);
@@ -40,27 +47,29 @@ describe('seizures in the browser', () => {
     await fgr.goto(`${baseUrl}/es/seizures`);
     await fgr.fill('#seizure-q', 'kjh771');
     await fgr.press('#seizure-q', 'Enter');
-    await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');
+    await poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');
     expect(fgr.url()).toContain('q=kjh771');
     // Relevance is the default sort and is not pinned to "newest first" by the empty form.
     expect(fgr.url()).not.toContain('sort=');
 
     await fgr.fill('#seizure-q', 'zitacuaro');
-    await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');
-    await expect.poll(() => fgr.locator('[data-testid=seizure-hits] mark').first().innerText()).toMatch(/Zit[aá]cuaro/);
+    // The total was already 1: wait for the new answer (the address follows it) before reading the page.
+    await poll(() => fgr.url()).toContain('q=zitacuaro');
+    await poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe('1 aseguramiento');
+    await poll(() => fgr.locator('[data-testid=seizure-hits] mark').first().innerText()).toMatch(/Zit[aá]cuaro/);
 
     // Refine with a facet without reloading: the page keeps its JS state, the address follows.
     await fgr.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await fgr.fill('#seizure-q', 'michoacan');
-    await expect.poll(() => fgr.url()).toContain('q=michoacan');
+    await poll(() => fgr.url()).toContain('q=michoacan');
     const before = await fgr.locator('[data-testid=seizure-total]').innerText();
     await fgr.click('label[for=f-firearmType-pistol]');
-    await expect.poll(() => fgr.url()).toContain('type=pistol');
-    await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).not.toBe(before);
+    await poll(() => fgr.url()).toContain('type=pistol');
+    await poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).not.toBe(before);
     expect(await fgr.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     await fgr.goBack();
-    await expect.poll(() => fgr.url()).not.toContain('type=pistol');
-    await expect.poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe(before);
+    await poll(() => fgr.url()).not.toContain('type=pistol');
+    await poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe(before);
 
     await fgr.goto(`${baseUrl}/es/seizures?q=KJH77120`);
     await Promise.all([fgr.waitForURL(/\/es\/seizures\/\d+$/), fgr.click('[data-testid=seizure-hits] a')]);
