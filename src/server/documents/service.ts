@@ -368,8 +368,7 @@ export async function updateDocument(actor: DocumentActor, id: number, changes: 
       'SELECT origin, origin_id FROM documents WHERE id = ?',
       [id],
     );
-    if (keep && keep.origin !== 'library' && keep.origin_id !== null)
-      links.push({ kind: keep.origin, target: String(keep.origin_id) });
+    if (keep && keep.origin !== 'library' && keep.origin_id !== null) links.push({ kind: keep.origin, target: String(keep.origin_id) });
     await writeTagsAndLinks(tx, id, tags, links);
     await indexDocumentsFts(tx, [id]);
     await audit(
