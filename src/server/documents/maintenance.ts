@@ -7,7 +7,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, runRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction } from '#src/server/sql.ts';
 import { blobKey, fileStore, tempDir, thumbnailKey } from '#src/server/storage/index.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
 
@@ -48,8 +48,10 @@ export async function sweepOrphans(now = Date.now(), graceMs = ORPHAN_GRACE_MS):
   }
   const store = fileStore();
   const ex = rawClient();
-  const known = new Set((await allRaw<{ sha256: string }>(ex, 'SELECT sha256 FROM blobs')).map((r) => r.sha256));
-  const thumbs = new Set((await allRaw<{ sha256: string }>(ex, 'SELECT sha256 FROM blobs WHERE has_thumbnail = 1')).map((r) => r.sha256));
+  const known = new Set((await allRows(ex, { sha256: col.text }, 'SELECT sha256 FROM blobs')).map((r) => r.sha256));
+  const thumbs = new Set(
+    (await allRows(ex, { sha256: col.text }, 'SELECT sha256 FROM blobs WHERE has_thumbnail = 1')).map((r) => r.sha256),
+  );
   const present = new Set<string>();
   for (const prefix of ['sha256/', 'thumb/'] as const) {
     for await (const o of store.list(prefix)) {
@@ -58,7 +60,7 @@ export async function sweepOrphans(now = Date.now(), graceMs = ORPHAN_GRACE_MS):
       const referenced = prefix === 'sha256/' ? known.has(sha) : thumbs.has(sha);
       if (referenced || now - o.modifiedAt.getTime() <= graceMs) continue;
       // Checked again just before removal: an upload may have committed since the listing.
-      const [row] = await allRaw<{ n: number }>(ex, 'SELECT count(*) AS n FROM blobs WHERE sha256 = ?', [sha]);
+      const [row] = await allRows(ex, { n: col.int }, 'SELECT count(*) AS n FROM blobs WHERE sha256 = ?', [sha]);
       if (Number(row?.n) > 0) continue;
       await store.delete(o.key);
       report.orphanObjectsRemoved++;
@@ -78,7 +80,7 @@ export async function purgeDeleted(now = Date.now(), retentionMs = config.docume
   const cutoff = now - retentionMs;
   const { ids, shas } = await writeTransaction(async (tx) => {
     const ids = (
-      await allRaw<{ id: number }>(tx, 'SELECT id FROM documents WHERE deleted_at IS NOT NULL AND deleted_at <= ?', [cutoff])
+      await allRows(tx, { id: col.int }, 'SELECT id FROM documents WHERE deleted_at IS NOT NULL AND deleted_at <= ?', [cutoff])
     ).map((r) => Number(r.id));
     if (ids.length) {
       const json = JSON.stringify(ids);
@@ -92,8 +94,9 @@ export async function purgeDeleted(now = Date.now(), retentionMs = config.docume
     }
     // Blobs no version refers to, unless an upload used them recently.
     const shas = (
-      await allRaw<{ sha256: string }>(
+      await allRows(
         tx,
+        { sha256: col.text },
         'SELECT b.sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM document_versions v WHERE v.sha256 = b.sha256) AND b.last_used_at <= ?',
         [now - ORPHAN_GRACE_MS],
       )

@@ -8,7 +8,7 @@ import { translate, type Lang } from '#src/i18n/index.ts';
 import { documentListAccess, type Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import type { NotificationSubject, NotificationView } from '#src/server/notifications/types.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 
 export const documentNotifications: NotificationSubject = {
   visibleSql(reader: Reader, subjectId: SQL): SQL {
@@ -26,8 +26,9 @@ export const documentNotifications: NotificationSubject = {
   async render(items, lang: Lang) {
     const ids = [...new Set(items.map((n) => n.subjectId))];
     const rows = ids.length
-      ? await allRaw<{ id: number; title_es: string | null; title_en: string | null; file_name: string; handling_code: string }>(
+      ? await allRows(
           rawClient(),
+          { id: col.int, title_es: col.textOrNull, title_en: col.textOrNull, file_name: col.text, handling_code: col.text },
           `SELECT d.id, d.title_es, d.title_en, v.file_name, d.handling_code FROM documents d
            JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version WHERE d.id IN (SELECT value FROM json_each(?))`,
           [JSON.stringify(ids)],

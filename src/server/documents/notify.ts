@@ -8,7 +8,7 @@ import { canSeeDocument, type DocumentFacts } from '#src/server/access.ts';
 import type { Database } from '#src/server/db.ts';
 import { notify } from '#src/server/notifications/notify.ts';
 import { recipientsByIds } from '#src/server/notifications/readers.ts';
-import { allRaw, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, type RawExec } from '#src/server/sql.ts';
 
 async function visibleAmong(tx: Database, ids: readonly string[], facts: DocumentFacts, now: Date): Promise<string[]> {
   const people = await recipientsByIds(ids, tx);
@@ -28,8 +28,9 @@ export async function notifyShared(
   const agencyCodes = facts.scope.filter((t) => t.startsWith('agency:')).map((t) => t.slice(7));
   let candidates = userTokens;
   if (agencyCodes.length) {
-    const rows = await allRaw<{ id: string }>(
+    const rows = await allRows(
       raw,
+      { id: col.text },
       'SELECT u.id FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.disabled = 0 AND a.code IN (SELECT value FROM json_each(?))',
       [JSON.stringify(agencyCodes)],
     );
@@ -58,7 +59,7 @@ export async function notifyNewVersion(
   actor: { id: string; agencyCode: string },
   now: Date,
 ): Promise<() => void> {
-  const downloaders = await allRaw<{ user_id: string }>(raw, 'SELECT DISTINCT user_id FROM document_downloads WHERE document_id = ?', [
+  const downloaders = await allRows(raw, { user_id: col.text }, 'SELECT DISTINCT user_id FROM document_downloads WHERE document_id = ?', [
     documentId,
   ]);
   const recipients = await visibleAmong(tx, [facts.ownerId, ...downloaders.map((d) => d.user_id)], facts, now);
