@@ -10,7 +10,7 @@ import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizur
 import { startFakeMeilisearch, type FakeMeilisearch } from '#tests/helpers/fake-meilisearch.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 import { lastAnsweredBy, resetSearchFallback, search, searchEngine, searchLayerHealth } from '#src/server/search/index.ts';
 import { MeiliConnection, MeiliTaskError, MeiliTaskTimeoutError, meiliConnection } from '#src/server/search/meili-client.ts';
 import { seizureSource } from '#src/server/search/meilisearch.ts';
@@ -158,8 +158,9 @@ describe('outbox: changes are recorded with the data, pushed after the commit', 
     expect(r.errors[0]).toMatch(
       /Meilisearch could not update 1 seizure documents in "seizures": task \d+ \(documentAdditionOrUpdate on seizures\) failed: The `dateNum` field is not a number \[invalid_document_fields\]/,
     );
-    const [pending] = await allRaw<{ attempts: number; next_attempt_at: number; last_error: string }>(
+    const [pending] = await allRows(
       rawClient(),
+      { attempts: col.int, next_attempt_at: col.int, last_error: col.text },
       `SELECT attempts, next_attempt_at, last_error FROM search_outbox WHERE kind = 'seizure'`,
     );
     expect(pending?.attempts).toBe(1);

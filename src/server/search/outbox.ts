@@ -15,7 +15,7 @@
  */
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
+import { allRows, col, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 
 export interface OutboxRow {
   kind: string;
@@ -23,6 +23,7 @@ export interface OutboxRow {
   version: number;
   attempts: number;
 }
+const OUTBOX_ROW = { kind: col.text, entityId: col.text, version: col.int, attempts: col.int };
 
 /** How long a worker may hold claimed rows before another process may take them over. */
 export const CLAIM_LEASE_MS = 5 * 60_000;
@@ -67,8 +68,9 @@ export async function claimDue(
 ): Promise<OutboxRow[]> {
   const now = opts.now ?? Date.now();
   const due = opts.ignoreBackoff ? '' : 'AND next_attempt_at <= ?';
-  return allRaw<OutboxRow>(
+  return allRows(
     ex,
+    OUTBOX_ROW,
     `UPDATE search_outbox SET claimed_until = ?
      WHERE rowid IN (SELECT rowid FROM search_outbox WHERE version > pushed_version ${due} AND claimed_until <= ? ORDER BY changed_at LIMIT ?)
      RETURNING kind, entity_id AS entityId, version, attempts`,
@@ -128,9 +130,12 @@ export async function releaseClaims(rows: readonly OutboxRow[], ex: RawExec = ra
 
 /** True while changes of this kind have not reached the remote engine yet. */
 export async function hasPending(kind: string, ex: RawExec = rawClient()): Promise<boolean> {
-  const rows = await allRaw<{ one: number }>(ex, 'SELECT 1 AS one FROM search_outbox WHERE kind = ? AND version > pushed_version LIMIT 1', [
-    kind,
-  ]);
+  const rows = await allRows(
+    ex,
+    { one: col.int },
+    'SELECT 1 AS one FROM search_outbox WHERE kind = ? AND version > pushed_version LIMIT 1',
+    [kind],
+  );
   return rows.length > 0;
 }
 
@@ -160,14 +165,16 @@ export interface OutboxStats {
 }
 
 export async function outboxStats(now: number = Date.now(), ex: RawExec = rawClient()): Promise<OutboxStats> {
-  const byKind = await allRaw<{ kind: string; pending: number; failing: number; oldest: number | null; next: number | null }>(
+  const byKind = await allRows(
     ex,
+    { kind: col.text, pending: col.int, failing: col.int, oldest: col.intOrNull, next: col.intOrNull },
     `SELECT kind, count(*) AS pending, sum(attempts > 0) AS failing, min(changed_at) AS oldest,
        min(CASE WHEN attempts > 0 THEN next_attempt_at END) AS next
      FROM search_outbox WHERE version > pushed_version GROUP BY kind ORDER BY kind`,
   );
-  const [last] = await allRaw<{ last_error: string }>(
+  const [last] = await allRows(
     ex,
+    { last_error: col.text },
     `SELECT last_error FROM search_outbox WHERE version > pushed_version AND last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT 1`,
   );
   const oldest = byKind.map((k) => k.oldest).filter((v): v is number => v !== null);
@@ -192,15 +199,16 @@ function parseRebuild(kind: string, value: string, updatedAt: number, now: numbe
 }
 
 export async function rebuildStates(now: number = Date.now(), ex: RawExec = rawClient()): Promise<RebuildState[]> {
-  const rows = await allRaw<{ key: string; value: string; updated_at: number }>(
+  const rows = await allRows(
     ex,
+    { key: col.text, value: col.text, updated_at: col.int },
     `SELECT key, value, updated_at FROM search_state WHERE key LIKE 'rebuild:%' ORDER BY key`,
   );
   return rows.map((r) => parseRebuild(r.key.slice('rebuild:'.length), r.value, r.updated_at, now));
 }
 
 export async function rebuildState(kind: string, now: number = Date.now(), ex: RawExec = rawClient()): Promise<RebuildState | null> {
-  const [row] = await allRaw<{ value: string; updated_at: number }>(ex, `SELECT value, updated_at FROM search_state WHERE key = ?`, [
+  const [row] = await allRows(ex, { value: col.text, updated_at: col.int }, `SELECT value, updated_at FROM search_state WHERE key = ?`, [
     `rebuild:${kind}`,
   ]);
   return row ? parseRebuild(kind, row.value, row.updated_at, now) : null;
@@ -260,7 +268,7 @@ export async function rebuildProgress(kind: string, done: number, total: number,
 export async function endRebuild(kind: string): Promise<{ replay: number }> {
   return writeTransaction(async (tx) => {
     await runRaw(tx, `DELETE FROM search_state WHERE key = ?`, [`rebuild:${kind}`]);
-    const [row] = await allRaw<{ n: number }>(tx, `SELECT count(*) AS n FROM search_outbox WHERE kind = ?`, [kind]);
+    const [row] = await allRows(tx, { n: col.int }, `SELECT count(*) AS n FROM search_outbox WHERE kind = ?`, [kind]);
     await runRaw(
       tx,
       `UPDATE search_outbox SET version = version + 1, attempts = 0, next_attempt_at = 0, last_error = NULL WHERE kind = ?`,

@@ -7,7 +7,7 @@ import { hasRole, requireRole, type Reader } from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRaw } from '#src/server/sql.ts';
+import { allRows, col } from '#src/server/sql.ts';
 import { searchLayerHealth, type SearchLayerHealth } from './index.ts';
 import { outboxStats } from './outbox.ts';
 import { drainOnce } from './sync.ts';
@@ -22,7 +22,7 @@ export interface SearchStatus extends SearchLayerHealth {
 export async function searchStatus(reader: Reader | null, now: number = Date.now()): Promise<SearchStatus> {
   requireRole(reader, 'admin');
   const health = await searchLayerHealth(now);
-  const [row] = await allRaw<{ n: number }>(rawClient(), 'SELECT count(*) AS n FROM seizures');
+  const [row] = await allRows(rawClient(), { n: col.int }, 'SELECT count(*) AS n FROM seizures');
   const host = config.meilisearch ? new URL(config.meilisearch.host).origin : null;
   return { ...health, host, seizures: row?.n ?? 0 };
 }
