@@ -15,5 +15,9 @@ declare namespace App {
     unreadNotifications: number;
     /** Set by our HTTP server (src/server/http/server.ts) and sent back as X-Request-Id; absent under `astro dev`. */
     requestId?: string;
+    /** IANA time zone dates and times are shown in: the reader's choice, else their agency's country's; UTC for visitors. */
+    timeZone: string;
+    /** The public origin (PUBLIC_ORIGIN, else the request's), for canonical and alternate links. */
+    origin?: string;
   }
 }

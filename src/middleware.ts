@@ -11,6 +11,7 @@ import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
 import { unavailablePage, withTimeLimit } from './lib/time-limit.ts';
 import { PENDING_ACTIONS, SETUP_ACTIONS, mfaRequiredFor, needsStepUp } from './server/auth/mfa-policy.ts';
 import { startSearchSync } from './server/search/sync.ts';
+import { COUNTRY_TIME_ZONE, isTimeZone } from './domain/timezones.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -111,6 +112,7 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
   // In production the server wrapper serves /_astro/* before Astro runs; this covers `astro dev`.
   if (url.pathname.startsWith('/_astro/')) return withSecurityHeaders(await next(), secure);
 
+  locals.origin = config.publicOrigin ? new URL(config.publicOrigin).origin : url.origin;
   const segment = url.pathname.split('/')[1] ?? '';
   const cookieLang = cookies.get(LANG_COOKIE)?.value;
   const preferred: Lang = isLang(cookieLang)
@@ -148,6 +150,7 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
     locals.unreadNotifications = 0;
     locals.mfaPending = null;
     locals.mfaSetupRequired = false;
+    locals.timeZone = 'UTC';
     return withSecurityHeaders(await context.rewrite(`/${preferred}/404`), secure, 'no-cache');
   }
   locals.ip = clientIp(request, () => context.clientAddress);
@@ -155,6 +158,7 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
   locals.session = null;
   locals.mfaPending = null;
   locals.mfaSetupRequired = false;
+  locals.timeZone = 'UTC';
 
   const token = cookies.get(SESSION_COOKIE)?.value;
   if (token) {
@@ -173,6 +177,7 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
       locals.user = valid.user;
       locals.session = valid.session;
       locals.mfaSetupRequired = valid.user.factorCount === 0 && mfaRequiredFor(valid.user.role, config.mfaRequired);
+      locals.timeZone = isTimeZone(valid.user.timeZone) ? valid.user.timeZone : COUNTRY_TIME_ZONE[valid.user.agencyCountry];
     } else {
       cookies.delete(SESSION_COOKIE, sessionCookieOptions(secure));
     }

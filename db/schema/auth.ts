@@ -17,6 +17,8 @@ export const users = sqliteTable(
       .references(() => agencies.id),
     role: text('role', { enum: ROLES }).notNull(),
     preferredLang: text('preferred_lang', { enum: LANGS }).notNull(),
+    /** IANA time zone chosen on the account page; null: the agency's country's zone. */
+    timeZone: text('time_zone'),
     passwordHash: text('password_hash').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),

@@ -464,7 +464,8 @@ function describeGuns(guns: FirearmInput[], descs: { es: string; en: string }[],
       : `${/^[AEIOU]/.test(g.manufacturer ?? '') ? 'an' : 'a'} ${g.manufacturer} ${g.model} ${d.en} (${g.calibre})`;
   });
   const more = guns.length - parts.length;
-  if (more > 0) parts.push(lang === 'es' ? `${more} armas más` : `${more} more firearms`);
+  if (more === 1) parts.push(lang === 'es' ? 'otra arma' : 'one more firearm');
+  else if (more > 1) parts.push(lang === 'es' ? `${more} armas más` : `${more} more firearms`);
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} ${lang === 'es' ? 'y' : 'and'} ${parts.at(-1)}` : (parts[0] ?? '');
 }
 

@@ -6,7 +6,8 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { COUNTRIES } from '#src/domain/agencies.ts';
 import { ROLES } from '#src/domain/auth.ts';
-import { changePassword, recordSignOut, setPreferredLang, signIn } from '#src/server/auth/accounts.ts';
+import { changePassword, recordSignOut, setPreferredLang, setTimeZone, signIn } from '#src/server/auth/accounts.ts';
+import { TIME_ZONES } from '#src/domain/timezones.ts';
 import { acceptInvitation, createInvitation, resendInvitation, revokeInvitation } from '#src/server/auth/invitations.ts';
 import { invalidateOtherSessions, invalidateOwnSession, invalidateSession, SESSION_COOKIE } from '#src/server/auth/session.ts';
 import { changeRoleAndAgency, releaseLockout, setUserDisabled } from '#src/server/admin/users.ts';
@@ -54,7 +55,7 @@ export const server = {
       const result = await signIn(input.email, input.password, meta(ctx));
       if (!result.ok) {
         if (result.reason === 'invalid_credentials') failWith('error.invalid_credentials');
-        const time = formatDate(result.until, ctx.locals.lang, 'datetime');
+        const time = formatDate(result.until, ctx.locals.lang, 'datetime', ctx.locals.timeZone);
         const minutes = Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 60_000));
         failWith(
           result.reason === 'account_locked' ? 'error.account_locked' : 'error.ip_limited',
@@ -117,6 +118,17 @@ export const server = {
       const { user } = requireUser(ctx.locals);
       await setPreferredLang(user.id, input.lang);
       return { redirect: `/${input.lang}/account?saved=lang` };
+    },
+  }),
+
+  setTimeZone: defineAction({
+    accept: 'form',
+    // '' returns to the agency's default.
+    input: z.object({ timeZone: z.union([z.enum(TIME_ZONES), z.literal('')], { error: 'timezone.invalid' }) }),
+    handler: async (input, ctx) => {
+      const { user } = requireUser(ctx);
+      await setTimeZone(user.id, input.timeZone || null);
+      return { done: 'timezone.saved' as const, timeZone: input.timeZone || null };
     },
   }),
 

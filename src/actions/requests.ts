@@ -37,7 +37,7 @@ export const requestActions = {
     input: newRequestSchema,
     handler: async (input, ctx) => {
       const who = requireActor(ctx.locals);
-      const created = await runRequest(ctx, () => createRequest(who, toNewRequestInput(input)));
+      const created = await runRequest(ctx, () => createRequest(who, toNewRequestInput(input, ctx.locals.lang)));
       return { redirect: `/${ctx.locals.lang}/requests/${created.id}?created=1`, reference: created.reference };
     },
   }),

@@ -20,6 +20,7 @@ import * as mfa from './messages/mfa.ts';
 import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
 import * as search from './messages/search.ts';
+import * as ui from './messages/ui.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
 const es = {
@@ -34,6 +35,7 @@ const es = {
   ...documents.es,
   ...mfa.es,
   ...search.es,
+  ...ui.es,
 };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
@@ -48,6 +50,7 @@ const en: Record<MessageKey, string> = {
   ...documents.en,
   ...mfa.en,
   ...search.en,
+  ...ui.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };
@@ -95,6 +98,28 @@ export function translate<K extends MessageKey>(lang: Lang, key: K, ...[params]:
 
 export function isMessageKey(value: string): value is MessageKey {
   return Object.hasOwn(es, value);
+}
+
+/** A translated label when the dictionary has `prefix + value`, else the value itself (codes from data). */
+export function labelOr(lang: Lang, prefix: string, value: string): string {
+  const key = `${prefix}${value}`;
+  return isMessageKey(key) ? translate(lang, key) : value;
+}
+
+/** "ATF, FGR y SEDENA" / "ATF, FGR and SEDENA" */
+export function formatList(items: string[], lang: Lang, type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  return new Intl.ListFormat(INTL_LOCALE[lang], { style: 'long', type }).format(items);
+}
+
+/** A country's name in the page's language from its ISO 3166 code ("RS" -> "Serbia"); the code when unknown. */
+export function countryName(code: string | null | undefined, lang: Lang): string {
+  if (!code) return '';
+  if (!/^[A-Za-z]{2}$/.test(code)) return code;
+  try {
+    return new Intl.DisplayNames([INTL_LOCALE[lang]], { type: 'region', fallback: 'code' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 /** A translator bound to one language, for pages and components. */

@@ -67,21 +67,67 @@ export function collator(locale: string): Intl.Collator {
 }
 
 const DATE_STYLE: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: 'UTC' };
-const DATETIME_STYLE: Intl.DateTimeFormatOptions = {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-};
+const SHORT_DATE_STYLE: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeZone: 'UTC' };
 
-export function formatDate(date: Date | string | number, lang: Lang, style: 'date' | 'datetime' = 'date'): string {
+/** Options of the styles that show a moment: they depend on the reader's time zone. */
+function momentOptions(style: 'datetime' | 'moment', timeZone: string): Intl.DateTimeFormatOptions {
+  return style === 'moment'
+    ? { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }
+    : { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' };
+}
+
+/**
+ * A date (calendar days are stored as UTC midnight, so they are shown in UTC) or a moment
+ * ('datetime', in the reader's time zone, named: "5 feb 2026, 09:30 GMT-6"); 'short' is a
+ * compact date for table cells. The formatters are shared (one per locale, style and zone).
+ */
+export function formatDate(
+  date: Date | string | number,
+  lang: Lang,
+  style: 'date' | 'short' | 'datetime' | 'moment' = 'date',
+  timeZone = 'UTC',
+): string {
   const d = date instanceof Date ? date : new Date(date);
-  return dateTimeFormat(INTL_LOCALE[lang], style === 'date' ? DATE_STYLE : DATETIME_STYLE).format(d);
+  const options = style === 'date' ? DATE_STYLE : style === 'short' ? SHORT_DATE_STYLE : momentOptions(style, timeZone);
+  return dateTimeFormat(INTL_LOCALE[lang], options).format(d);
+}
+
+/** The short name of a time zone as readers know it ("UTC", "GMT-6", "CST"), for a column heading. */
+export function timeZoneLabel(timeZone: string, lang: Lang, at = new Date()): string {
+  const part = dateTimeFormat(INTL_LOCALE[lang], { timeZone, timeZoneName: 'short' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? timeZone;
 }
 
 export function formatNumber(value: number, lang: Lang, options?: Intl.NumberFormatOptions): string {
   return numberFormat(INTL_LOCALE[lang], options).format(value);
+}
+
+const validDay = (y: number, m: number, d: number) => {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+};
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+/**
+ * A date typed in a form, as YYYY-MM-DD, or null: the page language's own order (dd/mm/aaaa on
+ * Spanish pages, mm/dd/yyyy on English ones, with /, - or . between) or ISO in either language.
+ */
+export function parseLocalDate(value: string | null | undefined, lang: Lang): string | null {
+  const text = (value ?? '').trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) return validDay(+m[1]!, +m[2]!, +m[3]!) ? iso(+m[1]!, +m[2]!, +m[3]!) : null;
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (!m) return null;
+  const [day, month] = lang === 'es' ? [+m[1]!, +m[2]!] : [+m[2]!, +m[1]!];
+  return validDay(+m[3]!, month, day) ? iso(+m[3]!, month, day) : null;
+}
+
+/** YYYY-MM-DD as the page language writes it in a form: 05/02/2026 (es), 02/05/2026 (en). */
+export function formatInputDate(isoDate: string | null | undefined, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
+  if (!m) return isoDate ?? '';
+  return lang === 'es' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[2]}/${m[3]}/${m[1]}`;
 }

@@ -4,7 +4,8 @@
  */
 import { z } from 'astro/zod';
 import { HANDLING_CODES, REQUEST_PRIORITIES, REQUEST_TYPES } from '#src/domain/requests.ts';
-import { isIsoDate } from '#src/domain/patterns.ts';
+import { parseLocalDate, type Lang } from '#src/i18n/index.ts';
+import { DomainError } from '#src/server/errors.ts';
 import type { NewRequestInput } from '#src/server/requests/service.ts';
 
 const required = (max = 200) =>
@@ -21,7 +22,8 @@ export const newRequestSchema = z.object({
   lang: z.enum(['es', 'en'], { error: 'validation.invalid' }),
   priority: z.enum(REQUEST_PRIORITIES, { error: 'validation.required' }),
   urgencyJustification: optionalText(),
-  dueDate: z.string().refine(isIsoDate, 'validation.invalid').optional(),
+  // Typed as the page's language writes dates (dd/mm/aaaa, mm/dd/yyyy) or YYYY-MM-DD: read by toNewRequestInput.
+  dueDate: z.string().max(20, 'validation.too_long').optional(),
   handlingCode: z.enum(HANDLING_CODES, { error: 'validation.required' }),
   handlingNote: optionalText(),
   seizureId: id.optional(),
@@ -63,7 +65,11 @@ export function fieldsToRequestForm(fields: Map<string, string[]>): Record<strin
   return out;
 }
 
-export function toNewRequestInput(input: NewRequestForm): NewRequestInput {
+/** The form's values as the service takes them; a due date that cannot be read in the page's language is a field error. */
+export function toNewRequestInput(input: NewRequestForm, pageLang: Lang): NewRequestInput {
+  const typedDueDate = input.dueDate?.trim();
+  const dueDate = typedDueDate ? parseLocalDate(typedDueDate, pageLang) : null;
+  if (typedDueDate && !dueDate) throw new DomainError('date_invalid', 'dueDate');
   const firearms = input.fwManufacturer.map((manufacturer, i) => ({
     manufacturer,
     model: input.fwModel[i] ?? null,
@@ -82,7 +88,7 @@ export function toNewRequestInput(input: NewRequestForm): NewRequestInput {
     lang: input.lang,
     priority: input.priority,
     urgencyJustification: input.urgencyJustification ?? null,
-    dueDate: input.dueDate ?? null,
+    dueDate,
     handlingCode: input.handlingCode,
     handlingNote: input.handlingNote ?? null,
     seizureId: input.seizureId ?? null,

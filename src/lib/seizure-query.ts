@@ -4,8 +4,7 @@
  */
 import { FACET_FIELDS, SORTS, type FacetField, type SearchFilters, type SearchQuery, type SearchSort } from '#src/server/search/types.ts';
 import { FIREARM_TYPES, TRACE_STATUSES } from '#src/domain/seizures.ts';
-import type { Lang } from '#src/i18n/locale.ts';
-import { isoDateOrUndefined } from '#src/domain/patterns.ts';
+import { parseLocalDate, type Lang } from '#src/i18n/locale.ts';
 import { pageParam } from './query-params.ts';
 
 /** Short, readable parameter names per facet. */
@@ -45,8 +44,8 @@ export function parseSeizureQuery(params: URLSearchParams, lang: Lang): SearchQu
   return {
     text: (params.get('q') ?? '').slice(0, 200),
     filters,
-    dateFrom: isoDateOrUndefined(params.get('from')),
-    dateTo: isoDateOrUndefined(params.get('to')),
+    dateFrom: parseLocalDate(params.get('from'), lang) ?? undefined,
+    dateTo: parseLocalDate(params.get('to'), lang) ?? undefined,
     sort: sort && (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : undefined,
     page: pageParam(params),
     lang,
@@ -78,4 +77,26 @@ export function toggleFacet(query: SearchQuery, field: FacetField, value: string
 
 export function hasFilters(query: SearchQuery): boolean {
   return Boolean(query.text || query.dateFrom || query.dateTo || FACET_FIELDS.some((f) => (query.filters?.[f] ?? []).length > 0));
+}
+
+/**
+ * Dates typed in the form arrive as the page's language writes them (05/02/2026); the address keeps
+ * them as YYYY-MM-DD so a shared link or the language switch means the same day. Returns the
+ * address to redirect to when it needs rewriting, else null.
+ */
+export function canonicalDateAddress(url: URL, lang: Lang): string | null {
+  let changed = false;
+  const params = new URLSearchParams(url.search);
+  for (const name of ['from', 'to']) {
+    const raw = params.get(name);
+    if (raw === null) continue;
+    const iso = parseLocalDate(raw, lang);
+    if (iso === raw) continue;
+    changed = true;
+    if (iso) params.set(name, iso);
+    else params.delete(name);
+  }
+  if (!changed) return null;
+  const qs = params.toString();
+  return `${url.pathname}${qs ? `?${qs}` : ''}`;
 }

@@ -5,6 +5,8 @@
  * simply submits. Events are delegated from the document because the back button swaps the
  * whole form.
  */
+import { syncLanguageSwitch } from './lang-switch.ts';
+
 const FORM = 'form[data-live-search]';
 
 export function enhanceLiveSearch(): void {
@@ -36,7 +38,10 @@ export function enhanceLiveSearch(): void {
         if (fresh && current) current.replaceWith(fresh);
       }
       document.title = next.title;
-      if (push) history.pushState({ liveSearch: true }, '', address);
+      // The server rewrites typed dates to YYYY-MM-DD with a redirect: keep the address it ended at.
+      if (push) history.pushState({ liveSearch: true }, '', res.redirected ? res.url : address);
+      syncLanguageSwitch();
+      document.dispatchEvent(new CustomEvent('portal:swapped'));
       if (focusedId && document.activeElement?.id !== focusedId) document.getElementById(focusedId)?.focus();
     } catch (error) {
       if ((error as Error).name !== 'AbortError') window.location.href = address;
@@ -44,7 +49,7 @@ export function enhanceLiveSearch(): void {
       form()?.removeAttribute('aria-busy');
     }
   };
-  const refine = (f: HTMLFormElement) => void swap(addressFor(f), true, ['[data-facets]', '[data-results]']);
+  const refine = (f: HTMLFormElement) => void swap(addressFor(f), true, ['[data-facets]', '[data-filter-count]', '[data-results]']);
 
   document.addEventListener('change', (event) => {
     const target = event.target as HTMLElement;
@@ -69,7 +74,7 @@ export function enhanceLiveSearch(): void {
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('[data-results] .usa-pagination a');
     if (!link) return;
     event.preventDefault();
-    void swap(link.href, true, ['[data-facets]', '[data-results]']);
+    void swap(link.href, true, ['[data-facets]', '[data-filter-count]', '[data-results]']);
   });
   window.addEventListener('popstate', () => void swap(window.location.href, false, [FORM]));
 }

@@ -49,12 +49,29 @@ export function plotSvg(options: Plot.PlotOptions): string {
   return svg.outerHTML;
 }
 
-/** Sequential blues, light to dark, for counts from 0 to max. */
+/** Sequential blues, light to dark, for counts from 1 to max (0 is grey). */
+const STEPS = ['#d9e8f6', '#aacdec', '#73b3e7', '#4f97d1', '#2378c3', '#1a4480', '#162e51'];
+const stepOf = (value: number, max: number) =>
+  Math.min(STEPS.length - 1, Math.floor((Math.sqrt(value) / Math.sqrt(max)) * (STEPS.length - 1) + 0.5));
 function shade(value: number, max: number): string {
   if (value <= 0 || max <= 0) return '#f0f0f0';
-  const steps = ['#d9e8f6', '#aacdec', '#73b3e7', '#4f97d1', '#2378c3', '#1a4480', '#162e51'];
-  const index = Math.min(steps.length - 1, Math.floor((Math.sqrt(value) / Math.sqrt(max)) * (steps.length - 1) + 0.5));
-  return steps[index] ?? steps[0]!;
+  return STEPS[stepOf(value, max)] ?? STEPS[0]!;
+}
+
+/**
+ * Every colour the map can use for whole counts up to `max` (step 0 is grey, 1–7 the blues of
+ * charts.css .portal-map-key__swatch--N), with the range of counts it stands for: 0, 1–3, 4–9 …
+ * Steps no whole count falls in are left out, so the legend and the map agree.
+ */
+export function mapClasses(max: number): { step: number; from: number; to: number }[] {
+  const classes: { step: number; from: number; to: number }[] = [{ step: 0, from: 0, to: 0 }];
+  for (let v = 1; v <= max; v++) {
+    const step = stepOf(v, max) + 1;
+    const last = classes.at(-1)!;
+    if (last.step === step) last.to = v;
+    else classes.push({ step, from: v, to: v });
+  }
+  return classes;
 }
 
 /**
@@ -78,16 +95,9 @@ export function mexicoChoropleth(
       return `<path d="${loc.path}" fill="${shade(value, max)}" class="portal-map__state" data-state="${code}"><title>${escapeHtml(`${name}: ${format(value)}`)}</title></path>`;
     })
     .join('');
-  const legend =
-    options.legend === false
-      ? ''
-      : [0, 0.25, 0.5, 0.75, 1]
-          .map((f, i) => {
-            const v = Math.round(max * f * f);
-            return `<g transform="translate(${10 + i * 58},440)"><rect width="24" height="14" fill="${shade(v, max)}" stroke="#565c65"/><text x="30" y="12" class="portal-map__legend">${escapeHtml(format(v))}</text></g>`;
-          })
-          .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${mexico.viewBox}" role="img" aria-label="${escapeHtml(label)}" class="portal-chart__svg portal-map">${paths}${legend}</svg>`;
+  // The page shows the legend as HTML (mapClasses): readable at any width, and read out as a list.
+  void options;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${mexico.viewBox}" role="img" aria-label="${escapeHtml(label)}" class="portal-chart__svg portal-map">${paths}</svg>`;
 }
 
 /** Horizontal bars, largest first as given; `label` names the chart for screen readers. */
@@ -99,9 +109,10 @@ function renderBarChart(rows: { label: string; value: number }[], label: string,
   const longest = Math.max(8, ...rows.map((r) => r.label.length));
   const number = numberFormat(locale);
   return plotSvg({
-    width: 640,
-    height: Math.max(120, 28 * rows.length + 40),
-    marginLeft: Math.min(260, 8 + longest * 6.5),
+    // Drawn at about the width of its column, so 14 px text is not scaled down to 8 px.
+    width: 480,
+    height: Math.max(120, 30 * rows.length + 40),
+    marginLeft: Math.min(220, 10 + longest * 7.5),
     marginRight: 48,
     ariaLabel: label,
     x: { grid: true, label: null, tickFormat: (d: number) => number.format(d) },
@@ -120,7 +131,23 @@ function renderBarChart(rows: { label: string; value: number }[], label: string,
   });
 }
 
-/** Monthly series as lines, one per series name. */
+/** Every month from the first to the last as YYYY-MM, so a month without seizures is a zero, not a gap. */
+export function monthRange(first: string, last: string): string[] {
+  const months: string[] = [];
+  let [y, m] = first.split('-').map(Number) as [number, number];
+  const [ly, lm] = last.split('-').map(Number) as [number, number];
+  while (y < ly || (y === ly && m <= lm)) {
+    months.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return months;
+}
+
+/**
+ * Monthly series as lines, one per series name, coloured CHART_COLORS in order; the page shows
+ * the legend (end-of-line labels collided when two series ended close together).
+ */
 export function monthLines(rows: { month: string; series: string; value: number }[], label: string, locale: string): string {
   return memoChart('months', [rows, label, locale], () => renderMonthLines(rows, label, locale));
 }
@@ -131,10 +158,10 @@ function renderMonthLines(rows: { month: string; series: string; value: number }
   const number = numberFormat(locale);
   const month = dateTimeFormat(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' });
   return plotSvg({
-    width: 900,
-    height: 300,
+    width: 960,
+    height: 320,
     marginLeft: 56,
-    marginRight: 90,
+    marginRight: 24,
     ariaLabel: label,
     x: {
       type: 'utc',
@@ -146,8 +173,6 @@ function renderMonthLines(rows: { month: string; series: string; value: number }
     marks: [
       Plot.lineY(data, { x: 'date', y: 'value', stroke: 'series', strokeWidth: 2 }),
       Plot.dot(data, { x: 'date', y: 'value', fill: 'series', r: 2.5 }),
-      // Series names at the end of their lines stand in for a legend.
-      Plot.text(data, Plot.selectLast({ x: 'date', y: 'value', z: 'series', text: 'series', fill: 'series', dx: 6, textAnchor: 'start' })),
       Plot.ruleY([0]),
     ],
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
+import { launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -66,29 +66,5 @@ describe('reading curated content', () => {
     expect(res?.status()).toBe(404);
     await fgr.context().close();
     await atf.context().close();
-  });
-
-  it('has no axe violations on content pages in both languages', async () => {
-    const problems: string[] = [];
-    const paths = [
-      '/bulletins',
-      '/bulletins/declaracion-de-principios-fiscales',
-      '/bulletins/ficha-datos-minimos-aseguramiento',
-      '/protocols',
-      '/protocols/rastreo-armas-v1',
-      '/protocols/rastreo-armas-v2',
-      '/training',
-      '/training/rastreo-de-armas',
-      '/training/rastreo-de-armas/solicitud-etrace',
-      '/glossary',
-      '/feed-missing',
-    ];
-    for (const lang of ['es', 'en']) {
-      for (const path of [...paths, lang === 'en' ? '/bulletins/taller-identificacion-armas-guatemala' : '/bulletins?tag=conference']) {
-        await page.goto(`${baseUrl}/${lang}${path}`);
-        for (const v of await axeViolations(page)) problems.push(`${lang}${path}: ${v}`);
-      }
-    }
-    expect(problems).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
+import { launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -88,7 +88,7 @@ describe('invitation', () => {
     await signInThroughForm(admin, baseUrl, 'admin@demo.test', password);
     await admin.goto(`${baseUrl}/en/admin/invitations`);
     await admin.fill('#field-email', 'investigator.pnc@demo.test');
-    await admin.selectOption('#agencyId', { label: 'PNC-SV — National Civil Police of El Salvador (PNC)' });
+    await admin.selectOption('#agencyId', { label: 'PNC-SV — National Civil Police of El Salvador' });
     await admin.selectOption('#role', 'member');
     await admin.click('form.usa-form button[type=submit]');
     const link = (await admin.locator('[data-testid=invite-link]').innerText()).trim();
@@ -105,41 +105,6 @@ describe('invitation', () => {
     expect(await invitee.locator('h1').innerText()).toBe('Welcome, Rosa Martínez');
     expect(await invitee.locator('[data-testid=home-account]').innerText()).toContain('National Civil Police of El Salvador (PNC)');
     await invitee.context().close();
-    await admin.context().close();
-  });
-});
-
-describe('accessibility (axe) on every page in both languages', () => {
-  const visitorPages = ['/', '/sign-in', '/no-such-page', '/invitation/not-a-real-token'];
-  const memberPages = ['/', '/account'];
-  const adminPages = ['/admin/users', '/admin/invitations', '/admin/agencies', '/admin/audit'];
-
-  it('finds no violations for a visitor, a member and an admin', async () => {
-    const problems: string[] = [];
-    const visitor = await newPage();
-    for (const lang of ['es', 'en']) {
-      for (const path of visitorPages) {
-        await visitor.goto(`${baseUrl}/${lang}${path}`);
-        for (const v of await axeViolations(visitor)) problems.push(`visitor ${lang}${path}: ${v}`);
-      }
-    }
-    const admin = await newPage();
-    await signInThroughForm(admin, baseUrl, 'admin@demo.test', password);
-    for (const lang of ['es', 'en']) {
-      for (const path of [...memberPages, ...adminPages]) {
-        await admin.goto(`${baseUrl}/${lang}${path}`);
-        for (const v of await axeViolations(admin)) problems.push(`admin ${lang}${path}: ${v}`);
-      }
-      await admin.goto(`${baseUrl}/${lang}/admin/users`);
-      await admin.click('[data-testid=users] tbody a');
-      for (const v of await axeViolations(admin)) problems.push(`admin ${lang} user detail: ${v}`);
-      // An error state too: the sign-in form with its error summary.
-      await visitor.goto(`${baseUrl}/${lang}/sign-in`);
-      await visitor.click('form.usa-form button[type=submit]');
-      for (const v of await axeViolations(visitor)) problems.push(`visitor ${lang} sign-in error: ${v}`);
-    }
-    expect(problems).toEqual([]);
-    await visitor.context().close();
     await admin.context().close();
   });
 });

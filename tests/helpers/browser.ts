@@ -22,10 +22,42 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** axe-core violations of WCAG 2.x A/AA rules on the current page, as readable lines. */
+/** Phone and desktop widths every page is checked at. */
+export const WIDTHS = [390, 1280] as const;
+
+/**
+ * Limit for a test that loads one page and runs axe at both widths. Alone such a test takes 2–5 s;
+ * on a two-core machine shared with seven other test runs axe alone was seen taking 20 s a page,
+ * so the limit is generous and each test checks one page (never a loop over all of them).
+ */
+export const AXE_TEST_TIMEOUT = 180_000;
+
+/** axe-core violations of WCAG 2.x A/AA rules and axe's best practices on the current page, as readable lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/**
+ * Layout faults a reader meets: the page scrolls sideways at this width, or (at desktop width) a
+ * table does not fit its column and hides columns behind a scrollbar.
+ */
+export async function layoutProblems(page: Page, width: number): Promise<string[]> {
+  return page.evaluate((viewport) => {
+    const problems: string[] = [];
+    const overflow = document.documentElement.scrollWidth - viewport;
+    if (overflow > 1) problems.push(`page scrolls sideways by ${overflow}px`);
+    if (viewport >= 1024) {
+      for (const wrap of document.querySelectorAll<HTMLElement>('.portal-table-wrap')) {
+        if (wrap.offsetParent === null) continue; // inside a closed <details>
+        if (wrap.scrollWidth - wrap.clientWidth > 1)
+          problems.push(`table "${wrap.getAttribute('aria-label')}" is ${wrap.scrollWidth}px wide in ${wrap.clientWidth}px`);
+      }
+    }
+    return problems;
+  }, width);
 }
 
 export async function signInThroughForm(

@@ -3,6 +3,7 @@
 // checked without being listed here; error states that only a form post reaches are added by hand.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
 import { crawl, pageType, type CrawledPage } from '#tests/helpers/crawl.ts';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { startServer, TEST_PASSWORD, type RunningServer } from '#tests/helpers/start-server.ts';
@@ -67,6 +68,44 @@ describe('HTML standards', () => {
     ]) {
       expect(types, expected).toContain(expected);
     }
+  });
+
+  it('every page names its canonical address, its other language and x-default, and describes itself', () => {
+    const problems: string[] = [];
+    const descriptions = new Map<string, string>();
+    for (const { name, page } of pages) {
+      if (page.status !== 200) continue;
+      const { document } = parseHTML(page.html);
+      const lang = page.path.slice(1, 3);
+      const other = lang === 'es' ? 'en' : 'es';
+      const canonical = document.querySelector('link[rel=canonical]')?.getAttribute('href') ?? '';
+      if (!canonical.startsWith(server.baseUrl + `/${lang}`)) problems.push(`${name}: canonical ${canonical}`);
+      const alternate = (l: string) => document.querySelector(`link[rel=alternate][hreflang="${l}"]`)?.getAttribute('href') ?? '';
+      const translationMissing = Boolean(document.querySelector('[data-testid=translation-missing], .portal-translation:not(:has(a))'));
+      if (!translationMissing) {
+        if (!alternate(other).startsWith(`${server.baseUrl}/${other}`)) problems.push(`${name}: hreflang ${other} ${alternate(other)}`);
+        if (!alternate('x-default').startsWith(`${server.baseUrl}/es`)) problems.push(`${name}: x-default ${alternate('x-default')}`);
+      }
+      const description = document.querySelector('meta[name=description]')?.getAttribute('content') ?? '';
+      if (description.length < 20) problems.push(`${name}: description "${description}"`);
+      descriptions.set(pageType(page.path), description);
+    }
+    expect(problems).toEqual([]);
+    // Page-specific: the home page, the glossary and a bulletin do not share one description.
+    const some = ['/es/', '/es/glossary', '/es/bulletins/:x', '/en/seizures'].map((type) => descriptions.get(type));
+    expect(new Set(some).size).toBe(some.length);
+  });
+
+  it('the sitemap lists each public page in both languages as alternates, with lastmod', async () => {
+    const xml = await (await fetch(`${server.baseUrl}/sitemap.xml`)).text();
+    const block = xml.split('<url>').find((u) => u.includes('/en/bulletins/conferencia-phoenix-2009</loc>')) ?? '';
+    expect(block).toMatch(/<lastmod>\d{4}-\d{2}-\d{2}<\/lastmod>/);
+    const links = [...block.matchAll(/<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)"\/>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(links).toEqual([
+      `es ${server.baseUrl}/es/bulletins/conferencia-phoenix-2009`,
+      `en ${server.baseUrl}/en/bulletins/conferencia-phoenix-2009`,
+      `x-default ${server.baseUrl}/es/bulletins/conferencia-phoenix-2009`,
+    ]);
   });
 
   it('the Nu HTML Checker finds no error on any page', async () => {

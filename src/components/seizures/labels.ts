@@ -1,5 +1,6 @@
 /** Display labels for facet values: codes become translated names. */
-import { isMessageKey, type Translate } from '#src/i18n/index.ts';
+import { EXPLOSIVE_KINDS } from '#src/domain/seizures.ts';
+import { isMessageKey, translate as translateIn, type Translate } from '#src/i18n/index.ts';
 import type { FacetBucket, FacetField } from '#src/server/search/types.ts';
 
 export function facetValueLabel(t: Translate, field: FacetField, bucket: Pick<FacetBucket, 'value' | 'label'>): string {
@@ -35,4 +36,20 @@ export function facetInputIds(field: FacetField, values: readonly string[]): Map
     ids.set(value, id);
   }
   return ids;
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * An explosive's description in the page's language when it is one of the known kinds (written in
+ * either language: "granada de fragmentación" reads "fragmentation grenade" on an English page);
+ * otherwise the text as the seizing agency wrote it (`known: false`, so the page marks its language).
+ */
+export function explosiveLabel(t: Translate, description: string): { text: string; known: boolean } {
+  const wanted = fold(description);
+  for (const kind of EXPLOSIVE_KINDS) {
+    const key = `explosive.${kind}` as const;
+    if (fold(translateIn('es', key)) === wanted || fold(translateIn('en', key)) === wanted) return { text: t(key), known: true };
+  }
+  return { text: description, known: false };
 }

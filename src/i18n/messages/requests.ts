@@ -47,7 +47,7 @@ export const es = {
   'requests.priority.urgent': 'Urgente',
   'requests.priority.immediate': 'Inmediata',
   'requests.status.sent': 'Enviada',
-  'requests.status.acknowledged': 'Acusada de recibo',
+  'requests.status.acknowledged': 'Recepción confirmada',
   'requests.status.in_progress': 'En trámite',
   'requests.status.answered': 'Respondida',
   'requests.status.closed': 'Cerrada',

@@ -1,6 +1,6 @@
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
-import { translate } from '#src/i18n/index.ts';
+import { labelOr, translate } from '#src/i18n/index.ts';
 import { isLang } from '#src/i18n/locale.ts';
 import { itemPath, splitId, visibleItems } from '#src/lib/content.ts';
 import { config } from '#src/server/config.ts';
@@ -20,7 +20,7 @@ export const GET: APIRoute = async (context) => {
       description: b.data.summary,
       pubDate: b.data.published,
       link: itemPath('bulletins', lang, splitId(b.id).slug),
-      categories: [...b.data.tags],
+      categories: b.data.tags.map((tag) => labelOr(lang, 'tag.', tag)),
     })),
     trailingSlash: false,
     customData: `<language>${lang === 'es' ? 'es-MX' : 'en-US'}</language>`,

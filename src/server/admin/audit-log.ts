@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditLog, type AuditOutcome } from '#db/schema/index.ts';
 import { requireRole, type Reader } from '#src/server/access.ts';
 import { db } from '#src/server/db.ts';
@@ -17,8 +17,9 @@ export interface AuditFilter {
 export async function queryAuditLog(admin: Reader | null, filter: AuditFilter) {
   requireRole(admin, 'admin');
   const where: SQL[] = [];
-  if (filter.action) where.push(like(auditLog.action, `${filter.action.replace(/[%_]/g, '')}%`));
-  if (filter.user) where.push(like(sql`lower(${auditLog.userEmail})`, `%${filter.user.toLowerCase().replace(/[%_]/g, '')}%`));
+  // Prefix and substring matches compare text as typed: LIKE would read the "_" of "auth.sign_in" as a wildcard.
+  if (filter.action) where.push(sql`substr(${auditLog.action}, 1, ${filter.action.length}) = ${filter.action}`);
+  if (filter.user) where.push(sql`instr(lower(${auditLog.userEmail}), ${filter.user.toLowerCase()}) > 0`);
   if (filter.outcome) where.push(eq(auditLog.outcome, filter.outcome));
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lt(auditLog.at, new Date(filter.to.getTime() + 86_400_000)));

@@ -130,3 +130,8 @@ export async function changePassword(user: SessionUser, current: string, next: s
 export async function setPreferredLang(userId: string, lang: 'es' | 'en'): Promise<void> {
   await db().update(users).set({ preferredLang: lang, updatedAt: new Date() }).where(eq(users.id, userId));
 }
+
+/** The reader's time zone for dates and times (null: their agency's country's zone). */
+export async function setTimeZone(userId: string, timeZone: string | null): Promise<void> {
+  await db().update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, userId));
+}

@@ -20,6 +20,8 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   preferredLang: Lang;
+  /** Chosen on the account page, or null (the agency's country decides). */
+  timeZone: string | null;
   agencyId: number;
   agencyCode: string;
   agencyCountry: Country;
@@ -113,6 +115,7 @@ export async function validateSessionToken(token: string, now = Date.now()): Pro
         displayName: users.displayName,
         role: users.role,
         preferredLang: users.preferredLang,
+        timeZone: users.timeZone,
         disabled: users.disabled,
         agencyId: agencies.id,
         agencyCode: agencies.code,

@@ -5,6 +5,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import { requests, type NotificationKind, type RequestStatus } from '#db/schema/index.ts';
 import { formatDate, isMessageKey, translate, type Lang } from '#src/i18n/index.ts';
+import { localSubject } from './subject.ts';
 import { requestListAgency, type Reader } from '#src/server/access.ts';
 import { db } from '#src/server/db.ts';
 import type { NotificationSubject, NotificationView } from '#src/server/notifications/types.ts';
@@ -21,8 +22,9 @@ export function notificationText(n: NotificationText, lang: Lang): string {
   const status = n.params.status ? translate(lang, `requests.status.${n.params.status as RequestStatus}`) : '';
   const due = n.params.due ? formatDate(`${n.params.due}T00:00:00Z`, lang) : '';
   const key = `notify.${n.kind}`;
-  if (!isMessageKey(key)) return `${n.reference}: ${n.subject}`;
-  return translate(lang, key, { reference: n.reference, subject: n.subject, agency: n.params.agency ?? '', status, due });
+  const subject = localSubject(n.subject, lang);
+  if (!isMessageKey(key)) return `${n.reference}: ${subject}`;
+  return translate(lang, key, { reference: n.reference, subject, agency: n.params.agency ?? '', status, due });
 }
 
 export const requestNotifications: NotificationSubject = {
