@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { fileURLToPath } from 'node:url';
 import { precompress } from './src/server/http/precompress.ts';
+import { purgeUswds } from './scripts/lib/purge-uswds.ts';
 
 /** @type {URL | undefined} */
 let clientDir;
@@ -46,5 +47,7 @@ export default defineConfig({
     // Bundling drizzle-orm saves ~0.7 s on the first request (STACK-NOTES #1).
     ssr: { noExternal: ['drizzle-orm'] },
     build: { assetsInlineLimit: 0 },
+    // Only the USWDS rules the portal uses (scripts/lib/purge-uswds.ts); PostCSS runs at build and in dev alike.
+    css: { postcss: { plugins: [purgeUswds()] } },
   },
 });

@@ -72,7 +72,7 @@ describe('seizures in the browser', () => {
     await poll(() => fgr.locator('[data-testid=seizure-total]').innerText()).toBe(before);
 
     await fgr.goto(`${baseUrl}/es/seizures?q=KJH77120`);
-    await Promise.all([fgr.waitForURL(/\/es\/seizures\/\d+$/), fgr.click('[data-testid=seizure-hits] a')]);
+    await Promise.all([fgr.waitForURL(/\/es\/seizures\/\d+(\?|$)/), fgr.click('[data-testid=seizure-hits] a')]);
     expect(await fgr.locator('[data-testid=firearms]').innerText()).toContain('KJH77120');
     expect(await fgr.locator('[data-testid=ask-counterpart]').getAttribute('href')).toMatch(/\/es\/requests\/new\?seizure=\d+/);
 

@@ -2,6 +2,7 @@
 // Checker: zero errors is the bar. The pages are found by crawling links, so rooms added later are
 // checked without being listed here; error states that only a form post reaches are added by hand.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHTML } from 'linkedom';
 import { crawl, pageType, type CrawledPage } from '#tests/helpers/crawl.ts';
@@ -97,7 +98,14 @@ describe('HTML standards', () => {
   });
 
   it('the sitemap lists each public page in both languages as alternates, with lastmod', async () => {
-    const xml = await (await fetch(`${server.baseUrl}/sitemap.xml`)).text();
+    // A fresh connection: the crawl's keep-alive sockets may have been closed by the server meanwhile.
+    const xml = await new Promise<string>((resolve, reject) => {
+      get(`${server.baseUrl}/sitemap.xml`, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
     const block = xml.split('<url>').find((u) => u.includes('/en/bulletins/conferencia-phoenix-2009</loc>')) ?? '';
     expect(block).toMatch(/<lastmod>\d{4}-\d{2}-\d{2}<\/lastmod>/);
     const links = [...block.matchAll(/<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)"\/>/g)].map((m) => `${m[1]} ${m[2]}`);
