@@ -62,7 +62,7 @@ describe('everything a reader sees is in the page language', () => {
     );
     expect(row).toBeDefined();
     const atf = await as('agent.atf@demo.test');
-    const en = await page(atf, `/en/seizures/${row!.id}`);
+    const en = await page(atf, `/en/seizures/${String(row!.id)}`);
     const explosives = text(en.querySelector('#exp-h')?.closest('section'));
     expect(explosives).toContain('fragmentation grenade');
     expect(explosives).not.toContain('granada');
@@ -76,7 +76,7 @@ describe('everything a reader sees is in the page language', () => {
     );
     if (!row) return; // the demo data has no seizure for two agencies at this size
     const fgr = await as('analyst.fgr@demo.test');
-    const es = await page(fgr, `/es/seizures/${row.id}`);
+    const es = await page(fgr, `/es/seizures/${String(row.id)}`);
     const dt = [...es.querySelectorAll('[data-testid=seizure-facts] dt')].find((d) => text(d) === 'Visible para');
     const visible = text(dt?.nextElementSibling);
     expect(visible).toMatch(/^[A-Z-]+ y [A-Z-]+$/);
@@ -87,9 +87,9 @@ describe('everything a reader sees is in the page language', () => {
       "SELECT id, reference FROM seizures s WHERE s.scope_set_id IN (SELECT id FROM scope_sets WHERE tokens = 'members') LIMIT 1",
     );
     const atf = await as('agent.atf@demo.test');
-    const form = await page(atf, `/en/requests/new?seizure=${row!.id}`);
+    const form = await page(atf, `/en/requests/new?seizure=${String(row!.id)}`);
     const subject = form.querySelector('#field-subject')?.getAttribute('value') ?? '';
-    expect(subject).toBe(`Seizure ${row!.reference}`);
+    expect(subject).toBe(`Seizure ${String(row!.reference)}`);
     const res = await atf.post('/en/requests/new?_action=createRequest', {
       addressed: 'FGR',
       type: 'records_check',
@@ -103,10 +103,10 @@ describe('everything a reader sees is in the page language', () => {
     expect(res.status, text(parseHTML(await res.clone().text()).document.querySelector('[data-testid=form-error]'))).toBe(303);
     const fgr = await as('analyst.fgr@demo.test');
     const inbox = await page(fgr, '/es/requests?box=inbox&sort=created');
-    expect(text(inbox.querySelector('[data-testid=requests]'))).toContain(`Aseguramiento ${row!.reference}`);
-    expect(text(inbox.querySelector('[data-testid=requests]'))).not.toContain(`Seizure ${row!.reference}`);
+    expect(text(inbox.querySelector('[data-testid=requests]'))).toContain(`Aseguramiento ${String(row!.reference)}`);
+    expect(text(inbox.querySelector('[data-testid=requests]'))).not.toContain(`Seizure ${String(row!.reference)}`);
     const notifications = await page(fgr, '/es/notifications');
-    expect(text(notifications.querySelector('main'))).toContain(`Aseguramiento ${row!.reference}`);
+    expect(text(notifications.querySelector('main'))).toContain(`Aseguramiento ${String(row!.reference)}`);
   });
 
   it('the audit log names actions in words, in both languages', async () => {
