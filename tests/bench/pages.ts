@@ -73,6 +73,9 @@ try {
         extraHeaders: member ? { Cookie: cookie } : {},
       });
       if (!result) throw new Error(`Lighthouse returned nothing for ${path}`);
+      // A member page that redirected to the sign-in form would measure the wrong page.
+      if (new URL(result.lhr.finalDisplayedUrl).pathname !== new URL(path, server.baseUrl).pathname)
+        throw new Error(`${path} ended at ${result.lhr.finalDisplayedUrl}`);
       const { categories, audits } = result.lhr;
       const numeric = (id: string) => audits[id]?.numericValue ?? Number.NaN;
       scores.push({
