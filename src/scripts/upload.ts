@@ -17,14 +17,20 @@ function showErrors(form: HTMLFormElement, messages: string[]): void {
   const region = document.querySelector<HTMLElement>('[data-upload-errors]');
   if (!region) return;
   region.replaceChildren();
+  // The same summary the server renders after a post without JavaScript (FormErrorSummary.astro):
+  // a labelled region that takes the focus, so a screen reader reads it and the keyboard starts there.
   const alert = document.createElement('div');
-  alert.className = 'usa-alert usa-alert--error';
-  alert.setAttribute('role', 'alert');
+  alert.className = 'usa-alert usa-alert--error portal-error-summary';
+  alert.id = 'upload-error-summary';
+  alert.tabIndex = -1;
+  alert.setAttribute('role', 'region');
+  alert.setAttribute('aria-labelledby', 'upload-error-summary-h');
   alert.dataset.testid = 'form-error';
   const body = document.createElement('div');
   body.className = 'usa-alert__body';
   const heading = document.createElement('h2');
   heading.className = 'usa-alert__heading';
+  heading.id = 'upload-error-summary-h';
   heading.textContent = form.dataset.msgSummary ?? '';
   const list = document.createElement('ul');
   list.className = 'usa-list';
@@ -37,6 +43,7 @@ function showErrors(form: HTMLFormElement, messages: string[]): void {
   alert.append(body);
   region.append(alert);
   alert.scrollIntoView({ block: 'start' });
+  alert.focus({ preventScroll: true });
 }
 
 function listFiles(zone: HTMLElement, input: HTMLInputElement): Map<File, HTMLProgressElement> {
