@@ -11,7 +11,7 @@ import { NO_STORE, securityHeaders } from './server/http/security-headers.ts';
 import { unavailablePage, withTimeLimit } from './lib/time-limit.ts';
 import { PENDING_ACTIONS, SETUP_ACTIONS, mfaRequiredFor, needsStepUp } from './server/auth/mfa-policy.ts';
 import { startSearchSync } from './server/search/sync.ts';
-import { COUNTRY_TIME_ZONE, isTimeZone } from './domain/timezones.ts';
+import { COUNTRY_TIME_ZONE, TIME_ZONE_COOKIE, isTimeZone } from './domain/timezones.ts';
 
 /** Pages a visitor may open (paths after the /es or /en prefix). Everything else needs an account. */
 const PUBLIC_PATHS = [
@@ -158,7 +158,9 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
   locals.session = null;
   locals.mfaPending = null;
   locals.mfaSetupRequired = false;
-  locals.timeZone = 'UTC';
+  // A visitor's times follow the zone their browser named (one of the region's; else UTC, named).
+  const visitorZone = cookies.get(TIME_ZONE_COOKIE)?.value;
+  locals.timeZone = isTimeZone(visitorZone) ? visitorZone : 'UTC';
 
   const token = cookies.get(SESSION_COOKIE)?.value;
   if (token) {

@@ -34,3 +34,6 @@ export const COUNTRY_TIME_ZONE: Record<Country, TimeZone> = {
 export function isTimeZone(value: unknown): value is TimeZone {
   return typeof value === 'string' && (TIME_ZONES as readonly string[]).includes(value);
 }
+
+/** The cookie in which a visitor's browser names its time zone (src/scripts/time-zone.ts). */
+export const TIME_ZONE_COOKIE = 'tz';

@@ -128,6 +128,7 @@ export function parseLocalDate(value: string | null | undefined, lang: Lang): st
 /** YYYY-MM-DD as the page language writes it in a form: 05/02/2026 (es), 02/05/2026 (en). */
 export function formatInputDate(isoDate: string | null | undefined, lang: Lang): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
-  if (!m) return isoDate ?? '';
+  // Not a day (2024-02-30): shown as typed, beside its error.
+  if (!m || !validDay(+m[1]!, +m[2]!, +m[3]!)) return isoDate ?? '';
   return lang === 'es' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[2]}/${m[3]}/${m[1]}`;
 }

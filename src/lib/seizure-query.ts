@@ -79,24 +79,41 @@ export function hasFilters(query: SearchQuery): boolean {
   return Boolean(query.text || query.dateFrom || query.dateTo || FACET_FIELDS.some((f) => (query.filters?.[f] ?? []).length > 0));
 }
 
+const DATE_PARAMS = ['from', 'to'] as const;
+
 /**
  * Dates typed in the form arrive as the page's language writes them (05/02/2026); the address keeps
  * them as YYYY-MM-DD so a shared link or the language switch means the same day. Returns the
- * address to redirect to when it needs rewriting, else null.
+ * address to redirect to when it needs rewriting, else null. A date that cannot be read stays as
+ * typed, so the page can say which field is wrong and show what was typed (unreadableDates).
  */
 export function canonicalDateAddress(url: URL, lang: Lang): string | null {
   let changed = false;
   const params = new URLSearchParams(url.search);
-  for (const name of ['from', 'to']) {
+  for (const name of DATE_PARAMS) {
     const raw = params.get(name);
     if (raw === null) continue;
+    if (raw.trim() === '') {
+      params.delete(name);
+      changed = true;
+      continue;
+    }
     const iso = parseLocalDate(raw, lang);
-    if (iso === raw) continue;
+    if (!iso || iso === raw) continue;
     changed = true;
-    if (iso) params.set(name, iso);
-    else params.delete(name);
+    params.set(name, iso);
   }
   if (!changed) return null;
   const qs = params.toString();
   return `${url.pathname}${qs ? `?${qs}` : ''}`;
+}
+
+/** The date bounds of a search address that cannot be read as dates, with the text as typed: the search leaves them out and the page names them. */
+export function unreadableDates(params: URLSearchParams, lang: Lang): Partial<Record<(typeof DATE_PARAMS)[number], string>> {
+  const out: Partial<Record<(typeof DATE_PARAMS)[number], string>> = {};
+  for (const name of DATE_PARAMS) {
+    const raw = params.get(name)?.trim();
+    if (raw && !parseLocalDate(raw, lang)) out[name] = raw.slice(0, 20);
+  }
+  return out;
 }

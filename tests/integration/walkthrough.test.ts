@@ -206,6 +206,27 @@ describe('dates', () => {
     expect(formEn.querySelector('#seizure-from')?.getAttribute('value')).toBe('02/05/2024');
   });
 
+  it('a date that cannot be read is named at its field with the format of the page language, kept as typed and left out', async () => {
+    const fgr = await as('analyst.fgr@demo.test');
+    const all = await page(fgr, '/es/seizures');
+    // 12/31/2024 is the English order: on a Spanish page it is month 31, which does not exist.
+    const res = await fgr.get('/es/seizures?from=12%2F31%2F2024');
+    expect(res.status).toBe(200);
+    const es = parseHTML(await res.text()).document;
+    expect(text(es.querySelector('#seizure-from-error'))).toBe('Desde: escriba la fecha como dd/mm/aaaa.');
+    expect(es.querySelector('#seizure-from')?.getAttribute('value')).toBe('12/31/2024');
+    expect(es.querySelector('#seizure-from')?.getAttribute('aria-describedby')).toBe('seizure-from-hint seizure-from-error');
+    // The filters stand open on phones too, so the reader sees which field to correct.
+    expect(es.querySelector('[data-testid=seizure-filters]')?.hasAttribute('open')).toBe(true);
+    expect(text(es.querySelector('[data-testid=seizure-total]'))).toBe(text(all.querySelector('[data-testid=seizure-total]')));
+    const en = await page(fgr, '/en/seizures?to=31%2F12%2F2024');
+    expect(text(en.querySelector('#seizure-to-error'))).toBe('To: write the date as mm/dd/yyyy.');
+    const admin = await as('admin@demo.test');
+    const audit = await page(admin, '/es/admin/audit?from=2024-02-30');
+    expect(text(audit.querySelector('#f-from-error'))).toBe('Desde: escriba la fecha como dd/mm/aaaa.');
+    expect(audit.querySelector('#f-from')?.getAttribute('value')).toBe('2024-02-30');
+  });
+
   it('times show in the reader’s time zone: the agency’s by default, the one chosen on the account page after', async () => {
     const fgr = await as('analyst.fgr@demo.test');
     const account = await page(fgr, '/es/account');
