@@ -58,7 +58,7 @@ function requireSameOrigin(ctx: ActionAPIContext): void {
 }
 
 function lockedError(ctx: ActionAPIContext, until: Date): never {
-  const time = formatDate(until, ctx.locals.lang, 'datetime');
+  const time = formatDate(until, ctx.locals.lang, 'datetime', ctx.locals.timeZone);
   const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
   failWith('error.mfa_locked', 'otp', { time, minutes }, 'TOO_MANY_REQUESTS');
 }
