@@ -126,7 +126,7 @@ export const server = {
     // '' returns to the agency's default.
     input: z.object({ timeZone: z.union([z.enum(TIME_ZONES), z.literal('')], { error: 'timezone.invalid' }) }),
     handler: async (input, ctx) => {
-      const { user } = requireUser(ctx);
+      const { user } = requireUser(ctx.locals);
       await setTimeZone(user.id, input.timeZone || null);
       return { done: 'timezone.saved' as const, timeZone: input.timeZone || null };
     },
