@@ -14,7 +14,7 @@ import { requestScope } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import { withoutMail } from '#src/server/notifications/mail.ts';
 import { DEMO_REQUESTS } from '#src/server/requests/demo.ts';
-import { allRaw, writeTransaction } from '#src/server/sql.ts';
+import { allRows, col, writeTransaction } from '#src/server/sql.ts';
 import { tempDir } from '#src/server/storage/index.ts';
 import { derivativesIdle } from './derive.ts';
 import type { StagedFile } from './intake.ts';
@@ -29,8 +29,9 @@ const CBP = 'moderator.cbp@demo.test';
 const GT = 'fiscal.gt@demo.test';
 
 async function actorFor(email: string): Promise<DocumentActor> {
-  const [u] = await allRaw<{ id: string; email: string; display_name: string; role: string; code: string; country: string }>(
+  const [u] = await allRows(
     rawClient(),
+    { id: col.text, email: col.text, display_name: col.text, role: col.text, code: col.text, country: col.text },
     `SELECT u.id, u.email, u.display_name, u.role, a.code, a.country FROM users u JOIN agencies a ON a.id = u.agency_id
      WHERE u.email_normalized = ?`,
     [email],
@@ -65,14 +66,15 @@ async function stage(fileName: string, kind: FileKind, bytes: Buffer): Promise<S
 }
 
 async function requestBySubject(subject: string): Promise<number> {
-  const [row] = await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM requests WHERE subject = ?', [subject]);
+  const [row] = await allRows(rawClient(), { id: col.int }, 'SELECT id FROM requests WHERE subject = ?', [subject]);
   if (!row) throw new Error(`demo documents: demo request “${subject}” is not seeded`);
   return Number(row.id);
 }
 
 async function lastMessageBy(requestId: number, userId: string): Promise<number | null> {
-  const [row] = await allRaw<{ id: number }>(
+  const [row] = await allRows(
     rawClient(),
+    { id: col.int },
     'SELECT id FROM request_messages WHERE request_id = ? AND author_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
     [requestId, userId],
   );
@@ -81,14 +83,18 @@ async function lastMessageBy(requestId: number, userId: string): Promise<number 
 
 /** Attaches a file to a demo request (or one of its messages) as the request form would. */
 async function attach(actor: DocumentActor, requestId: number, messageId: number | null, file: StagedFile, now: Date): Promise<void> {
-  const [req] = await allRaw<{ requester_agency_code: string; handling_code: string; lang: string }>(
+  const [req] = await allRows(
     rawClient(),
+    { requester_agency_code: col.text, handling_code: col.text, lang: col.text },
     'SELECT requester_agency_code, handling_code, lang FROM requests WHERE id = ?',
     [requestId],
   );
-  const recipients = await allRaw<{ agency_code: string }>(rawClient(), 'SELECT agency_code FROM request_recipients WHERE request_id = ?', [
-    requestId,
-  ]);
+  const recipients = await allRows(
+    rawClient(),
+    { agency_code: col.text },
+    'SELECT agency_code FROM request_recipients WHERE request_id = ?',
+    [requestId],
+  );
   const tokens = requestScope(
     req!.requester_agency_code,
     recipients.map((r) => r.agency_code),
@@ -108,7 +114,9 @@ async function attach(actor: DocumentActor, requestId: number, messageId: number
 const daysAgo = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000);
 
 export async function seedDemoDocuments(now: Date = new Date()): Promise<number> {
-  const [exists] = await allRaw<{ id: number }>(rawClient(), 'SELECT id FROM documents WHERE title_es = ? LIMIT 1', [FIRST_DEMO_DOCUMENT]);
+  const [exists] = await allRows(rawClient(), { id: col.int }, 'SELECT id FROM documents WHERE title_es = ? LIMIT 1', [
+    FIRST_DEMO_DOCUMENT,
+  ]);
   if (exists) return 0;
   const staged: StagedFile[] = [];
   const file = async (name: string, kind: FileKind, bytes: Buffer) => {
