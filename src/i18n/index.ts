@@ -20,6 +20,7 @@ import * as mfa from './messages/mfa.ts';
 import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
 import * as search from './messages/search.ts';
+import * as threads from './messages/threads.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
 const es = {
@@ -34,6 +35,7 @@ const es = {
   ...documents.es,
   ...mfa.es,
   ...search.es,
+  ...threads.es,
 };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
@@ -48,6 +50,7 @@ const en: Record<MessageKey, string> = {
   ...documents.en,
   ...mfa.en,
   ...search.en,
+  ...threads.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };
