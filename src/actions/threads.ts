@@ -163,11 +163,21 @@ export const threadActions = {
 
   moveThread: defineAction({
     accept: 'form',
-    input: z.object({ threadId: id, categoryId: id, confirmWiden: checked, reason: optional(1000) }),
+    input: z.object({
+      threadId: id,
+      categoryId: id,
+      audience: z.enum(['keep', 'category'], { error: 'validation.invalid' }).default('keep'),
+      confirmWiden: checked,
+      reason: optional(1000),
+    }),
     handler: async (input, ctx) => {
       const who = actor(ctx);
       await run(() =>
-        moveThread(who, input.threadId, input.categoryId, { confirmWiden: input.confirmWiden !== undefined, reason: input.reason ?? null }),
+        moveThread(who, input.threadId, input.categoryId, {
+          audience: input.audience,
+          confirmWiden: input.confirmWiden !== undefined,
+          reason: input.reason ?? null,
+        }),
       );
       return { redirect: forumPath(ctx.locals.lang, 'thread', { id: input.threadId }, 'moved=1') };
     },

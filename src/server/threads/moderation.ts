@@ -169,23 +169,32 @@ export interface MovePlan {
   /** The thread's scope today and after the move. */
   from: string[];
   to: string[];
+  /** The thread's scope fits the new category, so it may keep it. */
+  canKeep: boolean;
   /** Someone would gain access: the move needs an explicit confirmation. */
   widens: boolean;
   /** Someone would lose access. */
   narrows: boolean;
 }
 
-/**
- * What moving a thread to a category does to its audience: it keeps its scope when that fits the
- * new category, else it takes the new category's scope.
- */
-export async function planMove(thread: ThreadFacts, targetScope: readonly string[], ex: Executor = db()): Promise<MovePlan> {
+/** After a move a thread keeps its audience (when that fits the new category) or takes the new category's. */
+export type MoveAudience = 'keep' | 'category';
+
+/** What moving a thread to a category does to its audience. */
+export async function planMove(
+  thread: ThreadFacts,
+  targetScope: readonly string[],
+  audience: MoveAudience = 'keep',
+  ex: Executor = db(),
+): Promise<MovePlan> {
   const countries = await agencyCountries(ex);
   const countryOf = (code: string) => countries.get(code);
-  const to = scopeWithin(thread.scope, targetScope, countryOf) ? thread.scope : [...targetScope];
+  const canKeep = scopeWithin(thread.scope, targetScope, countryOf);
+  const to = canKeep && audience === 'keep' ? thread.scope : [...targetScope];
   return {
     from: thread.scope,
     to,
+    canKeep,
     widens: !scopeWithin(to, thread.scope, countryOf),
     narrows: !scopeWithin(thread.scope, to, countryOf),
   };
@@ -200,7 +209,7 @@ export async function moveThread(
   actor: ThreadActor,
   threadId: number,
   targetCategoryId: number,
-  opts: { confirmWiden?: boolean; reason?: string | null; now?: Date } = {},
+  opts: { audience?: MoveAudience; confirmWiden?: boolean; reason?: string | null; now?: Date } = {},
 ): Promise<MovePlan> {
   await requireModerator(actor, 'move', `thread:${threadId}`);
   const now = opts.now ?? new Date();
@@ -211,7 +220,7 @@ export async function moveThread(
     if (!target || !canSee(actor, target.scope)) throw new DomainError('thread_category_not_found', 'categoryId');
     if (target.archived) throw new DomainError('thread_category_archived', 'categoryId');
     if (target.id === thread.category.id) throw new DomainError('thread_move_same', 'categoryId');
-    const plan = await planMove(thread, target.scope, tx);
+    const plan = await planMove(thread, target.scope, opts.audience ?? 'keep', tx);
     if (plan.widens && !opts.confirmWiden) throw new DomainError('thread_move_widens', 'confirmWiden');
     await tx
       .update(threads)
