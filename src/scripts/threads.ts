@@ -66,9 +66,10 @@ function enhanceMentions(area: HTMLTextAreaElement): void {
     const form = area.form;
     if (form?.hasAttribute('data-mention-scope')) {
       const data = new FormData(form);
-      url.searchParams.set('categoryId', String(data.get('categoryId') ?? ''));
-      url.searchParams.set('audience', String(data.get('audience') ?? 'category'));
-      for (const agency of data.getAll('agencies')) url.searchParams.append('agencies', String(agency));
+      const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
+      url.searchParams.set('categoryId', text(data.get('categoryId')));
+      url.searchParams.set('audience', text(data.get('audience')) || 'category');
+      for (const agency of data.getAll('agencies')) url.searchParams.append('agencies', text(agency));
     }
     return url.toString();
   };

@@ -10,8 +10,11 @@ export function activeContent(html: string): string[] {
   const found: string[] = [];
   for (const el of document.querySelectorAll('#root *')) {
     const tag = el.tagName.toLowerCase();
+    // The portal's own scripts are bundled files (/_astro/…) with no inline text (CSP: script-src 'self').
+    const ownScript = tag === 'script' && /^\/_astro\/[\w.-]+\.js$/.test(el.getAttribute('src') ?? '') && !el.textContent.trim();
     if (
-      ['script', 'iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'form', 'style', 'link', 'meta', 'base'].includes(tag)
+      !ownScript &&
+      ['script', 'iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'style', 'link', 'meta', 'base'].includes(tag)
     )
       found.push(`<${tag}>`);
     for (const attr of el.attributes) {

@@ -1,5 +1,5 @@
 /** Display helpers of the forum components (pure: no I/O). */
-import { INTL_LOCALE, isMessageKey, type Lang, type MessageKey, type Translate } from '#src/i18n/index.ts';
+import { INTL_LOCALE, isMessageKey, type Lang, type Translate } from '#src/i18n/index.ts';
 
 /**
  * Who may read a thread or category, in words: "every member of the portal", "the agencies of
@@ -12,7 +12,7 @@ export function scopeText(scope: readonly string[], t: Translate, agencyName: (c
     .filter((token) => token.startsWith('country:'))
     .map((token) => {
       const key = `country.${token.slice('country:'.length)}`;
-      return isMessageKey(key) ? t(key as MessageKey) : token.slice('country:'.length);
+      return isMessageKey(key) ? t(key) : token.slice('country:'.length);
     });
   const agencies = scope.filter((token) => token.startsWith('agency:')).map((token) => agencyName(token.slice('agency:'.length)));
   return list([...(countries.length ? [t('threads.scope.country', { country: list(countries) })] : []), ...agencies]);

@@ -185,7 +185,8 @@ export interface RenderedPost {
 /** Handles written in a post (outside code), known or not: to look up members before rendering. */
 export function mentionedHandles(source: string): string[] {
   const found = new Set<string>();
-  postMarked.walkTokens(postMarked.lexer(source), (token) => {
+  // walkTokens returns the callbacks' results (promises only for async callbacks; this one is synchronous).
+  void postMarked.walkTokens(postMarked.lexer(source), (token) => {
     if (token.type === 'portalMention') found.add((token as MentionToken).handle);
   });
   return [...found];
