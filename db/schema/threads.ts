@@ -266,4 +266,8 @@ export const threadPostSearch = sqliteTable('thread_post_search', {
   /** The thread title, on the thread's first post only. */
   title: text('title'),
   body: text('body').notNull(),
+  /** Stem keys of title and body (src/server/text: Spanish and English, folded), space-separated. */
+  stems: text('stems').notNull().default(''),
+  /** Vocabulary concepts the text names (calibres, model families, firearm types, places), as index tokens. */
+  concepts: text('concepts').notNull().default(''),
 });

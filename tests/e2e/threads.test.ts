@@ -118,7 +118,7 @@ describe('a joint case thread between SSPC and CBP', () => {
     // 3. The editor sees the reply as unread and the thread opens at it.
     await sspc.goto(`${baseUrl}/es/foros/recientes?unread=1`);
     const row = sspc.locator(`[data-testid=thread-row][data-thread-id="${threadId}"]`);
-    expect(await row.locator('[data-testid=new-count]').textContent()).toContain('1 nuevos');
+    expect(await row.locator('[data-testid=new-count]').textContent()).toContain('1 nuevo');
     await Promise.all([
       sspc.waitForURL(new RegExp(`/es/foros/hilos/${threadId}\\?page=1#post-${replyId}$`)),
       row.locator('a').first().click(),

@@ -5,7 +5,21 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#src/server/db.ts';
+import { analyseText } from '#src/server/text/index.ts';
 import { searchableText } from '#src/server/threads/markdown.ts';
+import { conceptToken } from './seizure-text.ts';
+
+/** The row the index keeps of a post: raw text, and its analysis (stem keys, vocabulary concepts). */
+export function threadSearchRow(id: number, seq: number, title: string, body: string): [number, string | null, string, string, string] {
+  const text = searchableText(body);
+  const ownTitle = seq === 1 ? title : null;
+  const analysed = analyseText(ownTitle ? `${ownTitle} ${text}` : text);
+  return [id, ownTitle, text, analysed.keys.join(' '), [...new Set(analysed.concepts.map(conceptToken))].join(' ')];
+}
+
+const INSERT_ROWS = (json: string) =>
+  sql`INSERT INTO thread_post_search (post_id, title, body, stems, concepts)
+      SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]' FROM json_each(${json})`;
 
 const idList = (ids: readonly number[]) => JSON.stringify([...new Set(ids)]);
 
@@ -15,8 +29,8 @@ export async function unindexThreadPosts(ex: Executor, postIds: readonly number[
   const ids = idList(postIds);
   // External content: FTS5 needs the old text to remove its terms.
   await ex.run(
-    sql`INSERT INTO thread_post_fts (thread_post_fts, rowid, title, body)
-        SELECT 'delete', post_id, title, body FROM thread_post_search WHERE post_id IN (SELECT value FROM json_each(${ids}))`,
+    sql`INSERT INTO thread_post_fts (thread_post_fts, rowid, title, body, stems, concepts)
+        SELECT 'delete', post_id, title, body, stems, concepts FROM thread_post_search WHERE post_id IN (SELECT value FROM json_each(${ids}))`,
   );
   await ex.run(sql`DELETE FROM thread_post_search WHERE post_id IN (SELECT value FROM json_each(${ids}))`);
 }
@@ -31,13 +45,10 @@ export async function syncThreadPostsIndex(ex: Executor, postIds: readonly numbe
           AND p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL`,
   );
   if (!rows.length) return;
-  const docs = rows.map((r) => [r.id, r.seq === 1 ? r.title : null, searchableText(r.body)]);
+  await ex.run(INSERT_ROWS(JSON.stringify(rows.map((r) => threadSearchRow(r.id, r.seq, r.title, r.body)))));
   await ex.run(
-    sql`INSERT INTO thread_post_search (post_id, title, body) SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(${JSON.stringify(docs)})`,
-  );
-  await ex.run(
-    sql`INSERT INTO thread_post_fts (rowid, title, body)
-        SELECT post_id, title, body FROM thread_post_search WHERE post_id IN (SELECT value FROM json_each(${idList(rows.map((r) => r.id))}))`,
+    sql`INSERT INTO thread_post_fts (rowid, title, body, stems, concepts)
+        SELECT post_id, title, body, stems, concepts FROM thread_post_search WHERE post_id IN (SELECT value FROM json_each(${idList(rows.map((r) => r.id))}))`,
   );
 }
 
@@ -59,10 +70,7 @@ export async function rebuildThreadIndex(ex: Executor): Promise<void> {
           WHERE p.id > ${after} AND p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL ORDER BY p.id LIMIT ${batch}`,
     );
     if (!rows.length) break;
-    const docs = rows.map((r) => [r.id, r.seq === 1 ? r.title : null, searchableText(r.body)]);
-    await ex.run(
-      sql`INSERT INTO thread_post_search (post_id, title, body) SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(${JSON.stringify(docs)})`,
-    );
+    await ex.run(INSERT_ROWS(JSON.stringify(rows.map((r) => threadSearchRow(r.id, r.seq, r.title, r.body)))));
     after = rows[rows.length - 1]!.id;
   }
   await ex.run(sql`INSERT INTO thread_post_fts (thread_post_fts) VALUES ('rebuild')`);

@@ -11,18 +11,51 @@ import type { Reader } from '#src/server/access.ts';
 import { db } from '#src/server/db.ts';
 import { visibleScopeSql } from '#src/server/scopes.ts';
 import { syncThreadPostsIndex, rebuildThreadIndex } from './threads-fts5-index.ts';
+import { analyseQuery, conceptLabels, foldedTokens, glossarySynonyms, type QueryClause } from '#src/server/text/index.ts';
+import { conceptToken } from './seizure-text.ts';
 import {
   normalizeThreadQuery,
   THREAD_SEARCH_CANDIDATES,
-  toThreadMatch,
   type ThreadSearchEngine,
   type ThreadSearchHit,
   type ThreadSearchResult,
 } from './threads-types.ts';
 import { MARK_CLOSE, MARK_OPEN, markToHtml } from './types.ts';
 
-/** bm25 weights: a match in the title counts more than one in the body. */
-const BM25 = 'bm25(thread_post_fts, 4.0, 1.0)';
+/** bm25 weights (title, body, stems, concepts): the words as typed count more than their stems, a title most. */
+const BM25 = 'bm25(thread_post_fts, 4.0, 1.0, 0.5, 0.5)';
+
+const phrase = (tokens: readonly string[]) => `"${tokens.join(' ').replace(/"/g, '""')}"`;
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * One clause of an analysed query (src/server/text) over thread_post_fts: the words as typed (a
+ * single word also as the start of longer ones: "rastre" finds "rastreo"), their stem keys (so
+ * "fusil" finds "fusiles" and both languages meet), glossary synonyms and vocabulary concepts.
+ * Every token is quoted letters and digits: nothing a reader types is FTS5 syntax.
+ */
+function clauseMatch(c: QueryClause): string {
+  const alts = new Set<string>();
+  const words = phrase(c.tokens);
+  alts.add(`{title body} : ${words}${!c.quoted && c.tokens.length === 1 && (c.tokens[0]?.length ?? 0) >= 3 ? ' *' : ''}`);
+  if (!same(c.keys, c.tokens)) alts.add(`stems : ${phrase(c.keys)}`);
+  for (const s of c.synonyms) {
+    alts.add(`{title body} : ${phrase(s.tokens)}`);
+    if (!same(s.keys, s.tokens)) alts.add(`stems : ${phrase(s.keys)}`);
+  }
+  for (const concept of [...c.concepts, ...c.related]) alts.add(`concepts : ${phrase([conceptToken(concept)])}`);
+  for (const concept of c.concepts) for (const label of conceptLabels(concept)) alts.add(`{title body} : ${phrase(foldedTokens(label))}`);
+  return alts.size === 1 ? ([...alts][0] as string) : `(${[...alts].join(' OR ')})`;
+}
+
+/** A reader's text as an FTS5 MATCH expression (null when it asks for nothing). */
+export function threadMatchExpression(text: string): string | null {
+  const q = analyseQuery(text, glossarySynonyms());
+  const groups = q.groups.map((g) => (g.length === 1 ? clauseMatch(g[0]!) : `(${g.map(clauseMatch).join(' OR ')})`));
+  if (!groups.length) return null;
+  const positive = groups.join(' AND ');
+  return q.excluded.length ? `(${positive}) NOT (${q.excluded.map(clauseMatch).join(' OR ')})` : positive;
+}
 
 export async function fts5SearchThreads(
   query: Parameters<ThreadSearchEngine['search']>[0],
@@ -30,7 +63,7 @@ export async function fts5SearchThreads(
 ): Promise<ThreadSearchResult> {
   const q = normalizeThreadQuery(query);
   const empty = { total: 0, capped: false, page: q.page, pageSize: q.pageSize, hits: [] };
-  const match = toThreadMatch(q.text);
+  const match = threadMatchExpression(q.text);
   if (!reader || !match) return empty;
   // Hidden posts and threads are not in the index; the conditions stay as a second guard.
   const access = sql`p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL AND ${visibleScopeSql(reader, sql`t.scope_set_id`)}`;

@@ -61,26 +61,3 @@ export function normalizeThreadQuery(q: ThreadSearchQuery): Required<Omit<Thread
     ...(q.categoryId ? { categoryId: q.categoryId } : {}),
   };
 }
-
-/**
- * User text -> FTS5 query: every term quoted (no operator injection), ANDed; a term of three or
- * more characters also matches words that start with it ("rastre" finds "rastreo", "arma" finds
- * "armas"), which stands in for stemming until the analysis modules index stems.
- */
-export function toThreadMatch(text: string): string | null {
-  const terms: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] !== undefined) {
-      const phrase = m[1].replace(/[^\p{L}\p{N}\s]/gu, ' ').trim();
-      if (phrase) terms.push(`"${phrase}"`);
-      continue;
-    }
-    const word = (m[2] ?? '').replace(/[^\p{L}\p{N}]/gu, ' ').trim();
-    for (const part of word.split(/\s+/)) {
-      if (!part) continue;
-      terms.push(part.length >= 3 ? `"${part}" *` : `"${part}"`);
-    }
-  }
-  return terms.length ? terms.join(' AND ') : null;
-}
