@@ -9,7 +9,6 @@ import { otherLang, type Lang } from '#src/i18n/locale.ts';
 import type { Reader } from '#src/server/access.ts';
 import { applyReferenceLinks, referencesIn } from '#src/server/threads/markdown.ts';
 import { openReportCount } from '#src/server/threads/moderation.ts';
-import { unreadThreadCount } from '#src/server/threads/reading.ts';
 import { resolveReferences } from '#src/server/threads/references.ts';
 import { findItem } from './content.ts';
 
@@ -59,8 +58,10 @@ export async function settleReferences(htmls: readonly string[], reader: Reader,
   return htmls.map((html) => applyReferenceLinks(html, targets));
 }
 
-/** The counts the forum navigation shows: threads with news, and open reports for moderators. */
-export async function forumCounts(reader: Reader): Promise<{ unread: number; reports: number }> {
-  const [unread, reports] = await Promise.all([unreadThreadCount(reader), openReportCount(reader)]);
-  return { unread, reports };
+/**
+ * What the forum navigation counts: open reports, for moderators. (The number of threads with news
+ * is the "Unread" list's own total: counting it on every page would scan every visible thread.)
+ */
+export async function forumCounts(reader: Reader): Promise<{ reports: number }> {
+  return { reports: await openReportCount(reader) };
 }

@@ -65,9 +65,29 @@ export async function listCategories(reader: Reader, opts: { includeArchived?: b
   return out;
 }
 
+/** The categories the reader may see, in their order, without counts (filters and choices). */
+export async function categoryChoices(reader: Reader): Promise<CategoryFacts[]> {
+  const rows = await db().select().from(threadCategories).orderBy(asc(threadCategories.position), asc(threadCategories.id));
+  const scopes = await scopeTokensOf(rows.map((r) => r.scopeSetId));
+  return rows
+    .map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      nameEs: r.nameEs,
+      nameEn: r.nameEn,
+      descriptionEs: r.descriptionEs,
+      descriptionEn: r.descriptionEn,
+      scopeSetId: r.scopeSetId,
+      scope: scopes.get(r.scopeSetId) ?? [],
+      position: r.position,
+      archived: r.archivedAt !== null,
+    }))
+    .filter((c) => canSeeThreadCategory(reader, c.scope));
+}
+
 /** Categories a member may start a thread in (visible, not archived). */
 export async function postableCategories(reader: Reader): Promise<CategoryFacts[]> {
-  return (await listCategories(reader)).filter((c) => !c.archived);
+  return (await categoryChoices(reader)).filter((c) => !c.archived);
 }
 
 export interface CategoryInput {

@@ -100,18 +100,21 @@ function threadWhere(reader: Reader, filter: ThreadFilter, mark: number): SQL {
   return sql.join(conds, sql` AND `);
 }
 
-const threadsFrom = (reader: Reader) => sql`threads t LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = ${reader.id}`;
+/** The threads, joined to the reader's read marks only when the filter needs them. */
+const threadsFrom = (reader: Reader, filter: ThreadFilter = { unread: true }) =>
+  filter.unread ? sql`threads t LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = ${reader.id}` : sql`threads t`;
 
 export async function listThreads(reader: Reader, filter: ThreadFilter) {
   const page = Math.max(1, Math.min(10_000, Math.floor(filter.page ?? 1)));
   const mark = await readMark(reader.id);
   const where = threadWhere(reader, filter, mark);
   const order = filter.pinnedFirst ? sql`t.pinned_at IS NULL, t.last_post_at DESC, t.id DESC` : sql`t.last_post_at DESC, t.id DESC`;
-  const [count] = await db().all<{ n: number }>(sql`SELECT count(*) AS n FROM ${threadsFrom(reader)} WHERE ${where}`);
+  const from = threadsFrom(reader, filter);
+  const [count] = await db().all<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} WHERE ${where}`);
   const total = Number(count?.n ?? 0);
   const ids = (
     await db().all<{ id: number }>(
-      sql`SELECT t.id FROM ${threadsFrom(reader)} WHERE ${where} ORDER BY ${order} LIMIT ${THREADS_PER_PAGE} OFFSET ${(page - 1) * THREADS_PER_PAGE}`,
+      sql`SELECT t.id FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${THREADS_PER_PAGE} OFFSET ${(page - 1) * THREADS_PER_PAGE}`,
     )
   ).map((r) => r.id);
   return { total, page, pages: Math.max(1, Math.ceil(total / THREADS_PER_PAGE)), rows: await threadRows(reader, ids, mark) };
