@@ -1,6 +1,8 @@
 /** Member-written Markdown (request bodies and replies, thread posts) rendered to sanitised HTML. */
+import { createHash } from 'node:crypto';
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { LruCache } from '#src/server/cache.ts';
 
 const ALLOWED = {
   allowedTags: [
@@ -38,9 +40,21 @@ const ALLOWED = {
   },
 } satisfies sanitizeHtml.IOptions;
 
+// A message is written once and read many times (every view of its request or thread): parsing and
+// sanitising a long text costs milliseconds of event loop, so the HTML is kept by the text's hash.
+const rendered = new LruCache<string>(500);
+
 export function renderMarkdown(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true, breaks: true });
-  return sanitizeHtml(html, { ...ALLOWED, allowedAttributes: { a: ['href', 'rel'] } });
+  const key = createHash('sha256').update(source).digest('base64url');
+  let html = rendered.get(key);
+  if (html === undefined) {
+    html = sanitizeHtml(marked.parse(source, { async: false, gfm: true, breaks: true }), {
+      ...ALLOWED,
+      allowedAttributes: { a: ['href', 'rel'] },
+    });
+    rendered.set(key, html);
+  }
+  return html;
 }
 
 /** The text of a message as a Markdown quotation, for a reply that quotes it. */
