@@ -14,7 +14,6 @@ import { rebuildIndex } from '#src/server/search/remote-index.ts';
 import { searchSources } from '#src/server/search/sources.ts';
 import { drainAll } from '#src/server/search/sync.ts';
 import { fts5ThreadEngine } from '#src/server/search/threads-fts5.ts';
-import { threadSearchEngine } from '#src/server/search/threads.ts';
 
 const { values } = parseArgs({ options: { force: { type: 'boolean', default: false } } });
 checkConfigOrExit();
@@ -43,12 +42,10 @@ try {
   fts.stop();
   console.log(`fts5: ${count} seizures reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  // Thread posts: the embedded index always, and Meilisearch's when configured.
-  for (const engine of [fts5ThreadEngine, ...(threadSearchEngine().name === 'fts5' ? [] : [threadSearchEngine()])]) {
-    started = performance.now();
-    await engine.reindex();
-    console.log(`${engine.name}: thread posts reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  }
+  // Thread posts: thread search runs on the embedded index (src/server/search/threads.ts).
+  started = performance.now();
+  await fts5ThreadEngine.reindex();
+  console.log(`fts5: thread posts reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const conn = meiliConnection();
   if (conn) {

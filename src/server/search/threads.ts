@@ -1,24 +1,17 @@
 /**
- * The thread search entry point: FTS5 (embedded, default) or Meilisearch when MEILISEARCH_URL is
- * set. The FTS5 index is kept in the writing transaction (threads-fts5-index.ts) whichever engine
- * serves searches; with Meilisearch, the changed posts are pushed after the commit.
+ * The thread search entry point. Thread search runs on the embedded FTS5 index (kept in the writing
+ * transaction, threads-fts5-index.ts) even when MEILISEARCH_URL is set: the Meilisearch engine of
+ * threads-meilisearch.ts passes the same contract but is not yet fed through the durable search
+ * outbox that seizures now use (src/server/search/outbox.ts), so it is not wired in.
  */
 import type { Reader } from '#src/server/access.ts';
-import { config } from '#src/server/config.ts';
 import { fts5ThreadEngine } from './threads-fts5.ts';
-import { createMeiliThreadEngine } from './threads-meilisearch.ts';
 import type { ThreadSearchEngine, ThreadSearchQuery, ThreadSearchResult } from './threads-types.ts';
 
 export * from './threads-types.ts';
 
-let meili: { key: string; engine: ThreadSearchEngine } | undefined;
-
 export function threadSearchEngine(): ThreadSearchEngine {
-  const settings = config.meilisearch;
-  if (!settings) return fts5ThreadEngine;
-  const key = `${settings.host}\u0000${settings.apiKey ?? ''}`;
-  if (meili?.key !== key) meili = { key, engine: createMeiliThreadEngine(settings) };
-  return meili.engine;
+  return fts5ThreadEngine;
 }
 
 export function searchThreads(query: ThreadSearchQuery, reader: Reader | null): Promise<ThreadSearchResult> {
