@@ -4,6 +4,7 @@ import node from '@astrojs/node';
 import { fileURLToPath } from 'node:url';
 import { precompress } from './src/server/http/precompress.ts';
 import { purgeUswds } from './scripts/lib/purge-uswds.ts';
+import { FORUM_ROUTES } from './src/i18n/forum-paths.ts';
 
 /** @type {URL | undefined} */
 let clientDir;
@@ -23,12 +24,30 @@ const precompressAssets = {
   },
 };
 
+/**
+ * The forum speaks each language in its addresses too (/es/foros/hilos/12, /en/forums/threads/12):
+ * every page under src/pages/_forum/ (underscore: not routed by its file name) is injected under
+ * both spellings; the page sends a mixed address (/en/foros/…) to the right one.
+ */
+const forumRoutes = {
+  name: 'armas-cruzadas:forum-routes',
+  hooks: {
+    /** @param {{ injectRoute: (route: { pattern: string, entrypoint: string }) => void }} options */
+    'astro:config:setup': ({ injectRoute }) => {
+      for (const [page, spellings] of Object.entries(FORUM_ROUTES)) {
+        const entrypoint = `./src/pages/_forum/${page}.${page === 'mentions' ? 'ts' : 'astro'}`;
+        for (const path of Object.values(spellings)) injectRoute({ pattern: `/[lang]/${path}`, entrypoint });
+      }
+    },
+  },
+};
+
 export default defineConfig({
   output: 'server',
   // Middleware mode: the build exports a request handler, and our own server (scripts/serve.ts,
   // src/server/http/) adds a process per core, static caching, compression and a graceful stop.
   adapter: node({ mode: 'middleware' }),
-  integrations: [precompressAssets],
+  integrations: [precompressAssets, forumRoutes],
   site: process.env.PUBLIC_ORIGIN || 'http://localhost:4321',
   i18n: {
     locales: ['es', 'en'],

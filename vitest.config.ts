@@ -1,7 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // vitest's default (cores - 1) is one worker on a 2-core machine, so the unit files ran one after
+    // another. Two workers run them two at a time (each has its own temporary database). The HTTP and
+    // browser projects (fileParallelism: false: one server, one Chromium) still go to vitest's
+    // sequential group, one file at a time, after the unit files.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

@@ -1,5 +1,5 @@
-// npm run search:reindex [-- --force] — rebuilds the search index of the configured engine from
-// the database: the FTS5 tables in the same database, then (when MEILISEARCH_URL is set) a fresh
+// npm run search:reindex [-- --force] — rebuilds the search indexes of the configured engine from
+// the database: the FTS5 tables in the same database (seizures, thread posts), then (when MEILISEARCH_URL is set) a fresh
 // Meilisearch index that replaces the live one in one swap, so searches never see it empty.
 // --force takes over from a Meilisearch rebuild that another process left unfinished.
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { RebuildRunningError } from '#src/server/search/outbox.ts';
 import { rebuildIndex } from '#src/server/search/remote-index.ts';
 import { searchSources } from '#src/server/search/sources.ts';
 import { drainAll } from '#src/server/search/sync.ts';
+import { fts5ThreadEngine } from '#src/server/search/threads-fts5.ts';
 
 const { values } = parseArgs({ options: { force: { type: 'boolean', default: false } } });
 checkConfigOrExit();
@@ -40,6 +41,11 @@ try {
   });
   fts.stop();
   console.log(`fts5: ${count} seizures reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  // Thread posts: thread search runs on the embedded index (src/server/search/threads.ts).
+  started = performance.now();
+  await fts5ThreadEngine.reindex();
+  console.log(`fts5: thread posts reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const conn = meiliConnection();
   if (conn) {

@@ -7,3 +7,4 @@ export * from './notifications.ts';
 export * from './documents.ts';
 export * from './versions.ts';
 export * from './search.ts';
+export * from './threads.ts';

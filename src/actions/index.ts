@@ -20,6 +20,7 @@ import { requireActor, requireUser } from '#src/lib/signed-in.ts';
 import { safeNext } from '#src/lib/redirects.ts';
 import { notificationActions } from './notifications.ts';
 import { requestActions } from './requests.ts';
+import { threadActions } from './threads.ts';
 import { seizureActions } from './seizures.ts';
 import { documentActions } from './documents.ts';
 import { mfaActions } from './mfa.ts';
@@ -44,6 +45,7 @@ const id = z.string().trim().min(1).max(64);
 export const server = {
   ...notificationActions,
   ...requestActions,
+  ...threadActions,
   ...seizureActions,
   ...documentActions,
   ...mfaActions,

@@ -21,6 +21,7 @@ import * as notifications from './messages/notifications.ts';
 import * as documents from './messages/documents.ts';
 import * as search from './messages/search.ts';
 import * as ui from './messages/ui.ts';
+import * as threads from './messages/threads.ts';
 import { INTL_LOCALE, type Lang } from './locale.ts';
 
 const es = {
@@ -36,6 +37,7 @@ const es = {
   ...mfa.es,
   ...search.es,
   ...ui.es,
+  ...threads.es,
 };
 export type MessageKey = keyof typeof es;
 const en: Record<MessageKey, string> = {
@@ -51,6 +53,7 @@ const en: Record<MessageKey, string> = {
   ...mfa.en,
   ...search.en,
   ...ui.en,
+  ...threads.en,
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { es, en };

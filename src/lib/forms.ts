@@ -81,3 +81,10 @@ export function formErrors(result: { error?: unknown } | undefined, t: Translate
   }
   return { summary: [t('error.generic')], fields: {} };
 }
+
+/** The translation key of a failed action (e.g. to offer a confirmation for that very failure), or null. */
+export function failureKey(result: { error?: unknown } | undefined): string | null {
+  const error = result?.error;
+  if (!(error instanceof ActionError) || isInputError(error)) return null;
+  return parseFailure(error.message)?.key ?? null;
+}

@@ -193,3 +193,79 @@ export function documentListAccess(reader: Reader): { all: true } | { all: false
   if (seesEverything(reader)) return { all: true };
   return { all: false, ownerId: reader.id, tokens: documentReaderTokens(reader).filter((t) => t !== 'public') };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discussion threads. A category has a scope (all members, some countries, some agencies); a
+// thread's scope is its category's or narrower. Lists and search put `readerTokens` into their
+// SQL (with hidden threads left out); detail pages, permalinks, notifications, mention
+// completion and reference links ask the functions below.
+
+/** The facts about a thread that decide who may read it. */
+export interface ThreadAccessFacts {
+  scope: readonly string[];
+  authorId: string;
+  hidden: boolean;
+}
+
+/** Moderators (and admins) pin, lock, hide, restore and move threads and posts, and work the report queue. */
+export function canModerateThreads(reader: Reader | null): boolean {
+  return hasRole(reader, 'moderator');
+}
+
+/** Only admins create, rename, reorder and archive categories. */
+export function canManageThreadCategories(reader: Reader | null): boolean {
+  return hasRole(reader, 'admin');
+}
+
+/** Threads are for members only: visitors see no category and no thread. */
+export function canSeeThreadCategory(reader: Reader | null, scope: readonly string[]): boolean {
+  return reader !== null && canSee(reader, scope);
+}
+
+/**
+ * A thread is readable by the members of its scope; a hidden thread only by moderators (who can
+ * restore it) and its author (who sees why). Lists and search never show hidden threads.
+ */
+export function canSeeThread(reader: Reader | null, thread: ThreadAccessFacts): boolean {
+  if (!reader || !canSee(reader, thread.scope)) return false;
+  return !thread.hidden || canModerateThreads(reader) || reader.id === thread.authorId;
+}
+
+/** Whether the reader sees a hidden or deleted post's text: moderators (to judge a restore) and its author. */
+export function canSeeRemovedPostText(reader: Reader | null, post: { authorId: string }): boolean {
+  return reader !== null && (canModerateThreads(reader) || reader.id === post.authorId);
+}
+
+/** Authors edit and delete their own posts while they stand (not deleted, not hidden by a moderator). */
+export function canChangePost(reader: Reader | null, post: { authorId: string; deleted: boolean; hidden: boolean }): boolean {
+  return reader !== null && reader.id === post.authorId && !post.deleted && !post.hidden;
+}
+
+/** Earlier versions of an edited post: its author and moderators. */
+export function canSeePostRevisions(reader: Reader | null, post: { authorId: string }): boolean {
+  return canSeeRemovedPostText(reader, post);
+}
+
+/**
+ * Whether every reader admitted by `inner` is admitted by `outer` (a thread's scope inside its
+ * category's). `countryOf` gives an agency's country: an agency is inside its country's scope.
+ */
+export function scopeWithin(
+  inner: readonly string[],
+  outer: readonly string[],
+  countryOf: (agencyCode: string) => string | undefined,
+): boolean {
+  const out = new Set(outer);
+  if (out.has('public')) return true;
+  return inner.every((token) => {
+    if (token === 'public') return false;
+    if (out.has('members')) return true;
+    if (token === 'members') return false;
+    if (out.has(token)) return true;
+    if (token.startsWith('agency:')) {
+      const country = countryOf(token.slice('agency:'.length));
+      return country !== undefined && out.has(`country:${country}`);
+    }
+    return false;
+  });
+}

@@ -50,6 +50,8 @@ const schema = z
     SMTP_URL: text(),
     SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
     DEMO_SEIZURES: count(3000),
+    THREAD_POST_LIMIT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).default(10)),
+    THREAD_POST_WINDOW_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).default(5)),
     WEB_CONCURRENCY: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(256).optional()),
     SHUTDOWN_TIMEOUT_SECONDS: count(10),
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -182,6 +184,14 @@ export const config = {
   },
   get demoSeizures(): number {
     return settings().DEMO_SEIZURES;
+  },
+  /** Posting rate in the forum: at most this many posts (threads and replies) per member… */
+  get threadPostLimit(): number {
+    return settings().THREAD_POST_LIMIT;
+  },
+  /** …within this window. */
+  get threadPostWindowMs(): number {
+    return settings().THREAD_POST_WINDOW_MINUTES * 60_000;
   },
   /** Server processes `npm start` runs: one per core unless WEB_CONCURRENCY says otherwise. */
   get webConcurrency(): number {

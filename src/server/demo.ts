@@ -2,6 +2,8 @@
 import { seedBaseData, seedDemoUsers } from './seed.ts';
 import { seedDemoSeizures } from '#db/seed/seizures.ts';
 import { seedDemoRequests } from './requests/demo.ts';
+import { seedDemoDocuments } from './documents/demo.ts';
+import { seedDemoThreads } from './threads/demo.ts';
 import { config } from './config.ts';
 
 export async function seedDemoData(password: string): Promise<void> {
@@ -10,4 +12,7 @@ export async function seedDemoData(password: string): Promise<void> {
   // A few thousand generated seizures (deterministic); DEMO_SEIZURES changes how many.
   await seedDemoSeizures(config.demoSeizures);
   await seedDemoRequests();
+  await seedDemoThreads();
+  // Documents last: some are attachments of the demo requests.
+  await seedDemoDocuments();
 }

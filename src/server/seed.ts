@@ -8,11 +8,13 @@ import { normalizeEmail } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { randomId } from './auth/tokens.ts';
 import { db } from './db.ts';
+import { seedThreadCategories } from './threads/seed.ts';
 
-/** What production needs too: the agencies and the countries/states reference tables. */
+/** What production needs too: the agencies, the countries/states reference tables and the forum's categories. */
 export async function seedBaseData(): Promise<void> {
   await seedAgencies();
   await seedReferenceData(db());
+  await seedThreadCategories();
 }
 
 /** Inserts the participating agencies that are missing; existing rows (maybe edited) stay. */

@@ -10,7 +10,9 @@
 // throughput of the same run and the machine's load average.
 //
 //   npm run bench:load [-- --seconds 20 --levels 10,50,100 --settle 30 --seizures 3000 --processes N --pages]
-//   npm run bench:load -- --url http://127.0.0.1:4408 [--password …]   (a server already running with INTERNAL_METRICS=1)
+//   DATABASE_URL=file:… npm run bench:load -- --url http://127.0.0.1:4408 [--password …]
+//     (a server already running with INTERNAL_METRICS=1; DATABASE_URL is its database, read for the
+//     editor's second factor)
 import type { EventEmitter } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
@@ -56,6 +58,8 @@ const USERS = [
 /** The server under load: its address and the pid at the top of its processes. */
 interface Target {
   baseUrl: string;
+  /** Its database: signing in a demo account with a second factor reads the last TOTP step used. */
+  databaseUrl: string | undefined;
   pid: number;
   stop: () => Promise<unknown>;
 }
@@ -237,7 +241,7 @@ async function existingServer(baseUrl: string): Promise<Target> {
   const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   const parentCmd = readFileSync(`/proc/${ppid}/cmdline`, 'utf8');
   const root = parentCmd.includes('serve.ts') || parentCmd.includes('entry.mjs') ? ppid : pid;
-  return { baseUrl, pid: root, stop: async () => {} };
+  return { baseUrl, databaseUrl: process.env.DATABASE_URL, pid: root, stop: async () => {} };
 }
 
 const processes = args.processes;
@@ -248,7 +252,7 @@ async function startedServer(): Promise<Target> {
     DEMO_SEIZURES: args.seizures,
     ...(processes ? { WEB_CONCURRENCY: processes } : {}),
   });
-  return { baseUrl: started.baseUrl, pid: started.child.pid ?? 0, stop: started.stop };
+  return { baseUrl: started.baseUrl, databaseUrl: started.databaseUrl, pid: started.child.pid ?? 0, stop: started.stop };
 }
 const server = args.url ? await existingServer(args.url.replace(/\/$/, '')) : await startedServer();
 try {
@@ -261,7 +265,7 @@ try {
   // Sign in, and find a seizure and a request each member may open.
   const mixes: { cookie: string; pages: Page[] }[] = [];
   for (const user of USERS) {
-    const client = new HttpClient(base);
+    const client = new HttpClient(base, server.databaseUrl);
     const res = await client.signIn(user.email, args.password, user.lang);
     if (res.status !== 303 && res.status !== 302) throw new Error(`sign-in of ${user.email} answered ${res.status}`);
     const cookie = `ac_session=${client.cookies.get('ac_session')}`;

@@ -97,7 +97,7 @@ export async function compareProcesses(scenarios: Scenario[], { concurrency = 20
         const cookies = new Map<string, string>();
         for (const s of scenarios) {
           if (!s.as || cookies.has(s.as)) continue;
-          const client = new HttpClient(server.baseUrl);
+          const client = new HttpClient(server.baseUrl, database.databaseUrl);
           await client.signIn(s.as, TEST_PASSWORD);
           cookies.set(s.as, `ac_session=${client.cookies.get('ac_session')}`);
         }

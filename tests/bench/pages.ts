@@ -44,7 +44,7 @@ const chrome = await chromeLauncher.launch({
   ],
 });
 try {
-  const client = new HttpClient(server.baseUrl);
+  const client = new HttpClient(server.baseUrl, server.databaseUrl);
   await client.signIn('analyst.fgr@demo.test', TEST_PASSWORD);
   const cookie = `ac_session=${client.cookies.get('ac_session')}`;
   const pages: { label: string; path: string; member: boolean }[] = [

@@ -135,11 +135,58 @@ class BadRequest extends Error {
   }
 }
 
-/** One filter expression as the portal writes them: `attr IN [..]`, `attr >= n`, `attr <= n`. */
+/** Splits at top-level ` OR ` (outside quotes and brackets). */
+function splitOr(expr: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '[' || ch === '(') depth++;
+    else if (ch === ']' || ch === ')') depth--;
+    else if (depth === 0 && expr.startsWith(' OR ', i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 4;
+      i += 3;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts;
+}
+
+const quotedValues = (list: string) => {
+  const values: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  for (let m = re.exec(list); m; m = re.exec(list)) values.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  return values;
+};
+
+/**
+ * One filter expression as the portal writes them: conditions `attr IN [..]`, `attr = ".."`,
+ * `attr >= n` (and the other comparisons), `NOT` before a condition, conditions joined by `OR`.
+ * Like Meilisearch, string equality is case-insensitive, and an array field matches when one of
+ * its values does.
+ */
 function compileFilter(expr: string, filterable: Set<string>): (doc: Doc) => boolean {
+  const alternatives = splitOr(expr).map((part) => compileCondition(part, filterable));
+  return (doc) => alternatives.some((matches) => matches(doc));
+}
+
+function compileCondition(expr: string, filterable: Set<string>): (doc: Doc) => boolean {
+  const not = /^\s*NOT\s+(.*)$/s.exec(expr);
+  if (not) {
+    const inner = compileCondition(not[1] ?? '', filterable);
+    return (doc) => !inner(doc);
+  }
   const inList = /^\s*(\w+)\s+IN\s+\[(.*)\]\s*$/s.exec(expr);
+  const equals = /^\s*(\w+)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/s.exec(expr);
   const cmp = /^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
-  const attr = inList?.[1] ?? cmp?.[1];
+  const attr = inList?.[1] ?? equals?.[1] ?? cmp?.[1];
   if (!attr) throw new BadRequest(400, apiError('invalid_search_filter', `Was expecting an operation at \`${expr}\`.`));
   if (!filterable.has(attr))
     throw new BadRequest(
@@ -149,14 +196,11 @@ function compileFilter(expr: string, filterable: Set<string>): (doc: Doc) => boo
         `Attribute \`${attr}\` is not filterable. Available filterable attributes are: \`${[...filterable].join(', ')}\`.`,
       ),
     );
-  if (inList) {
-    const values: string[] = [];
-    const re = /"((?:[^"\\]|\\.)*)"/g;
-    for (let m = re.exec(inList[2] ?? ''); m; m = re.exec(inList[2] ?? '')) values.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
-    const wanted = new Set(values);
+  if (inList || equals) {
+    const wanted = new Set(quotedValues(inList?.[2] ?? equals?.[2] ?? '').map((v) => v.toLowerCase()));
     return (doc) => {
       const v = doc[attr];
-      return Array.isArray(v) ? v.some((x) => wanted.has(String(x))) : wanted.has(String(v));
+      return Array.isArray(v) ? v.some((x) => wanted.has(str(x).toLowerCase())) : wanted.has(str(v).toLowerCase());
     };
   }
   const n = Number(cmp?.[3]);
@@ -285,7 +329,7 @@ export class FakeMeilisearch {
       if (this.apiKey && url.pathname !== '/health') {
         const auth = req.headers.authorization;
         if (!auth) throw new BadRequest(401, apiError('missing_authorization_header', 'The Authorization header is missing.', 'auth'));
-        const searching = req.method === 'POST' && /^\/indexes\/[^/]+\/search$/.test(url.pathname);
+        const searching = req.method === 'POST' && (/^\/indexes\/[^/]+\/search$/.test(url.pathname) || url.pathname === '/multi-search');
         const allowed = auth === `Bearer ${this.apiKey}` || (searching && key !== null && this.searchKeys.has(key));
         if (!allowed) throw new BadRequest(403, apiError('invalid_api_key', 'The provided API key is invalid.', 'auth'));
       }
@@ -317,6 +361,7 @@ export class FakeMeilisearch {
       }
       return this.enqueue('indexSwap', null, { swaps: body });
     }
+    if (p[0] === 'multi-search' && method === 'POST') return [200, this.multiSearch(body)];
     if (p[0] !== 'indexes') throw new BadRequest(404, apiError('not_found', 'Not found'));
     if (p.length === 1 && method === 'POST') {
       const { uid, primaryKey } = body as { uid: string; primaryKey?: string };
@@ -508,6 +553,26 @@ export class FakeMeilisearch {
     }
   }
 
+  /** POST /multi-search without federation: one result per query, in order, each naming its index. */
+  private multiSearch(body: unknown): unknown {
+    const { queries, federation, ...rest } = (body ?? {}) as { queries?: unknown; federation?: unknown };
+    const extra = Object.keys(rest);
+    if (extra.length)
+      throw new BadRequest(400, apiError('bad_request', `Unknown field \`${extra[0]}\`: expected one of \`queries\`, \`federation\``));
+    if (federation !== undefined && federation !== null)
+      throw new BadRequest(501, apiError('not_implemented', 'federated search is not handled by the fake', 'internal'));
+    if (!Array.isArray(queries)) throw new BadRequest(400, apiError('bad_request', 'Missing field `queries`'));
+    return {
+      results: (queries as Record<string, unknown>[]).map((query, i) => {
+        const { indexUid, ...params } = query;
+        const uid = str(indexUid);
+        const index = this.indexes.get(uid);
+        if (!index) throw new BadRequest(404, apiError('index_not_found', `Inside \`.queries[${i}]\`: Index \`${uid}\` not found.`));
+        return { indexUid: uid, ...(this.search(index, params) as Record<string, unknown>) };
+      }),
+    };
+  }
+
   private search(index: Index, body: Record<string, unknown>): unknown {
     const unknown = Object.keys(body).filter((k) => !KNOWN_SEARCH.has(k));
     if (unknown.length) throw new BadRequest(400, apiError('bad_request', `Unknown field \`${unknown[0]}\``));
@@ -613,7 +678,8 @@ export class FakeMeilisearch {
       processingTimeMs: 0,
       hitsPerPage,
       page,
-      totalPages: Math.ceil(capped.length / hitsPerPage),
+      // hitsPerPage 0: no documents, the exhaustive total, totalPages 0 (as Meilisearch documents it).
+      totalPages: hitsPerPage ? Math.ceil(capped.length / hitsPerPage) : 0,
       totalHits: capped.length,
       facetDistribution,
       facetStats: {},

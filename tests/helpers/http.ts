@@ -37,8 +37,8 @@ export class HttpClient {
     return res;
   }
 
-  /** A form POST as a browser on the portal's own origin sends it. */
-  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  /** A form POST as a browser on the portal's own origin sends it (URLSearchParams for repeated fields). */
+  async post(path: string, form: Record<string, string> | URLSearchParams, headers: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(new URL(path, this.baseUrl), {
       method: 'POST',
       redirect: 'manual',

@@ -21,6 +21,33 @@ describe('an upload cut by kill -9', () => {
   });
 
   it('leaves no row, and the sweeper removes the temp file', async () => {
+    // The demo documents are there before the upload, and must be all that is there after it.
+    const counts = async () => {
+      const db = createClient({ url: server.databaseUrl });
+      try {
+        return {
+          documents: Number((await db.execute('SELECT count(*) AS n FROM documents')).rows[0]?.n),
+          blobs: Number((await db.execute('SELECT count(*) AS n FROM blobs')).rows[0]?.n),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const before = await counts();
+    expect(before.documents).toBeGreaterThan(0);
+    const objects = () => {
+      const out: string[] = [];
+      const walk = (dir: string) => {
+        if (!existsSync(dir)) return;
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(dir, e.name));
+          else out.push(e.name);
+        }
+      };
+      walk(join(server.filesDir, 'sha256'));
+      return out.sort();
+    };
+    const objectsBefore = objects();
     const c = new HttpClient(server.baseUrl);
     expect((await c.signIn('agent.atf@demo.test', TEST_PASSWORD, 'en')).status).toBe(303);
     const tmp = join(server.filesDir, 'tmp');
@@ -54,13 +81,7 @@ describe('an upload cut by kill -9', () => {
     await new Promise((r) => server.child.once('exit', r));
     req.destroy();
 
-    const db = createClient({ url: server.databaseUrl });
-    try {
-      expect((await db.execute('SELECT count(*) AS n FROM documents')).rows[0]?.n).toBe(0);
-      expect((await db.execute('SELECT count(*) AS n FROM blobs')).rows[0]?.n).toBe(0);
-    } finally {
-      db.close();
-    }
+    expect(await counts()).toEqual(before);
     expect(readdirSync(tmp)).toContain(part);
     const sweep = spawnSync(process.execPath, ['scripts/documents-purge.ts'], {
       env: { ...process.env, DATABASE_URL: server.databaseUrl, FILES_DIR: server.filesDir },
@@ -69,6 +90,6 @@ describe('an upload cut by kill -9', () => {
     expect(sweep.status, sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain('Swept 1 temp files and 0 stored files without a row.');
     expect(readdirSync(tmp)).toEqual([]);
-    expect(existsSync(join(server.filesDir, 'sha256')) ? readdirSync(join(server.filesDir, 'sha256')) : []).toEqual([]);
+    expect(objects()).toEqual(objectsBefore);
   });
 });

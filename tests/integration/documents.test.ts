@@ -483,6 +483,38 @@ describe('document exchange over HTTP', () => {
     expect(await (await fgr.get('/es/notifications')).text()).not.toContain('Lista notificada');
   });
 
+  it('shuts a disabled member’s old session out of a document shared with their agency: lists, detail, download, search', async () => {
+    const id = await uploadOk(atf, [{ name: 'Para Guatemala.pdf', bytes: makePdf(['Palabra clave: quetzalvidrio']) }], {
+      titleEs: 'Compartido con el MP de Guatemala',
+      scope: 'agencies',
+      scopeAgencies: ['MP-GT'],
+    });
+    const gt = await signedIn('fiscal.gt@demo.test');
+    expect((await gt.get(`/es/documents/${id}`)).status).toBe(200);
+    expect(await (await gt.get('/es/documents?tab=shared')).text()).toContain('Compartido con el MP de Guatemala');
+    const list = await (await admin.get('/es/admin/users?q=fiscal.gt')).text();
+    const userId = /\/es\/admin\/users\/([a-z0-9]+)"/.exec(list)![1]!;
+    await admin.post(`/es/admin/users/${userId}?_action=setUserDisabled`, { id: userId, disabled: 'true' });
+    try {
+      for (const path of [
+        `/es/documents/${id}`,
+        `/es/documents/${id}/download`,
+        `/es/documents/${id}/download?version=1`,
+        '/es/documents?tab=shared',
+        '/es/documents?tab=shared&q=quetzalvidrio',
+        '/es/notifications',
+      ]) {
+        const res = await gt.get(path);
+        // The old cookie is no session any more: the sign-in page, never the document.
+        expect([302, 303, 404], path).toContain(res.status);
+        if (res.status !== 404) expect(res.headers.get('location'), path).toContain('/es/sign-in');
+        expect(await res.text(), path).not.toContain('Compartido con el MP de Guatemala');
+      }
+    } finally {
+      await admin.post(`/es/admin/users/${userId}?_action=setUserDisabled`, { id: userId, disabled: 'false' });
+    }
+  });
+
   it('refuses a bad attachment and creates no request', async () => {
     const before = await sql('SELECT count(*) AS n FROM requests');
     const fd = new FormData();

@@ -39,7 +39,12 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-const searches = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/indexes/seizures/search').length;
+const searches = () =>
+  fake.requests.filter((r) => r.method === 'POST' && (r.path === '/indexes/seizures/search' || r.path === '/multi-search')).length;
+const readiness = async () => {
+  const res = await fetch(`${server.baseUrl}/readyz`);
+  return { status: res.status, body: (await res.json()) as { status: string; search: { engine: string; status: string } } };
+};
 
 const HEADER =
   'reference,date,state,agency,case_file,summary_es,summary_en,visibility,firearm_type,manufacturer,model,calibre,serial,obliterated_serial,trace_status';
@@ -81,6 +86,14 @@ describe('the portal on Meilisearch', () => {
     const res = await admin.get('/es/seizures?q=reynosa');
     expect(res.status).toBe(200);
     expect(searches()).toBe(before + 1);
+    // A glossary term (fusil: rifle, carabina…) and an OR are answered by Meilisearch too.
+    const rifles = await (await admin.get('/es/seizures?q=fusiles+OR+carabina')).text();
+    expect(searches()).toBe(before + 2);
+    expect(rifles).toMatch(/<mark>[^<]*(fusil|rifle|carabina)/i);
+    expect(await readiness()).toEqual({
+      status: 200,
+      body: { status: 'ok', database: 'ok', search: { engine: 'meilisearch', status: 'ok' } },
+    });
   });
 
   it('commits an import while Meilisearch is down, finds it through FTS5, and catches up when it is back', async () => {
@@ -97,6 +110,11 @@ describe('the portal on Meilisearch', () => {
     expect(found).toContain('OUT-0001');
     const status = await (await admin.get('/es/admin/search')).text();
     expect(status).toMatch(/Cambios pendientes de enviar<\/dt>\s*<dd[^>]*>2, el más antiguo del/);
+    // Still ready (FTS5 answers), but the engine is reported degraded.
+    expect(await readiness()).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', search: { engine: 'meilisearch', status: 'degraded' } },
+    });
     expect(status).toContain('las búsquedas se contestan con el índice integrado (FTS5)');
 
     await fake.up();

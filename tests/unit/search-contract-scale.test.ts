@@ -14,6 +14,7 @@ import type { Reader } from '#src/server/access.ts';
 import { fts5Engine } from '#src/server/search/fts5.ts';
 import { createMeiliEngine } from '#src/server/search/meilisearch.ts';
 import { MeiliConnection } from '#src/server/search/meili-client.ts';
+import { meiliOnStandIn } from '#tests/helpers/meili-stand-in.ts';
 import type { SearchEngine, SearchHit } from '#src/server/search/types.ts';
 
 const FILE = csv(
@@ -205,6 +206,19 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 contract('fts5', () => fts5Engine);
+
+// The Meilisearch engine's requests against the local stand-in (see meili-stand-in.ts): not Meilisearch.
+describe('meilisearch engine against the local stand-in', () => {
+  let stop: () => Promise<void>;
+  let engine: SearchEngine;
+  beforeAll(async () => {
+    const standIn = await meiliOnStandIn('seizures_scale');
+    engine = standIn.engine;
+    stop = () => standIn.fake.stop();
+  }, 120_000);
+  afterAll(() => stop());
+  contract('meilisearch (stand-in)', () => engine);
+});
 
 // Meilisearch needs a running server: this suite runs only when MEILISEARCH_URL is set.
 const meiliUrl = process.env.MEILISEARCH_URL;

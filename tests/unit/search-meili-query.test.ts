@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   buildMeiliQuery,
   compactTerms,
+  containedPhrases,
+  glossaryPhrases,
+  indexedForms,
+  SEIZURE_DOC_FORMAT,
   UnsupportedQuery,
   MEILI_SETTINGS,
   serialPrefixes,
@@ -11,7 +15,10 @@ import {
 import { settingsDiff } from '#src/server/search/remote-index.ts';
 import { analyseQuery, glossarySynonyms } from '#src/server/text/index.ts';
 
-const meiliQ = (text: string) => toMeiliQuery(analyseQuery(text, glossarySynonyms()));
+const meiliQ = (text: string) => toMeiliQuery(analyseQuery(text, glossarySynonyms())).q;
+// What a live index built by this portal knows: today's glossary phrases.
+const known = indexedForms({ format: SEIZURE_DOC_FORMAT, phrases: glossaryPhrases() });
+const meiliWith = (text: string) => toMeiliQuery(analyseQuery(text, glossarySynonyms()), known);
 import { readers } from '#tests/fixtures/seizures/helpers.ts';
 
 describe('buildMeiliQuery', () => {
@@ -64,6 +71,27 @@ describe('buildMeiliQuery', () => {
     expect(params.facets).toEqual(['country', 'state', 'agency', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus']);
   });
 
+  it('counts a chosen facet without its own filter (disjunctive, as FTS5), in requests of its own', () => {
+    const { q, params, facetQueries } = buildMeiliQuery(
+      { text: 'uruapan', filters: { state: ['MX-MIC'], manufacturer: ['Glock', 'Colt'] }, dateFrom: '2021-01-01' },
+      readers.fgr,
+    );
+    const scope = 'scope IN ["public", "members", "country:MX", "agency:FGR"]';
+    // The hits and the facets nobody chose: every filter.
+    expect(params.filter).toEqual([scope, 'state IN ["MX-MIC"]', 'manufacturer IN ["Glock", "Colt"]', 'dateNum >= 20210101']);
+    expect(params.facets).toEqual(['country', 'agency', 'year', 'firearmType', 'calibre', 'traceStatus']);
+    // Each chosen facet: everything but its own values (access, text and dates always), no documents.
+    expect(facetQueries.map((f) => [f.field, f.params.facets, f.params.filter, f.params.hitsPerPage])).toEqual([
+      ['state', ['state'], [scope, 'manufacturer IN ["Glock", "Colt"]', 'dateNum >= 20210101'], 0],
+      ['manufacturer', ['manufacturer'], [scope, 'state IN ["MX-MIC"]', 'dateNum >= 20210101'], 0],
+    ]);
+    for (const f of facetQueries)
+      expect(f.params).toMatchObject({ matchingStrategy: 'all', attributesToSearchOn: params.attributesToSearchOn });
+    expect(q).toBe('"uruap"');
+    // No facet chosen: one request.
+    expect(buildMeiliQuery({ text: 'uruapan' }, readers.fgr).facetQueries).toEqual([]);
+  });
+
   it('ignores malformed dates', () => {
     expect(buildMeiliQuery({ dateFrom: '2021-13', dateTo: '1; DROP' }, readers.admin).params.filter).toEqual([]);
   });
@@ -79,10 +107,49 @@ describe('toMeiliQuery: the analysed query (src/server/text), term for term as F
     expect(meiliQ('AK-47')).toMatch(/^"x\w+"$/);
   });
 
-  it('refuses what Meilisearch cannot express as FTS5 does (OR, glossary synonyms, related calibres): FTS5 answers those', () => {
-    expect(() => meiliQ('glock OR colt')).toThrow(UnsupportedQuery);
-    expect(() => meiliQ('obliterated')).toThrow(UnsupportedQuery);
-    expect(() => meiliQ('7.62x39')).toThrow(UnsupportedQuery);
+  it('turns alternatives (OR, glossary synonyms, related calibres) into one filter of exact analysed forms per group', () => {
+    expect(meiliWith('glock OR colt')).toEqual({ q: '', filter: ['stemKeys IN ["glock", "colt"]'] });
+    // Reynosa stays a ranked term; the OR group is a filter beside it.
+    expect(meiliWith('reynosa glock OR colt')).toEqual({ q: '"reynos"', filter: ['stemKeys IN ["glock", "colt"]'] });
+    // A glossary term: every synonym, one word as a stem key, several words as a phrase the index was built with.
+    const obliterated = meiliWith('obliterated');
+    expect(obliterated.q).toBe('');
+    expect(obliterated.filter).toHaveLength(1);
+    expect(obliterated.filter[0]).toMatch(/^stemKeys IN \[.*"obliter".*\] OR stemPhrases IN \[.*"numer de seri borr".*\]$/);
+    // A calibre and its related calibres, by concept token.
+    const ak = meiliWith('7.62x39');
+    expect(ak.filter).toHaveLength(1);
+    expect(ak.filter[0]).toMatch(/^concepts IN \["xc762x39", .+\]$/);
+    // Serial starts in an OR: compact forms and serial prefixes too.
+    expect(meiliWith('MICH555 OR LARE0001').filter).toEqual([
+      'stemKeys IN ["mich555", "lare0001"] OR compactTerms IN ["mich555", "lare0001"] OR serialPrefixes IN ["mich555", "lare0001"]',
+    ]);
+    // Excluding a term with synonyms excludes each form.
+    const excluded = meiliWith('reynosa -fusil');
+    expect(excluded.q).toBe('"reynos"');
+    expect(excluded.filter).toEqual(expect.arrayContaining(['NOT stemKeys = "fusil"', 'NOT stemKeys = "rifl"']));
+  });
+
+  it('hands to FTS5 what the live index cannot answer: an index built by an older portal, a phrase it was not built with', () => {
+    // No build info (an index built before these fields existed): alternatives need FTS5; one-form queries do not.
+    expect(() => toMeiliQuery(analyseQuery('glock OR colt'), null)).toThrow(UnsupportedQuery);
+    expect(() => toMeiliQuery(analyseQuery('obliterated', glossarySynonyms()), indexedForms({ format: 1, phrases: [] }))).toThrow(
+      UnsupportedQuery,
+    );
+    expect(toMeiliQuery(analyseQuery('glock reynosa'), null)).toEqual({ q: '"glock" "reynos"', filter: [] });
+    // A quoted phrase in an OR is not a glossary phrase: no exact filter form for it.
+    expect(() => meiliWith('"asegurados en uruapan" OR laredo')).toThrow(UnsupportedQuery);
+    // A glossary phrase added after the index was built.
+    const older = indexedForms({ format: SEIZURE_DOC_FORMAT, phrases: glossaryPhrases().filter((p) => p !== 'numer de seri borr') });
+    expect(() => toMeiliQuery(analyseQuery('obliterated', glossarySynonyms()), older)).toThrow(UnsupportedQuery);
+  });
+
+  it('finds the glossary phrases a text holds, word for word', () => {
+    expect(containedPhrases('arma con numer de seri borr y', ['numer de seri borr', 'seri borr', 'de seri lim'])).toEqual([
+      'numer de seri borr',
+      'seri borr',
+    ]);
+    expect(containedPhrases('xnumer de seri borr', ['numer de seri borr'])).toEqual([]);
   });
 
   it('indexes the compact forms and parts of words with a digit, and every serial prefix with a digit', () => {

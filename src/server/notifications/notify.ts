@@ -57,7 +57,21 @@ export async function markSubjectRead(
   subjectKind: NotificationSubjectKind,
   subjectId: number,
   ex: Executor = db(),
-): Promise<void> {
+): Promise<boolean> {
+  // A read first: opening a page with nothing unread (the usual case) then writes nothing.
+  const [unread] = await ex
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        eq(notifications.subjectKind, subjectKind),
+        eq(notifications.subjectId, subjectId),
+        isNull(notifications.readAt),
+      ),
+    )
+    .limit(1);
+  if (!unread) return false;
   await ex
     .update(notifications)
     .set({ readAt: new Date() })
@@ -69,4 +83,5 @@ export async function markSubjectRead(
         isNull(notifications.readAt),
       ),
     );
+  return true;
 }

@@ -6,9 +6,11 @@
 import type { NotificationSubjectKind } from '#db/schema/index.ts';
 import { requestNotifications } from '#src/server/requests/notification-subject.ts';
 import { documentNotifications } from '#src/server/documents/notification-subject.ts';
+import { threadNotifications } from '#src/server/threads/notification-subject.ts';
 import type { NotificationSubject } from './types.ts';
 
 export const NOTIFICATION_SUBJECTS: Record<NotificationSubjectKind, NotificationSubject> = {
   request: requestNotifications,
   document: documentNotifications,
+  thread: threadNotifications,
 };

@@ -13,8 +13,8 @@ import type { Reader } from '#src/server/access.ts';
 import { log } from '#src/server/log.ts';
 import { fts5Engine } from './fts5.ts';
 import { describeError, isUnavailable, meiliConnection, type MeiliConnection } from './meili-client.ts';
-import { createMeiliEngine, delegations, seizureIndexUid, SEIZURE_KIND, type MeiliEngine } from './meilisearch.ts';
-import { hasPending, outboxStats, type OutboxStats } from './outbox.ts';
+import { createMeiliEngine, delegations, indexedForms, seizureIndexUid, SEIZURE_KIND, type MeiliEngine } from './meilisearch.ts';
+import { hasPending, indexInfo, outboxStats, type OutboxStats } from './outbox.ts';
 import type { SearchEngine, SearchQuery, SearchResult } from './types.ts';
 import { nudgeSearchSync } from './sync.ts';
 
@@ -109,6 +109,10 @@ export async function searchLayerHealth(now: number = Date.now()): Promise<Searc
     await connection.probe.health();
     try {
       indexedDocuments = (await connection.probe.index(seizureIndexUid()).getStats()).numberOfDocuments;
+      if (!indexedForms((await indexInfo(SEIZURE_KIND)).live))
+        problems.push(
+          'The index was built by an older version of the portal: searches with OR or synonyms are answered by FTS5 until npm run search:reindex',
+        );
     } catch (e) {
       problems.push(describeError(e));
     }

@@ -277,3 +277,42 @@ export async function endRebuild(kind: string): Promise<{ replay: number }> {
     return { replay: row?.n ?? 0 };
   });
 }
+
+/**
+ * What a kind's documents were built with (a source's `buildInfo`: the shape of its documents, the
+ * vocabulary it indexed), for queries that need it: 'index-info:<kind>' for the live index, set when a
+ * rebuild swaps its index in; 'build-info:<kind>' for a rebuild's index while it is filled.
+ */
+export async function indexInfo(kind: string, ex: RawExec = rawClient()): Promise<{ live: unknown; building: unknown }> {
+  const rows = await allRows(ex, { key: col.text, value: col.text }, `SELECT key, value FROM search_state WHERE key IN (?, ?)`, [
+    `index-info:${kind}`,
+    `build-info:${kind}`,
+  ]);
+  const value = (key: string): unknown => {
+    const row = rows.find((r) => r.key === key);
+    return row ? (JSON.parse(row.value) as unknown) : null;
+  };
+  return { live: value(`index-info:${kind}`), building: value(`build-info:${kind}`) };
+}
+
+/** A rebuild starts filling its index with documents built with `info`. */
+export async function setBuildInfo(kind: string, info: unknown, now: number = Date.now()): Promise<void> {
+  await runRaw(
+    rawClient(),
+    `INSERT INTO search_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [`build-info:${kind}`, JSON.stringify(info), now],
+  );
+}
+
+/** The rebuilt index is live: its build info becomes the live index's. */
+export async function promoteBuildInfo(kind: string, now: number = Date.now()): Promise<void> {
+  await writeTransaction(async (tx) => {
+    await runRaw(
+      tx,
+      `INSERT INTO search_state (key, value, updated_at) SELECT ?, value, ? FROM search_state WHERE key = ?
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [`index-info:${kind}`, now, `build-info:${kind}`],
+    );
+    await runRaw(tx, `DELETE FROM search_state WHERE key = ?`, [`build-info:${kind}`]);
+  });
+}

@@ -6,7 +6,7 @@
  */
 import type { IndexSwap, Settings } from 'meilisearch';
 import { MeiliTaskError, taskBudgetMs, type MeiliConnection } from './meili-client.ts';
-import { beginRebuild, endRebuild, rebuildProgress, type RebuildState } from './outbox.ts';
+import { beginRebuild, endRebuild, promoteBuildInfo, rebuildProgress, setBuildInfo, type RebuildState } from './outbox.ts';
 import { runRaw } from '#src/server/sql.ts';
 import { rawClient } from '#src/server/db.ts';
 import { log } from '#src/server/log.ts';
@@ -26,6 +26,11 @@ export interface SearchSource {
   /** Every entity id in ascending order, `limit` at a time after `after` (keyset pagination). */
   idsAfter(after: string | null, limit: number): Promise<string[]>;
   count(): Promise<number>;
+  /**
+   * What the documents are built with now (their shape, the vocabulary they index), recorded with
+   * a rebuilt index when it goes live so that queries know what the live index can answer.
+   */
+  buildInfo?(): Promise<unknown>;
 }
 
 export class IndexMissingError extends Error {
@@ -161,6 +166,8 @@ export async function rebuildIndex(
   let done = 0;
   try {
     if (replaced) await dropIndex(conn, replaced.buildIndex);
+    // Before any document is built: documents pushed from now on carry what this index will need.
+    if (source.buildInfo) await setBuildInfo(source.kind, await source.buildInfo());
     await conn.run(`create the index "${build}"`, () => conn.admin.createIndex(build, { primaryKey: 'id' }));
     await applySettings(conn, source, build, await source.settings(), 0);
     opts.progress?.(0, total);
@@ -186,6 +193,7 @@ export async function rebuildIndex(
       await conn.run(`create the index "${live}"`, () => conn.admin.createIndex(live, { primaryKey: 'id' }));
     // `rename` is left out: servers before v1.18 refuse the field, and a swap is what we want.
     await conn.run(`swap "${live}" with "${build}"`, () => conn.admin.swapIndexes([{ indexes: [live, build] } as IndexSwap]));
+    if (source.buildInfo) await promoteBuildInfo(source.kind);
   } catch (e) {
     try {
       await dropIndex(conn, build);

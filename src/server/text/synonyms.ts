@@ -38,6 +38,11 @@ export class SynonymSet {
     }
   }
 
+  /** Every alternative of every group. */
+  allAlternatives(): SynonymAlternative[] {
+    return this.alternatives.flat();
+  }
+
   /** Every alternative of the given groups. */
   expand(groups: readonly number[]): SynonymAlternative[] {
     return groups.flatMap((g) => this.alternatives[g] ?? []);
