@@ -92,9 +92,13 @@ function enhanceDrop(zone: HTMLElement): void {
 
 function enhanceForm(form: HTMLFormElement): void {
   form.addEventListener('submit', (event) => {
-    event.preventDefault();
     const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
     const zones = Array.from(form.querySelectorAll<HTMLElement>('[data-file-drop]'));
+    // Forms where files are optional (forum posts) go up as plain forms without files: the page
+    // answers as it would without JavaScript (e.g. the "post anyway" choice after a mention).
+    const optional = form.dataset.filesOptional !== undefined;
+    if (optional && zones.every((zone) => !zone.querySelector<HTMLInputElement>('input[type=file]')?.files?.length)) return;
+    event.preventDefault();
     const files: File[] = [];
     const tooLarge: string[] = [];
     const bars = new Map<File, HTMLProgressElement>();

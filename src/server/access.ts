@@ -241,6 +241,20 @@ export function canChangePost(reader: Reader | null, post: { authorId: string; d
   return reader !== null && reader.id === post.authorId && !post.deleted && !post.hidden;
 }
 
+/**
+ * Files attached to a post (documents whose origin is the thread): the reader must see the thread
+ * (besides the document's own scope, which is the thread's when attached), and a hidden or deleted
+ * post's files are for moderators only, as members see no trace of the post's content.
+ */
+export function canSeePostAttachments(
+  reader: Reader | null,
+  thread: ThreadAccessFacts,
+  post: { deleted: boolean; hidden: boolean } | null,
+): boolean {
+  if (!canSeeThread(reader, thread)) return false;
+  return post === null || (!post.deleted && !post.hidden) || canModerateThreads(reader);
+}
+
 /** Earlier versions of an edited post: its author and moderators. */
 export function canSeePostRevisions(reader: Reader | null, post: { authorId: string }): boolean {
   return canSeeRemovedPostText(reader, post);

@@ -14,3 +14,9 @@ export function formatSize(bytes: number, lang: Lang, t: Translate): string {
 export function titleIn(d: { titleEs: string | null; titleEn: string | null; fileName: string }, lang: Lang): string {
   return (lang === 'es' ? (d.titleEs ?? d.titleEn) : (d.titleEn ?? d.titleEs)) ?? d.fileName;
 }
+
+/** The file's type as people name it (PDF, XLSX…): the extension, which the intake made agree with the sniffed bytes. */
+export function fileTypeLabel(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? fileName.slice(dot + 1).toUpperCase() : '—';
+}

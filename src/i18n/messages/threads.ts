@@ -117,6 +117,10 @@ export const es = {
     'Markdown: **negritas**, listas, citas con «>». Mencione con @usuario; las referencias como SOL-2026-000123 se enlazan para quien pueda verlas.',
   'threads.reply.lang': 'Idioma de su mensaje',
   'threads.reply.send': 'Publicar respuesta',
+  'threads.attachments.hint':
+    'Opcional. Hasta {count} archivos de {max} MB: {allowed}. Los verán quienes pueden leer el hilo, con su código de manejo.',
+  'threads.attachments.title': '{count, plural, one {# archivo adjunto} other {# archivos adjuntos}}',
+  'threads.attachments.label': 'Archivos adjuntos del mensaje #{seq}',
   'threads.reply.quoting': 'Cita el mensaje de {author}.',
   'threads.reply.confirmMentions': 'Publicar de todos modos (esas menciones no avisarán a nadie)',
   'threads.reply.mentionHelp': 'Sugerencias de mención',
@@ -377,6 +381,10 @@ export const en: Record<keyof typeof es, string> = {
     'Markdown: **bold**, lists, quotes with “>”. Mention with @user; references such as SOL-2026-000123 become links for those who may see them.',
   'threads.reply.lang': 'Language of your post',
   'threads.reply.send': 'Post reply',
+  'threads.attachments.hint':
+    'Optional. Up to {count} files of {max} MB: {allowed}. Whoever may read the thread will see them, with its handling code.',
+  'threads.attachments.title': '{count, plural, one {# attached file} other {# attached files}}',
+  'threads.attachments.label': 'Files attached to post #{seq}',
   'threads.reply.quoting': 'Quoting {author}’s post.',
   'threads.reply.confirmMentions': 'Post anyway (those mentions will notify nobody)',
   'threads.reply.mentionHelp': 'Mention suggestions',

@@ -4,6 +4,7 @@
  * /en/requests/3, /es/bulletins/<slug>…). Requests and seizures go through their own access
  * checks; content items are checked by the web layer, which reads the content collections.
  */
+import { visibleThread } from '#src/server/threads/store.ts';
 import type { Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
@@ -12,14 +13,10 @@ import { getSeizure } from '#src/server/seizures/queries.ts';
 import { allRows, col } from '#src/server/sql.ts';
 import type { DocumentLink } from './service.ts';
 
-/**
- * Threads register how a thread id is checked for a reader (src/server/threads), so that
- * documents can link to threads and carry their attachments; until then thread links are refused.
- */
-type ThreadCheck = (reader: Reader, threadId: number) => Promise<{ title: string } | null>;
-let threadCheck: ThreadCheck | null = null;
-export function registerThreadLinks(check: ThreadCheck): void {
-  threadCheck = check;
+/** A thread the reader may see, by id (src/server/threads decides), with its title for the link. */
+async function threadCheck(reader: Reader, threadId: number): Promise<{ title: string } | null> {
+  const thread = await visibleThread(reader, threadId);
+  return thread ? { title: thread.title } : null;
 }
 
 const CONTENT = /^\/?(?:es|en)\/(bulletins|protocols)\/([a-z0-9-]+)\/?$|^\/?(?:es|en)\/(training)\/([a-z0-9-]+)\/?$/;
@@ -35,7 +32,8 @@ export async function parseLink(reader: Reader, raw: string): Promise<DocumentLi
   }
   const request = /^\/?(?:es|en)\/requests\/(\d{1,12})\/?$/.exec(path);
   const seizure = /^\/?(?:es|en)\/seizures\/(\d{1,12})\/?$/.exec(path);
-  const thread = /^\/?(?:es|en)\/threads\/(\d{1,12})\/?$/.exec(path);
+  // The forum's addresses in either spelling (/es/foros/hilos/12, /en/forums/threads/12).
+  const thread = /^\/?(?:es|en)\/(?:foros\/hilos|forums\/threads)\/(\d{1,12})\/?$/.exec(path);
   const content = CONTENT.exec(path);
   const notFound = () => new DomainError('document_link_not_found', 'links', { link: text.slice(0, 80) });
   if (request || /^SOL-\d{4}-\d{6}$/i.test(text)) {
@@ -52,7 +50,7 @@ export async function parseLink(reader: Reader, raw: string): Promise<DocumentLi
     return { kind: 'seizure', target: seizure[1]! };
   }
   if (thread) {
-    if (!threadCheck || !(await threadCheck(reader, Number(thread[1])))) throw notFound();
+    if (!(await threadCheck(reader, Number(thread[1])))) throw notFound();
     return { kind: 'thread', target: thread[1]! };
   }
   if (content) return { kind: 'content', target: content[1] ? `${content[1]}/${content[2]}` : `${content[3]}/${content[4]}` };
@@ -91,7 +89,7 @@ export async function visibleLinks(reader: Reader, links: readonly DocumentLink[
       const s = await getSeizure(Number(l.target), reader);
       if (s) out.push({ ...l, label: s.reference });
     } else if (l.kind === 'thread') {
-      const t = threadCheck ? await threadCheck(reader, Number(l.target)) : null;
+      const t = await threadCheck(reader, Number(l.target));
       if (t) out.push({ ...l, label: t.title });
     } else out.push({ ...l, label: l.target });
   }

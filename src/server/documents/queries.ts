@@ -34,7 +34,7 @@ import {
   type VersionPolicy,
 } from '#src/domain/documents.ts';
 import { HANDLING_CODES, type HandlingCode } from '#src/domain/requests.ts';
-import { factsOf, loadDocumentRow, type DocumentActor } from './service.ts';
+import { factsOf, loadDocumentRow, originVisible, type DocumentActor } from './service.ts';
 import { processPendingDerivatives } from './derive.ts';
 
 export type ShareState = 'live' | 'revoked' | 'expired';
@@ -225,7 +225,7 @@ export async function getDocument(reader: Reader | null, id: number, now = new D
   if (!reader) return null;
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
-  if (!facts || !canSeeDocument(reader, factsOf(facts), now)) return null;
+  if (!facts || !canSeeDocument(reader, factsOf(facts), now) || !(await originVisible(reader, facts))) return null;
   const [row] = await allRows(
     ex,
     {
@@ -340,7 +340,7 @@ export interface Download {
 export async function openDownload(actor: DocumentActor, id: number, versionNumber: number | null): Promise<Download | null> {
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
-  if (!facts || !canSeeDocument(actor, factsOf(facts))) {
+  if (!facts || !canSeeDocument(actor, factsOf(facts)) || !(await originVisible(actor, facts))) {
     await audit(actorOf(actor, actor.ip), { action: 'documents.download', target: `document:${id}`, outcome: 'denied' });
     return null;
   }
@@ -382,7 +382,7 @@ export async function openDownload(actor: DocumentActor, id: number, versionNumb
 export async function openThumbnail(reader: Reader, id: number): Promise<Readable | null> {
   const ex = rawClient();
   const facts = await loadDocumentRow(ex, id);
-  if (!facts || !canSeeDocument(reader, factsOf(facts))) return null;
+  if (!facts || !canSeeDocument(reader, factsOf(facts)) || !(await originVisible(reader, facts))) return null;
   const [v] = await allRows(
     ex,
     { sha256: col.text, has_thumbnail: col.bool },

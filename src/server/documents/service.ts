@@ -28,6 +28,7 @@ import { confirmStored, storeStagedFiles } from './store.ts';
 import { titleFromFileName } from './names.ts';
 import { scheduleDerivatives } from './derive.ts';
 import { notifyNewVersion, notifyShared } from './notify.ts';
+import { postAttachmentsVisible } from '#src/server/threads/attachments.ts';
 
 /** The signed-in user acting (SessionUser satisfies it). */
 export interface DocumentActor extends Reader {
@@ -103,6 +104,7 @@ const DOCUMENT_ROW = {
   current_version: col.int,
   origin: col.oneOf(DOCUMENT_ORIGINS),
   origin_id: col.intOrNull,
+  origin_item_id: col.intOrNull,
 };
 type DocumentRow = RowOf<typeof DOCUMENT_ROW>;
 
@@ -118,13 +120,23 @@ export function factsOf(row: DocumentRow): DocumentFacts {
   };
 }
 
+/** Attachments of thread posts also follow their thread and post (canSeePostAttachments in access.ts). */
+export async function originVisible(
+  reader: Reader | null,
+  row: Pick<DocumentRow, 'origin' | 'origin_id' | 'origin_item_id'>,
+): Promise<boolean> {
+  if (row.origin !== 'thread') return true;
+  const id = (v: number | bigint | null) => (v === null ? null : Number(v));
+  return postAttachmentsVisible(reader, id(row.origin_id), id(row.origin_item_id));
+}
+
 export async function loadDocumentRow(ex: RawExec, id: number): Promise<DocumentRow | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const [row] = await allRows(
     ex,
     DOCUMENT_ROW,
     `SELECT d.id, d.owner_id, d.owner_agency_code, ss.tokens, d.share_expires_at, d.revoked_at, d.deleted_at, d.version_policy,
-       d.current_version, d.origin, d.origin_id
+       d.current_version, d.origin, d.origin_id, d.origin_item_id
      FROM documents d JOIN scope_sets ss ON ss.id = d.scope_set_id WHERE d.id = ?`,
     [id],
   );
@@ -301,7 +313,8 @@ export async function addVersion(
   now = new Date(),
 ): Promise<number> {
   const row = await loadDocumentRow(rawClient(), id);
-  if (!row || !canSeeDocument(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
+  if (!row || !canSeeDocument(actor, factsOf(row), now) || !(await originVisible(actor, row)))
+    return refuse(actor, 'documents.version', id);
   if (!canAddDocumentVersion(actor, factsOf(row), now)) return refuse(actor, 'documents.version', id);
   await storeStagedFiles([file]);
   const { number, send } = await writeTransaction(async (tx, ex) => {

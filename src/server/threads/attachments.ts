@@ -3,12 +3,13 @@
  * thread and scope a document would belong to, and whether the reader may attach one. A document
  * attached to a post takes the thread's scope, so it is visible exactly where the post is.
  */
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { threadPosts } from '#db/schema/index.ts';
-import { canChangePost, type Reader } from '#src/server/access.ts';
+import { canChangePost, canSeePostAttachments, type Reader } from '#src/server/access.ts';
+import { actorOf, audit } from '#src/server/audit.ts';
 import { db } from '#src/server/db.ts';
 import { visibleThreadSql } from './notification-subject.ts';
-import { visibleThread } from './store.ts';
+import { visibleThread, type ThreadActor } from './store.ts';
 
 export interface PostAttachmentTarget {
   postId: number;
@@ -46,4 +47,27 @@ export async function postAttachmentTarget(reader: Reader | null, postId: number
 export function visiblePostSql(reader: Reader, postId: SQL): SQL {
   return sql`${postId} IN (SELECT p.id FROM thread_posts p JOIN threads t ON t.id = p.thread_id
     WHERE p.hidden_at IS NULL AND p.deleted_at IS NULL AND ${visibleThreadSql(reader)})`;
+}
+
+/**
+ * Whether the reader may see the files attached to a post of a thread (document page, download,
+ * thumbnail, attachment lists): the thread visible to the reader, the post standing (moderators
+ * also see a removed post's files). `postId` null: attached to the thread itself.
+ */
+export async function postAttachmentsVisible(reader: Reader | null, threadId: number | null, postId: number | null): Promise<boolean> {
+  if (!reader || threadId === null) return false;
+  const thread = await visibleThread(reader, threadId);
+  if (!thread) return false;
+  if (postId === null) return canSeePostAttachments(reader, thread, null);
+  const [post] = await db()
+    .select({ hiddenAt: threadPosts.hiddenAt, deletedAt: threadPosts.deletedAt })
+    .from(threadPosts)
+    .where(and(eq(threadPosts.id, postId), eq(threadPosts.threadId, threadId)));
+  if (!post) return false;
+  return canSeePostAttachments(reader, thread, { deleted: post.deletedAt !== null, hidden: post.hiddenAt !== null });
+}
+
+/** A post with files aimed at a thread or category the member may not see: audited, answered 404 or refused. */
+export async function auditRefusedAttachment(actor: ThreadActor, target: string): Promise<void> {
+  await audit(actorOf(actor, actor.ip), { action: 'threads.post.attach', target, outcome: 'denied' });
 }

@@ -20,12 +20,13 @@ import type { ThreadAudience } from '#src/domain/threads.ts';
 import { canChangePost, canSeeThread, scopeWithin, type ThreadAccessFacts } from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
 import { config } from '#src/server/config.ts';
-import { db, type Executor } from '#src/server/db.ts';
+import { db, type Database, type Executor } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { recipientsByIds } from '#src/server/notifications/readers.ts';
 import { scopeSetIdFor } from '#src/server/scopes.ts';
 import { afterThreadPostsChanged } from '#src/server/search/threads.ts';
 import { syncThreadPostsIndex } from '#src/server/search/threads-fts5-index.ts';
+import { writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { markThreadRead } from './follows.ts';
 import { membersByHandle } from './handles.ts';
 import { mentionedHandles, renderPost } from './markdown.ts';
@@ -73,6 +74,21 @@ export interface NewThreadInput extends PostInput {
 export interface ReplyInput extends PostInput {
   quotedPostId?: number | null;
 }
+
+/** What a post's attachments inherit from its thread: who may read it and how to handle it. */
+export interface AttachTarget {
+  threadId: number;
+  postId: number;
+  scope: readonly string[];
+  handlingCode: HandlingCode;
+  handlingNote: string | null;
+}
+
+/**
+ * Writes the attachments (documents, src/server/documents/attachments.ts) of a new post in the
+ * post's own transaction, so a refused file or post leaves neither behind.
+ */
+export type PostAttachHook = (raw: RawExec, ex: Database, target: AttachTarget) => Promise<void>;
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -204,7 +220,11 @@ async function writeMentions(ex: Executor, postId: number, userIds: readonly str
 // ---------------------------------------------------------------------------------------------
 // New thread
 
-export async function createThread(actor: ThreadActor, input: NewThreadInput): Promise<{ threadId: number; postId: number }> {
+export async function createThread(
+  actor: ThreadActor,
+  input: NewThreadInput,
+  attach?: PostAttachHook,
+): Promise<{ threadId: number; postId: number }> {
   const now = input.now ?? new Date();
   const title = cleanTitle(input.title);
   const body = cleanBody(input.body);
@@ -214,7 +234,7 @@ export async function createThread(actor: ThreadActor, input: NewThreadInput): P
   if (input.handlingCode === 'H3' && !handlingNote) throw new DomainError('request_handling_note_required', 'handlingNote');
   if (handlingNote && handlingNote.length > 500) throw new DomainError('thread_field_too_long', 'handlingNote', { max: 500 });
 
-  const done = await db().transaction(async (tx) => {
+  const done = await writeTransaction(async (raw, tx) => {
     const category = await loadCategory({ id: input.categoryId }, tx);
     if (!category || !canSeeThread(actor, { scope: category.scope, authorId: actor.id, hidden: false }))
       throw new DomainError('thread_category_not_found', 'categoryId');
@@ -260,6 +280,14 @@ export async function createThread(actor: ThreadActor, input: NewThreadInput): P
       .returning({ id: threadPosts.id });
     const postId = post!.id;
     if (tags.length) await tx.insert(threadTags).values(tags.map((tag) => ({ threadId, tag })));
+    if (attach)
+      await attach(raw, tx, {
+        threadId,
+        postId,
+        scope,
+        handlingCode: input.handlingCode,
+        handlingNote: input.handlingCode === 'H3' ? handlingNote : null,
+      });
     await writeMentions(tx, postId, mentions.notified);
     await autoFollow(tx, threadId, actor.id);
     await markThreadRead(actor.id, threadId, 1, now, tx);
@@ -285,10 +313,15 @@ export async function createThread(actor: ThreadActor, input: NewThreadInput): P
 // ---------------------------------------------------------------------------------------------
 // Replies
 
-export async function replyToThread(actor: ThreadActor, threadId: number, input: ReplyInput): Promise<{ postId: number; seq: number }> {
+export async function replyToThread(
+  actor: ThreadActor,
+  threadId: number,
+  input: ReplyInput,
+  attach?: PostAttachHook,
+): Promise<{ postId: number; seq: number }> {
   const now = input.now ?? new Date();
   const body = cleanBody(input.body);
-  const done = await db().transaction(async (tx) => {
+  const done = await writeTransaction(async (raw, tx) => {
     const thread = await threadForWrite(actor, threadId, tx);
     if (thread.hidden) throw new DomainError('thread_hidden');
     if (thread.locked) throw new DomainError('thread_locked');
@@ -331,6 +364,14 @@ export async function replyToThread(actor: ThreadActor, threadId: number, input:
       .update(threads)
       .set({ lastSeq: seq, lastVisibleSeq: seq, postCount: sql`${threads.postCount} + 1`, lastPostAt: now })
       .where(eq(threads.id, threadId));
+    if (attach)
+      await attach(raw, tx, {
+        threadId,
+        postId,
+        scope: thread.scope,
+        handlingCode: thread.handlingCode,
+        handlingNote: thread.handlingNote,
+      });
     await writeMentions(tx, postId, mentions.notified);
     await autoFollow(tx, threadId, actor.id);
     await markThreadRead(actor.id, threadId, seq, now, tx);

@@ -1,0 +1,239 @@
+/**
+ * Files attached to forum posts over HTTP on the built server: a new thread and a reply carry
+ * files (multipart, no JavaScript), the documents take the thread's scope and handling code, the
+ * thread page lists them in both languages, a member of an agency in scope downloads them, an agency
+ * out of scope gets 404 (audited) on the document and its download, a forged upload to a thread the
+ * member may not see stores nothing, a refused file changes nothing, and a deleted post's files
+ * disappear for members.
+ */
+import { createClient } from '@libsql/client';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { HttpClient } from '#tests/helpers/http.ts';
+import { makeExe, makePdf, makeXlsx } from '#db/seed/document-files.ts';
+
+const baseUrl = inject('baseUrl');
+const password = inject('demoPassword');
+const filesDir = inject('filesDir');
+
+async function sql(query: string, args: (string | number)[] = []) {
+  const db = createClient({ url: inject('databaseUrl') });
+  try {
+    return (await db.execute({ sql: query, args })).rows;
+  } finally {
+    db.close();
+  }
+}
+
+async function signedIn(email: string, lang: 'es' | 'en'): Promise<HttpClient> {
+  const c = new HttpClient(baseUrl);
+  const res = await c.signIn(email, password, lang);
+  expect(res.status, `sign-in ${email}`).toBe(303);
+  return c;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function storedObjects(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else out.push(e.name);
+    }
+  };
+  walk(join(filesDir, 'sha256'));
+  return out.sort();
+}
+const tempFiles = () => (existsSync(join(filesDir, 'tmp')) ? readdirSync(join(filesDir, 'tmp')) : []);
+
+function multipart(fields: Record<string, string | string[]>, files: { name: string; bytes: Buffer; type?: string }[]): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) fd.append(k, one);
+  for (const f of files)
+    fd.append('attachments', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
+  return fd;
+}
+
+const threadDocs = async (threadId: number) =>
+  sql(
+    `SELECT d.id, d.origin_item_id, d.handling_code, d.scope_kind, ss.tokens, v.file_name FROM documents d
+     JOIN scope_sets ss ON ss.id = d.scope_set_id JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
+     WHERE d.origin = 'thread' AND d.origin_id = ? ORDER BY d.id`,
+    [threadId],
+  );
+const count = async (table: string) => Number((await sql(`SELECT count(*) AS n FROM ${table}`))[0]?.n);
+
+describe('files attached to forum posts over HTTP', () => {
+  let hsi: HttpClient;
+  let fgr: HttpClient;
+  let sedena: HttpClient;
+  let threadId: number;
+  let firstPostId: number;
+  let replyId: number;
+  const tracePdf = makePdf(['Resultado de rastreo HSI', 'Serie adjuntolw5566']);
+  const listXlsx = makeXlsx([['serie'], ['LW5566']]);
+
+  beforeAll(async () => {
+    hsi = await signedIn('agent.hsi@demo.test', 'en');
+    fgr = await signedIn('analyst.fgr@demo.test', 'es');
+    sedena = await signedIn('analyst.sedena@demo.test', 'es');
+    const [category] = await sql("SELECT id FROM thread_categories WHERE slug = 'general'");
+    const created = await hsi.postMultipart(
+      '/en/forums/new',
+      multipart(
+        {
+          categoryId: String(category!.id),
+          title: 'Trace results for FGR with attachment',
+          postBody: 'The trace result is attached.',
+          lang: 'en',
+          tags: '',
+          handlingCode: 'H2',
+          handlingNote: '',
+          audience: 'agencies',
+          agencies: ['FGR'],
+        },
+        [{ name: 'HSI trace LW5566.pdf', bytes: tracePdf, type: 'application/pdf' }],
+      ),
+    );
+    expect(created.status, await created.clone().text()).toBe(303);
+    const m = /\/en\/forums\/threads\/(\d+)\?created=1#post-(\d+)$/.exec(created.headers.get('location') ?? '');
+    expect(m, created.headers.get('location') ?? '').not.toBeNull();
+    threadId = Number(m![1]);
+    firstPostId = Number(m![2]);
+
+    const replied = await fgr.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: 'Adjunto la lista de aseguramientos y la foto.', lang: 'es' }, [
+        { name: 'lista LW5566.xlsx', bytes: listXlsx },
+        { name: 'segunda copia.pdf', bytes: makePdf(['Copia para el expediente']) },
+      ]),
+    );
+    expect(replied.status, await replied.clone().text()).toBe(303);
+    replyId = Number(/#post-(\d+)$/.exec(replied.headers.get('location') ?? '')?.[1]);
+    expect(replyId).toBeGreaterThan(firstPostId);
+  });
+
+  it('stores each file as a document with the thread’s scope and handling code, tied to its post', async () => {
+    const docs = await threadDocs(threadId);
+    expect(docs.map((d) => [d.file_name, Number(d.origin_item_id)]).sort()).toEqual([
+      ['HSI trace LW5566.pdf', firstPostId],
+      ['lista LW5566.xlsx', replyId],
+      ['segunda copia.pdf', replyId],
+    ]);
+    const [thread] = await sql('SELECT ss.tokens FROM threads t JOIN scope_sets ss ON ss.id = t.scope_set_id WHERE t.id = ?', [threadId]);
+    expect(String(thread!.tokens).split(' ').sort()).toEqual(['agency:FGR', 'agency:ICE-HSI']);
+    for (const d of docs) {
+      expect(d.tokens, String(d.file_name)).toBe(thread!.tokens);
+      expect(d.scope_kind).toBe('thread');
+      expect(d.handling_code).toBe('H2');
+    }
+  });
+
+  it('lists the files with their post, with type, size and links, in both languages; a member in scope downloads the same bytes', async () => {
+    const docs = await threadDocs(threadId);
+    const pdfDoc = docs.find((d) => d.file_name === 'HSI trace LW5566.pdf');
+    const xlsxDoc = docs.find((d) => d.file_name === 'lista LW5566.xlsx');
+    const es = await (await fgr.get(`/es/foros/hilos/${threadId}?page=1`)).text();
+    const firstPost = es.slice(es.indexOf(`id="post-${firstPostId}"`), es.indexOf(`id="post-${replyId}"`));
+    expect(firstPost).toContain('1 archivo adjunto');
+    expect(firstPost).toContain('HSI trace LW5566.pdf');
+    expect(firstPost).toContain(`href="/es/documents/${pdfDoc!.id}/download"`);
+    expect(firstPost).toContain(`href="/es/documents/${pdfDoc!.id}"`);
+    expect(firstPost).toMatch(/\(PDF, [\d.,]+ (?:B|KB|bytes)\)/);
+    const second = es.slice(es.indexOf(`id="post-${replyId}"`));
+    expect(second).toContain('2 archivos adjuntos');
+    expect(second).toContain('Archivos adjuntos del mensaje #2');
+    expect(second).toContain('lista LW5566.xlsx');
+    expect(second).toContain('(XLSX,');
+    const en = await (await hsi.get(`/en/forums/threads/${threadId}?page=1`)).text();
+    expect(en).toContain('1 attached file');
+    expect(en).toContain('Files attached to post #2');
+    expect(en).toContain(`href="/en/documents/${xlsxDoc!.id}/download"`);
+
+    const download = await fgr.get(`/es/documents/${pdfDoc!.id}/download`);
+    expect(download.status).toBe(200);
+    expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(tracePdf));
+    const page = await (await fgr.get(`/es/documents/${pdfDoc!.id}`)).text();
+    expect(page).toContain(`href="/es/foros/hilos/${threadId}"`);
+  });
+
+  it('answers 404 to an agency out of scope on the thread, the document page and the download, and audits the download', async () => {
+    const pdfDoc = (await threadDocs(threadId)).find((d) => d.file_name === 'HSI trace LW5566.pdf');
+    const before = await sql(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'documents.download' AND outcome = 'denied' AND target = ?",
+      [`document:${pdfDoc!.id}`],
+    );
+    for (const path of [`/es/foros/hilos/${threadId}`, `/es/documents/${pdfDoc!.id}`, `/es/documents/${pdfDoc!.id}/download`]) {
+      const res = await sedena.get(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).not.toContain('HSI trace');
+    }
+    const after = await sql(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'documents.download' AND outcome = 'denied' AND target = ?",
+      [`document:${pdfDoc!.id}`],
+    );
+    expect(Number(after[0]!.n)).toBe(Number(before[0]!.n) + 1);
+  });
+
+  it('refuses a forged upload to a thread the member may not see: 404, audited, nothing stored', async () => {
+    const objects = storedObjects();
+    const docs = await count('documents');
+    const posts = await count('thread_posts');
+    const res = await sedena.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: 'Intento de adjuntar.', lang: 'es' }, [
+        { name: 'forjado.pdf', bytes: makePdf(['forjado unico 8812']), type: 'application/pdf' },
+      ]),
+    );
+    expect(res.status).toBe(404);
+    expect(await count('documents')).toBe(docs);
+    expect(await count('thread_posts')).toBe(posts);
+    expect(storedObjects()).toEqual(objects);
+    expect(tempFiles()).toEqual([]);
+    const [denied] = await sql(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'threads.post.attach' AND outcome = 'denied' AND target = ? AND user_email = ?",
+      [`thread:${threadId}`, 'analyst.sedena@demo.test'],
+    );
+    expect(Number(denied!.n)).toBe(1);
+  });
+
+  it('refuses a bad file by name, keeps the text, and writes neither the reply nor any file', async () => {
+    const objects = storedObjects();
+    const docs = await count('documents');
+    const [before] = await sql('SELECT last_seq FROM threads WHERE id = ?', [threadId]);
+    const res = await fgr.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: 'Respuesta con un archivo malo.', lang: 'es' }, [
+        { name: 'buena.xlsx', bytes: makeXlsx([['ok'], ['1']]) },
+        { name: 'rastreo.pdf', bytes: makeExe() },
+      ]),
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('«rastreo.pdf»: su contenido es de tipo «exe»');
+    expect(html).toContain('Respuesta con un archivo malo.</textarea>');
+    expect(await count('documents')).toBe(docs);
+    const [after] = await sql('SELECT last_seq FROM threads WHERE id = ?', [threadId]);
+    expect(after!.last_seq).toBe(before!.last_seq);
+    expect(storedObjects()).toEqual(objects);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('hides a deleted post’s files from members: not listed, document and download 404', async () => {
+    const xlsxDoc = (await threadDocs(threadId)).find((d) => d.file_name === 'lista LW5566.xlsx');
+    expect((await hsi.get(`/en/documents/${xlsxDoc!.id}`)).status).toBe(200);
+    const deleted = await fgr.post(`/es/foros/hilos/${threadId}?_action=deletePost`, { postId: String(replyId) });
+    expect([200, 303]).toContain(deleted.status);
+    const [row] = await sql('SELECT deleted_at FROM thread_posts WHERE id = ?', [replyId]);
+    expect(row!.deleted_at).not.toBeNull();
+    const page = await (await hsi.get(`/en/forums/threads/${threadId}?page=1`)).text();
+    expect(page).toContain('HSI trace LW5566.pdf');
+    expect(page).not.toContain('lista LW5566.xlsx');
+    expect((await hsi.get(`/en/documents/${xlsxDoc!.id}`)).status).toBe(404);
+    expect((await hsi.get(`/en/documents/${xlsxDoc!.id}/download`)).status).toBe(404);
+  });
+});
