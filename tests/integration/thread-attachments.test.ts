@@ -59,12 +59,21 @@ function multipart(fields: Record<string, string | string[]>, files: { name: str
 }
 
 const threadDocs = async (threadId: number) =>
-  sql(
-    `SELECT d.id, d.origin_item_id, d.handling_code, d.scope_kind, ss.tokens, v.file_name FROM documents d
-     JOIN scope_sets ss ON ss.id = d.scope_set_id JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
-     WHERE d.origin = 'thread' AND d.origin_id = ? ORDER BY d.id`,
-    [threadId],
-  );
+  (
+    await sql(
+      `SELECT d.id, d.origin_item_id, d.handling_code, d.scope_kind, ss.tokens, v.file_name FROM documents d
+       JOIN scope_sets ss ON ss.id = d.scope_set_id JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
+       WHERE d.origin = 'thread' AND d.origin_id = ? ORDER BY d.id`,
+      [threadId],
+    )
+  ).map((d) => ({
+    id: Number(d.id),
+    itemId: Number(d.origin_item_id),
+    handlingCode: String(d.handling_code),
+    scopeKind: String(d.scope_kind),
+    tokens: String(d.tokens),
+    fileName: String(d.file_name),
+  }));
 const count = async (table: string) => Number((await sql(`SELECT count(*) AS n FROM ${table}`))[0]?.n);
 
 describe('files attached to forum posts over HTTP', () => {
@@ -119,7 +128,7 @@ describe('files attached to forum posts over HTTP', () => {
 
   it('stores each file as a document with the thread’s scope and handling code, tied to its post', async () => {
     const docs = await threadDocs(threadId);
-    expect(docs.map((d) => [d.file_name, Number(d.origin_item_id)]).sort()).toEqual([
+    expect(docs.map((d) => [d.fileName, d.itemId]).sort()).toEqual([
       ['HSI trace LW5566.pdf', firstPostId],
       ['lista LW5566.xlsx', replyId],
       ['segunda copia.pdf', replyId],
@@ -127,16 +136,16 @@ describe('files attached to forum posts over HTTP', () => {
     const [thread] = await sql('SELECT ss.tokens FROM threads t JOIN scope_sets ss ON ss.id = t.scope_set_id WHERE t.id = ?', [threadId]);
     expect(String(thread!.tokens).split(' ').sort()).toEqual(['agency:FGR', 'agency:ICE-HSI']);
     for (const d of docs) {
-      expect(d.tokens, String(d.file_name)).toBe(thread!.tokens);
-      expect(d.scope_kind).toBe('thread');
-      expect(d.handling_code).toBe('H2');
+      expect(d.tokens, d.fileName).toBe(String(thread!.tokens));
+      expect(d.scopeKind).toBe('thread');
+      expect(d.handlingCode).toBe('H2');
     }
   });
 
   it('lists the files with their post, with type, size and links, in both languages; a member in scope downloads the same bytes', async () => {
     const docs = await threadDocs(threadId);
-    const pdfDoc = docs.find((d) => d.file_name === 'HSI trace LW5566.pdf');
-    const xlsxDoc = docs.find((d) => d.file_name === 'lista LW5566.xlsx');
+    const pdfDoc = docs.find((d) => d.fileName === 'HSI trace LW5566.pdf');
+    const xlsxDoc = docs.find((d) => d.fileName === 'lista LW5566.xlsx');
     const es = await (await fgr.get(`/es/foros/hilos/${threadId}?page=1`)).text();
     const firstPost = es.slice(es.indexOf(`id="post-${firstPostId}"`), es.indexOf(`id="post-${replyId}"`));
     expect(firstPost).toContain('1 archivo adjunto');
@@ -162,7 +171,7 @@ describe('files attached to forum posts over HTTP', () => {
   });
 
   it('answers 404 to an agency out of scope on the thread, the document page and the download, and audits the download', async () => {
-    const pdfDoc = (await threadDocs(threadId)).find((d) => d.file_name === 'HSI trace LW5566.pdf');
+    const pdfDoc = (await threadDocs(threadId)).find((d) => d.fileName === 'HSI trace LW5566.pdf');
     const before = await sql(
       "SELECT count(*) AS n FROM audit_log WHERE action = 'documents.download' AND outcome = 'denied' AND target = ?",
       [`document:${pdfDoc!.id}`],
@@ -224,7 +233,7 @@ describe('files attached to forum posts over HTTP', () => {
   });
 
   it('hides a deleted post’s files from members: not listed, document and download 404', async () => {
-    const xlsxDoc = (await threadDocs(threadId)).find((d) => d.file_name === 'lista LW5566.xlsx');
+    const xlsxDoc = (await threadDocs(threadId)).find((d) => d.fileName === 'lista LW5566.xlsx');
     expect((await hsi.get(`/en/documents/${xlsxDoc!.id}`)).status).toBe(200);
     const deleted = await fgr.post(`/es/foros/hilos/${threadId}?_action=deletePost`, { postId: String(replyId) });
     expect([200, 303]).toContain(deleted.status);
