@@ -1,6 +1,6 @@
 // npm run search:reindex [-- --force] — rebuilds the search indexes of the configured engine from
 // the database: the FTS5 tables in the same database (seizures, thread posts), then (when MEILISEARCH_URL is set) a fresh
-// Meilisearch index that replaces the live one in one swap, so searches never see it empty.
+// Meilisearch index per source (seizures, thread posts) that replaces the live one in one swap, so searches never see it empty.
 // --force takes over from a Meilisearch rebuild that another process left unfinished.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -42,7 +42,7 @@ try {
   fts.stop();
   console.log(`fts5: ${count} seizures reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  // Thread posts: thread search runs on the embedded index (src/server/search/threads.ts).
+  // Thread posts: the embedded index; their Meilisearch index is one of the sources below.
   started = performance.now();
   await fts5ThreadEngine.reindex();
   console.log(`fts5: thread posts reindexed in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -41,6 +41,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 
 const searches = () =>
   fake.requests.filter((r) => r.method === 'POST' && (r.path === '/indexes/seizures/search' || r.path === '/multi-search')).length;
+const threadSearches = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/indexes/thread_posts/search').length;
 const readiness = async () => {
   const res = await fetch(`${server.baseUrl}/readyz`);
   return { status: res.status, body: (await res.json()) as { status: string; search: { engine: string; status: string } } };
@@ -66,6 +67,7 @@ beforeAll(async () => {
   const reindex = await runScript('scripts/search-reindex.ts');
   expect(reindex.code, reindex.output).toBe(0);
   expect(reindex.output).toMatch(/meilisearch: 150 seizure documents in a new "seizures"/);
+  expect(reindex.output).toMatch(/meilisearch: \d+ thread_post documents in a new "thread_posts"/);
 }, 180_000);
 
 afterAll(async () => {
@@ -94,6 +96,27 @@ describe('the portal on Meilisearch', () => {
       status: 200,
       body: { status: 'ok', database: 'ok', search: { engine: 'meilisearch', status: 'ok' } },
     });
+  });
+
+  it('answers thread search from Meilisearch, with the reader’s access in the filter, and follows a hidden post', async () => {
+    expect(fake.docs('thread_posts').length).toBeGreaterThan(10);
+    const fgr = await as('analyst.fgr@demo.test');
+    const before = threadSearches();
+    const found = await (await fgr.get('/es/foros/buscar?q=reynosa')).text();
+    expect(threadSearches()).toBe(before + 1);
+    expect(found).toContain('Rastreo de fusiles AK asegurados en Reynosa');
+    const request = fake.requests.filter((r) => r.path === '/indexes/thread_posts/search').at(-1)!;
+    expect((request.body as { filter: string[] }).filter[0]).toBe('scope IN ["public", "members", "country:MX", "agency:FGR"]');
+    // A moderator hides a reply: the outbox carries it to Meilisearch and it is found no more.
+    const reply = fake.docs('thread_posts').find((d) => String(d.threadTitle).includes('asegurados en Reynosa') && Number(d.seq) > 1);
+    expect(reply).toBeDefined();
+    const moderator = await as('moderator.cbp@demo.test');
+    const path = `/en/forums/threads/${Number(reply!.threadId)}`;
+    await moderator.post(`${path}?_action=moderatePost`, { postId: String(reply!.id), action: 'hide_post', reason: 'Test' });
+    await waitFor('the hidden post to leave the Meilisearch index', () =>
+      Promise.resolve(!fake.docs('thread_posts').some((d) => d.id === reply!.id)),
+    );
+    expect(await (await fgr.get(`${path}?page=1`)).text()).toContain('Post hidden by a moderator.');
   });
 
   it('commits an import while Meilisearch is down, finds it through FTS5, and catches up when it is back', async () => {

@@ -14,7 +14,8 @@
  * read by the rebuild before they changed).
  */
 import { config } from '#src/server/config.ts';
-import { rawClient } from '#src/server/db.ts';
+import { sql } from 'drizzle-orm';
+import { rawClient, type Executor } from '#src/server/db.ts';
 import { allRows, col, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 
 export interface OutboxRow {
@@ -54,6 +55,16 @@ export async function enqueueSearchChanges(
      ON CONFLICT (kind, entity_id) DO UPDATE SET version = version + 1, changed_at = excluded.changed_at,
        attempts = 0, next_attempt_at = 0, last_error = NULL`,
     [kind, now, JSON.stringify(ids.map(String))],
+  );
+}
+
+/** enqueueSearchChanges for writers that hold a drizzle transaction (the threads room). */
+export async function enqueueSearchChangesIn(ex: Executor, kind: string, ids: readonly (string | number)[], now: number = Date.now()) {
+  if (!config.meilisearch || ids.length === 0) return;
+  await ex.run(
+    sql`INSERT INTO search_outbox (kind, entity_id, changed_at) SELECT ${kind}, CAST(value AS TEXT), ${now} FROM json_each(${JSON.stringify([...new Set(ids.map(String))])}) WHERE true
+     ON CONFLICT (kind, entity_id) DO UPDATE SET version = version + 1, changed_at = excluded.changed_at,
+       attempts = 0, next_attempt_at = 0, last_error = NULL`,
   );
 }
 

@@ -5,9 +5,10 @@
  */
 import { seizureIndexUid, seizureSource } from './meilisearch.ts';
 import type { SearchSource } from './remote-index.ts';
+import { threadIndexUid, threadPostSource } from './threads-meilisearch.ts';
 
 export function searchSources(): SearchSource[] {
-  return [seizureSource(seizureIndexUid())];
+  return [seizureSource(seizureIndexUid()), threadPostSource(threadIndexUid())];
 }
 
 export function searchSourceFor(kind: string): SearchSource | undefined {

@@ -1,13 +1,17 @@
 /**
  * Keeps the embedded engine's thread index (thread_post_search + thread_post_fts, external
  * content) in step with the posts, in the caller's transaction: a post is in the index exactly
- * when a reader could find it (neither hidden nor deleted, its thread not hidden).
+ * when a reader could find it (neither hidden nor deleted, its thread not hidden). The same calls
+ * write the posts to the search outbox (when Meilisearch is configured), in the same transaction,
+ * so the remote index follows every change the embedded one sees.
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from '#src/server/db.ts';
 import { analyseText } from '#src/server/text/index.ts';
 import { searchableText } from '#src/server/threads/markdown.ts';
+import { enqueueSearchChangesIn } from './outbox.ts';
 import { conceptToken } from './seizure-text.ts';
+import { THREAD_POST_KIND } from './threads-types.ts';
 
 /** The row the index keeps of a post: raw text, and its analysis (stem keys, vocabulary concepts). */
 export function threadSearchRow(id: number, seq: number, title: string, body: string): [number, string | null, string, string, string] {
@@ -38,6 +42,7 @@ export async function unindexThreadPosts(ex: Executor, postIds: readonly number[
 /** Brings the posts up to date: each findable one indexed with its current text, the others not. */
 export async function syncThreadPostsIndex(ex: Executor, postIds: readonly number[]): Promise<void> {
   if (!postIds.length) return;
+  await enqueueSearchChangesIn(ex, THREAD_POST_KIND, postIds);
   await unindexThreadPosts(ex, postIds);
   const rows = await ex.all<{ id: number; seq: number; body: string; title: string }>(
     sql`SELECT p.id, p.seq, p.body, t.title FROM thread_posts p JOIN threads t ON t.id = p.thread_id
@@ -52,7 +57,7 @@ export async function syncThreadPostsIndex(ex: Executor, postIds: readonly numbe
   );
 }
 
-/** Every post of a thread (a thread hidden, restored or retitled). */
+/** Every post of a thread (a thread hidden, restored, retitled, moved or re-scoped). */
 export async function syncThreadIndex(ex: Executor, threadId: number): Promise<number[]> {
   const rows = await ex.all<{ id: number }>(sql`SELECT id FROM thread_posts WHERE thread_id = ${threadId}`);
   const ids = rows.map((r) => r.id);

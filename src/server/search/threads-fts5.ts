@@ -130,7 +130,7 @@ export async function fts5SearchThreads(
   return { total, capped, page: q.page, pageSize: q.pageSize, hits };
 }
 
-export const fts5ThreadEngine: ThreadSearchEngine = {
+export const fts5ThreadEngine: ThreadSearchEngine & { sync(postIds: readonly number[]): Promise<void>; reindex(): Promise<void> } = {
   name: 'fts5',
   search: fts5SearchThreads,
   async sync(postIds) {

@@ -43,11 +43,10 @@ export interface ThreadSearchResult {
 export interface ThreadSearchEngine {
   readonly name: 'fts5' | 'meilisearch';
   search(query: ThreadSearchQuery, reader: Reader | null): Promise<ThreadSearchResult>;
-  /** Brings the given posts up to date in the index: findable ones (re)indexed, others removed. */
-  sync(postIds: readonly number[]): Promise<void>;
-  /** Rebuilds the whole index from the database. */
-  reindex(): Promise<void>;
 }
+
+/** The search outbox kind of thread posts (src/server/search/sources.ts). */
+export const THREAD_POST_KIND = 'thread_post';
 
 export const THREAD_SEARCH_PAGE_SIZE = 20;
 /** How many of the newest matching posts a text query ranks (STACK-NOTES 12: ranking every hit of a common word costs too much). */

@@ -243,7 +243,8 @@ export async function moveThread(
       category: `${target.nameEs} / ${target.nameEn}`,
       now,
     });
-    const postIds = (await tx.select({ id: threadPosts.id }).from(threadPosts).where(eq(threadPosts.threadId, threadId))).map((r) => r.id);
+    // The category and scope are on every post's document of the remote index: all of them go to the outbox.
+    const postIds = await syncThreadIndex(tx, threadId);
     return { plan, send, postIds };
   });
   done.send();

@@ -25,7 +25,7 @@ import { DomainError } from '#src/server/errors.ts';
 import { recipientsByIds } from '#src/server/notifications/readers.ts';
 import { scopeSetIdFor } from '#src/server/scopes.ts';
 import { afterThreadPostsChanged } from '#src/server/search/threads.ts';
-import { syncThreadPostsIndex } from '#src/server/search/threads-fts5-index.ts';
+import { syncThreadIndex, syncThreadPostsIndex } from '#src/server/search/threads-fts5-index.ts';
 import { writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { markThreadRead } from './follows.ts';
 import { membersByHandle } from './handles.ts';
@@ -419,7 +419,9 @@ export async function editPost(
       .where(eq(threadPosts.id, postId));
     if (newTitle !== thread.title) await tx.update(threads).set({ title: newTitle }).where(eq(threads.id, thread.id));
     await writeMentions(tx, postId, mentions.notified);
-    await syncThreadPostsIndex(tx, [postId]);
+    // A new title is on every post's document of the remote index.
+    if (newTitle !== thread.title) await syncThreadIndex(tx, thread.id);
+    else await syncThreadPostsIndex(tx, [postId]);
     const fresh = mentions.notified.filter((id) => !already.has(id));
     const send = await notifyMentions(tx, { thread: { ...thread, title: newTitle }, postId, actor, mentioned: fresh, now });
     return { threadId: thread.id, send };
