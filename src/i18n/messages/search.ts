@@ -22,6 +22,7 @@ export const es = {
   'admin.search.lastError': 'Último error',
   'admin.search.kind': 'Tipo',
   'admin.search.kind.seizure': 'Aseguramientos',
+  'admin.search.kind.thread_post': 'Publicaciones de los foros',
   'admin.search.rebuild': 'Reconstrucción del índice',
   'admin.search.rebuild.running':
     'En curso desde el {since}: {done} de {total} documentos. El índice actual sigue respondiendo hasta el cambio.',
@@ -58,6 +59,7 @@ export const en: Record<keyof typeof es, string> = {
   'admin.search.lastError': 'Last error',
   'admin.search.kind': 'Kind',
   'admin.search.kind.seizure': 'Seizures',
+  'admin.search.kind.thread_post': 'Forum posts',
   'admin.search.rebuild': 'Index rebuild',
   'admin.search.rebuild.running': 'Running since {since}: {done} of {total} documents. The current index keeps answering until the swap.',
   'admin.search.rebuild.stale':
