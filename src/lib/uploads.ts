@@ -7,10 +7,9 @@
 import { z } from 'zod';
 import { DOCUMENT_LANGUAGES, DOCUMENT_TYPES, VERSION_POLICIES } from '#src/domain/documents.ts';
 import { COUNTRIES } from '#src/domain/agencies.ts';
-import { isIsoDate } from '#src/domain/patterns.ts';
 import { HANDLING_CODES } from '#src/domain/requests.ts';
 import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
-import type { Lang } from '#src/i18n/locale.ts';
+import { parseLocalDate, type Lang } from '#src/i18n/locale.ts';
 import { AccessDenied, type Reader } from '#src/server/access.ts';
 import type { FileProblem } from '#src/server/documents/intake.ts';
 import { parseLinks } from '#src/server/documents/links.ts';
@@ -95,10 +94,8 @@ const metaSchema = z.object({
   scope: z.enum(['members', 'country', 'agencies', 'users'], { error: 'validation.required' }),
   scopeCountry: z.enum(COUNTRIES).optional().or(z.literal('')),
   scopeMembers: optional(5000),
-  shareExpiresAt: z
-    .string()
-    .refine((v) => v === '' || isIsoDate(v), 'validation.invalid')
-    .optional(),
+  // Typed in the page language's order; read with parseLocalDate below, which knows the language.
+  shareExpiresAt: optional(20),
   versionPolicy: z.enum(VERSION_POLICIES).optional(),
 });
 
@@ -152,6 +149,9 @@ export async function parseDocumentMeta(
     return null;
   }
   const v = parsed.data;
+  // A date that cannot be read is named at its field in the page's language (and saves nothing).
+  const expiryDay = v.shareExpiresAt ? parseLocalDate(v.shareExpiresAt, lang) : null;
+  if (v.shareExpiresAt && !expiryDay) addError(errors, 'shareExpiresAt', t('error.date_invalid', { field: label('shareExpiresAt', t) }));
   let scope: ScopeChoice = fixedScope ?? { kind: 'members' };
   if (!fixedScope) {
     if (v.scope === 'country') scope = { kind: 'country', country: v.scopeCountry ?? '' };
@@ -176,7 +176,8 @@ export async function parseDocumentMeta(
     tags: v.tags ? [v.tags] : [],
     links,
     scope,
-    shareExpiresAt: v.shareExpiresAt ? new Date(Date.parse(`${v.shareExpiresAt}T00:00:00Z`) + 86_400_000) : null,
+    // Shared through the whole of the day chosen: it ends at the start of the next (UTC).
+    shareExpiresAt: expiryDay ? new Date(Date.parse(`${expiryDay}T00:00:00Z`) + 86_400_000) : null,
     versionPolicy: v.versionPolicy ?? 'owner',
   };
   await checkContentLinks(reader, lang, meta, errors, t);

@@ -5,6 +5,7 @@
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { forumPath } from '#src/i18n/forum-paths.ts';
 import { AXE_TEST_TIMEOUT, axeViolations, launchBrowser, layoutProblems, signInThroughForm, WIDTHS } from '#tests/helpers/browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -17,7 +18,8 @@ const accounts: Record<Exclude<Role, 'visitor'>, string> = {
 };
 let browser: Browser;
 const contexts = new Map<Role, BrowserContext>();
-const ids = { seizure: 0, request: 0, otherRequest: 0, user: 0 };
+const ids = { seizure: 0, request: 0, otherRequest: 0, user: 0, document: 0, thread: 0 };
+let categorySlug = '';
 
 async function sql(query: string) {
   const db = createClient({ url: inject('databaseUrl') });
@@ -46,22 +48,37 @@ beforeAll(async () => {
   );
   const [other] = await sql("SELECT id FROM requests WHERE status = 'reopened' LIMIT 1");
   const [user] = await sql("SELECT id FROM users WHERE email = 'analyst.fgr@demo.test'");
+  // A library document of the member's own (its page and its new-version form).
+  const [document] = await sql(
+    "SELECT d.id FROM documents d JOIN users u ON u.id = d.owner_id WHERE u.email = 'analyst.fgr@demo.test' AND d.deleted_at IS NULL AND d.origin = 'library' ORDER BY d.id LIMIT 1",
+  );
+  // The members' thread with the most posts, and its category.
+  const [thread] = await sql(
+    "SELECT t.id, c.slug FROM threads t JOIN scope_sets ss ON ss.id = t.scope_set_id JOIN thread_categories c ON c.id = t.category_id WHERE ss.tokens = 'members' AND t.hidden_at IS NULL ORDER BY t.post_count DESC, t.id LIMIT 1",
+  );
   Object.assign(ids, {
     seizure: Number(seizure?.id),
     request: Number(request?.id),
     otherRequest: Number(other?.id),
     user: Number(user?.id),
+    document: Number(document?.id),
+    thread: Number(thread?.id),
   });
+  categorySlug = String(thread?.slug ?? '');
+  expect(ids.document, 'a library document of analyst.fgr in the demo data').toBeGreaterThan(0);
+  expect(ids.thread, 'a members thread in the demo data').toBeGreaterThan(0);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
+type Lang = 'es' | 'en';
+
 interface PageCase {
   role: Role;
-  /** Path after the language prefix, or a function of the ids found in the database. */
-  path: string | (() => string);
+  /** Path after the language prefix, or a function of the language (the forum's addresses are translated) and the ids found in the database. */
+  path: string | ((lang: Lang) => string);
   /** Brings the page into a state a link cannot reach (a failed form post). */
   then?: (page: Page) => Promise<unknown>;
   label?: string;
@@ -113,6 +130,28 @@ const CASES: PageCase[] = [
   { role: 'admin', path: '/admin/audit' },
   { role: 'admin', path: () => `/requests/${ids.otherRequest}`, label: '/requests/<id> (admin)' },
   { role: 'admin', path: '/requests/metrics?agency=' },
+  // Rooms that arrived after the first walk-through: second factor, search admin, documents, forum.
+  { role: 'admin', path: '/mfa' },
+  { role: 'admin', path: '/mfa/setup' },
+  { role: 'member', path: '/mfa/setup', label: '/mfa/setup (no factor yet)' },
+  { role: 'admin', path: '/admin/search' },
+  { role: 'member', path: '/documents?tab=shared' },
+  { role: 'member', path: '/documents?tab=agency' },
+  { role: 'member', path: '/documents?tab=mine' },
+  { role: 'member', path: '/documents?tab=mine&from=2024-01-01&to=x', label: '/documents (date error)' },
+  { role: 'member', path: '/documents/deleted' },
+  { role: 'member', path: () => `/documents/${ids.document}`, label: '/documents/<id>' },
+  { role: 'member', path: () => `/documents/${ids.document}/edit`, label: '/documents/<id>/edit' },
+  { role: 'member', path: () => `/documents/${ids.document}/version`, label: '/documents/<id>/version' },
+  { role: 'member', path: '/documents/new' },
+  { role: 'member', path: (lang) => forumPath(lang, 'home').slice(3), label: '/forum' },
+  { role: 'member', path: (lang) => forumPath(lang, 'latest').slice(3), label: '/forum latest' },
+  { role: 'member', path: (lang) => forumPath(lang, 'category', { slug: categorySlug }).slice(3), label: '/forum category' },
+  { role: 'member', path: (lang) => forumPath(lang, 'thread', { id: ids.thread }).slice(3), label: '/forum thread' },
+  { role: 'member', path: (lang) => forumPath(lang, 'newThread').slice(3), label: '/forum new thread' },
+  { role: 'member', path: (lang) => forumPath(lang, 'search', {}, 'q=armas').slice(3), label: '/forum search' },
+  { role: 'admin', path: (lang) => forumPath(lang, 'moderation').slice(3), label: '/forum moderation' },
+  { role: 'admin', path: (lang) => forumPath(lang, 'categories').slice(3), label: '/forum categories' },
 ];
 
 describe('every page at 390 px and 1280 px, in both languages', () => {
@@ -127,7 +166,7 @@ describe('every page at 390 px and 1280 px, in both languages', () => {
           try {
             for (const width of WIDTHS) {
               await page.setViewportSize({ width, height: 900 });
-              const path = typeof c.path === 'string' ? c.path : c.path();
+              const path = typeof c.path === 'string' ? c.path : c.path(lang);
               const res = await page.goto(`${baseUrl}/${lang}${path}`);
               expect(res?.status(), `${lang}${path}`).toBeLessThan(500);
               if (c.then) await c.then(page);

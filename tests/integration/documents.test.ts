@@ -8,6 +8,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseHTML } from 'linkedom';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { makeDocx, makeExe, makePdf, makePdfWithHiddenJs, makePng, makeXlsx, makeZipBombDocx } from '#db/seed/document-files.ts';
 
@@ -535,5 +536,69 @@ describe('document exchange over HTTP', () => {
     expect(html).toContain('“trace.pdf”: its content is of type “exe”');
     expect(html).toContain('value="Bad file"');
     expect((await sql('SELECT count(*) AS n FROM requests'))[0]?.n).toBe(before[0]?.n);
+  });
+
+  it('reads typed dates in the page language’s order: the share expiry of an upload and the library’s date filters', async () => {
+    const stamp = `fechas${Date.now()}`;
+    const count = async () => Number((await sql('SELECT count(*) AS n FROM documents WHERE title_es LIKE ?', [`${stamp}%`]))[0]!.n);
+    const file = [{ name: 'fechas.txt', bytes: Buffer.from(stamp) }];
+    // 12/31/2099 is the English order: on a Spanish page there is no month 31. Named at its field, nothing stored.
+    const wrongEs = await upload(fgr, file, { titleEs: `${stamp} es`, shareExpiresAt: '12/31/2099' });
+    expect(wrongEs.status).toBe(400);
+    const es = parseHTML(await wrongEs.text()).document;
+    expect(es.querySelector('#field-shareExpiresAt-error')?.textContent?.trim()).toBe(
+      'Vencimiento del acceso: escriba la fecha como dd/mm/aaaa.',
+    );
+    expect(es.querySelector('#field-shareExpiresAt')?.getAttribute('value')).toBe('12/31/2099');
+    const wrongEn = await upload(atf, file, { titleEs: `${stamp} en`, shareExpiresAt: '31/12/2099' }, 'en');
+    expect(wrongEn.status).toBe(400);
+    const en = parseHTML(await wrongEn.text()).document;
+    expect(en.querySelector('#field-shareExpiresAt-error')?.textContent?.trim()).toBe('Access expiry: write the date as mm/dd/yyyy.');
+    expect(await count()).toBe(0);
+    // The same day typed in each page's order: shared through 31 December 2099 (until 1 January 2100, 00:00 UTC).
+    for (const [client, lang, typed] of [
+      [fgr, 'es', '31/12/2099'],
+      [atf, 'en', '12/31/2099'],
+    ] as const) {
+      const res = await upload(client, file, { titleEs: `${stamp} ${lang}`, shareExpiresAt: typed }, lang);
+      expect(res.status, await res.clone().text()).toBe(303);
+      const [row] = await sql('SELECT share_expires_at AS at FROM documents WHERE title_es = ?', [`${stamp} ${lang}`]);
+      expect(Number(row?.at)).toBe(Date.UTC(2100, 0, 1));
+      // The edit form shows it back in the page's order.
+      const id = Number(/\/documents\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+      const edit = parseHTML(await (await client.get(`/${lang}/documents/${id}/edit`)).text()).document;
+      expect(edit.querySelector('#field-shareExpiresAt')?.getAttribute('value')).toBe(typed);
+    }
+
+    // The library: a document last changed on 3 May 2021 (UTC), found by that day in each language's order.
+    const [mine] = await sql('SELECT id FROM documents WHERE title_es = ?', [`${stamp} es`]);
+    const id = String(mine!.id);
+    await sql('UPDATE documents SET updated_at = ? WHERE id = ?', [Date.UTC(2021, 4, 3, 12), id]);
+    const listed = async (path: string) => {
+      let res = await fgr.get(path);
+      if (res.status === 302) res = await fgr.get(res.headers.get('location')!);
+      expect(res.status).toBe(200);
+      const doc = parseHTML(await res.text()).document;
+      return [...doc.querySelectorAll('[data-document-id]')].map((r) => r.getAttribute('data-document-id'));
+    };
+    // Typed dates become YYYY-MM-DD in the address, so the language switch and a shared link mean the same day.
+    const typed = await fgr.get('/es/documents?tab=mine&from=03%2F05%2F2021&to=03%2F05%2F2021');
+    expect(typed.status).toBe(302);
+    expect(typed.headers.get('location')).toBe('/es/documents?tab=mine&from=2021-05-03&to=2021-05-03');
+    expect(await listed('/es/documents?tab=mine&from=03%2F05%2F2021&to=03%2F05%2F2021')).toEqual([id]);
+    expect(await listed('/en/documents?tab=mine&from=05%2F03%2F2021&to=05%2F03%2F2021')).toEqual([id]);
+    expect(await listed('/es/documents?tab=mine&from=04%2F05%2F2021&to=04%2F05%2F2021')).toEqual([]);
+    // A date that cannot be read: kept as typed, named at its field in the page's language, left out of the filter.
+    const all = await listed('/es/documents?tab=mine');
+    const bad = await fgr.get('/es/documents?tab=mine&from=12%2F31%2F2024');
+    expect(bad.status).toBe(200);
+    const badEs = parseHTML(await bad.text()).document;
+    expect(badEs.querySelector('#doc-from-error')?.textContent?.trim()).toBe('Modificado desde: escriba la fecha como dd/mm/aaaa.');
+    expect(badEs.querySelector('#doc-from')?.getAttribute('value')).toBe('12/31/2024');
+    expect(badEs.querySelector('details.portal-doc-filters')?.hasAttribute('open')).toBe(true);
+    expect(all.length).toBeGreaterThan(0);
+    expect([...badEs.querySelectorAll('[data-document-id]')].map((r) => r.getAttribute('data-document-id'))).toEqual(all);
+    const badEn = parseHTML(await (await fgr.get('/en/documents?tab=mine&to=31%2F12%2F2024')).text()).document;
+    expect(badEn.querySelector('#doc-to-error')?.textContent?.trim()).toBe('Changed until: write the date as mm/dd/yyyy.');
   });
 });
