@@ -14,6 +14,7 @@
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { config } from '#src/server/config.ts';
+import { MEMBER_MARKDOWN_TAGS } from '#src/server/markdown.ts';
 
 export const REFERENCE_KINDS = ['request', 'requestId', 'seizure', 'seizureId', 'bulletin', 'protocol', 'thread', 'post'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
@@ -140,32 +141,7 @@ const postMarked = new Marked({
 });
 
 const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'strong',
-    'em',
-    'del',
-    'code',
-    'pre',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'th',
-    'td',
-    'hr',
-    'span',
-  ],
+  allowedTags: [...MEMBER_MARKDOWN_TAGS, 'span'],
   allowedAttributes: { a: ['href', 'rel'], span: ['class', 'data-ref'], ol: ['start'] },
   allowedClasses: { span: ['portal-ref', 'portal-mention'] },
   allowedSchemes: ['https', 'http', 'mailto'],
