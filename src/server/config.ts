@@ -47,6 +47,7 @@ const schema = z
         .default(''),
     ),
     MEILISEARCH_TIMEOUT_MS: z.preprocess(blankToUndefined, z.coerce.number().int().min(100).max(600_000).default(1500)),
+    SEARCH_OUTBOX_MAX_AGE_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(86_400).default(600)),
     SMTP_URL: text(),
     SMTP_FROM: z.preprocess(blankToUndefined, z.string().default('Armas Cruzadas <no-reply@armas-cruzadas.invalid>')),
     DEMO_SEIZURES: count(3000),
@@ -177,6 +178,10 @@ export const config = {
           indexPrefix: s.MEILISEARCH_INDEX_PREFIX,
         }
       : null;
+  },
+  /** /readyz: a forum or document change waiting longer than this for Meilisearch makes the process not ready. */
+  get searchOutboxMaxAgeMs(): number {
+    return settings().SEARCH_OUTBOX_MAX_AGE_SECONDS * 1000;
   },
   get smtp(): { url: string; from: string } | null {
     const s = settings();

@@ -8,6 +8,7 @@
  * Budgets (DESIGN.md): list and thread pages p95 <= 50 ms at 20 connections; search p95 <= 50 ms.
  *   THREADS=2000 POSTS=40000 node tests/bench/threads.ts   (a smaller run)
  *   BENCH_PROCESSES=1 …                                    (one server process; default: one per core, as npm start)
+ *   KEEP_DB=1 …                                            (keep the database and print its path, for profiling)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -276,5 +277,6 @@ try {
   );
 } finally {
   await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_DB) console.log(`database kept: ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -30,6 +30,11 @@ describe('server errors', () => {
     expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'down', database: 'down', search: { engine: 'unknown', status: 'down' } });
+    expect(await ready.json()).toEqual({
+      status: 'down',
+      database: 'down',
+      search: { engine: 'unknown', status: 'down' },
+      outbox: { status: 'down', engine: 'unknown' },
+    });
   });
 });

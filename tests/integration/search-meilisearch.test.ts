@@ -44,7 +44,19 @@ const searches = () =>
 const threadSearches = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/indexes/thread_posts/search').length;
 const readiness = async () => {
   const res = await fetch(`${server.baseUrl}/readyz`);
-  return { status: res.status, body: (await res.json()) as { status: string; search: { engine: string; status: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      status: string;
+      search: { engine: string; status: string };
+      outbox: {
+        status: string;
+        engine: string;
+        kinds?: Record<string, { pending: number; oldestSeconds: number | null }>;
+        reason?: string;
+      };
+    },
+  };
 };
 
 const HEADER =
@@ -61,6 +73,8 @@ beforeAll(async () => {
     MEILISEARCH_URL: fake.url,
     MEILISEARCH_KEY: 'integration-master-key',
     MEILISEARCH_TIMEOUT_MS: '500',
+    // A forum change not in Meilisearch after 1 s makes the process not ready (the default is 600 s).
+    SEARCH_OUTBOX_MAX_AGE_SECONDS: '1',
     DEMO_SEIZURES: '150',
   };
   server = await startServer(env);
@@ -94,7 +108,12 @@ describe('the portal on Meilisearch', () => {
     expect(rifles).toMatch(/<mark>[^<]*(fusil|rifle|carabina)/i);
     expect(await readiness()).toEqual({
       status: 200,
-      body: { status: 'ok', database: 'ok', search: { engine: 'meilisearch', status: 'ok' } },
+      body: {
+        status: 'ok',
+        database: 'ok',
+        search: { engine: 'meilisearch', status: 'ok' },
+        outbox: { status: 'ok', engine: 'meilisearch', kinds: { thread_post: { pending: 0, oldestSeconds: null } } },
+      },
     });
   });
 
@@ -117,6 +136,44 @@ describe('the portal on Meilisearch', () => {
       Promise.resolve(!fake.docs('thread_posts').some((d) => d.id === reply!.id)),
     );
     expect(await (await fgr.get(`${path}?page=1`)).text()).toContain('Post hidden by a moderator.');
+  });
+
+  it('is not ready while forum changes cannot reach Meilisearch (refused too long, or Meilisearch down), and says why', async () => {
+    const post = fake.docs('thread_posts').find((d) => Number(d.seq) > 1 && !String(d.threadTitle).includes('asegurados en Reynosa'));
+    expect(post).toBeDefined();
+    const moderator = await as('moderator.cbp@demo.test');
+    const path = `/en/forums/threads/${Number(post!.threadId)}`;
+    // Meilisearch refuses the change: it waits in the outbox and grows older than the 1 s allowed.
+    fake.failTasks = (task) => (task.indexUid === 'thread_posts' ? { code: 'internal', message: 'injected failure' } : null);
+    await moderator.post(`${path}?_action=moderatePost`, { postId: String(post!.id), action: 'hide_post', reason: 'Readiness' });
+    await waitFor('readiness to name the old forum change', async () => (await readiness()).status === 503);
+    const refused = await readiness();
+    expect(refused.body.status).toBe('down');
+    expect(refused.body.outbox).toMatchObject({ status: 'down', engine: 'meilisearch', kinds: { thread_post: { pending: 1 } } });
+    expect(refused.body.outbox.reason).toMatch(/^1 forum post change\(s\) waiting, the oldest for \d+ s \(limit 1 s\)$/);
+    // The body names parts and states, never the injected error or the server's address.
+    expect(JSON.stringify(refused.body)).not.toMatch(/injected|127\.0\.0\.1/);
+
+    // Meilisearch down while the change waits: not ready, and the reason says so first.
+    await fake.down();
+    const down = await readiness();
+    expect(down.status).toBe(503);
+    expect(down.body.outbox.reason).toMatch(
+      /^Meilisearch does not answer while 1 forum post change\(s\) wait; 1 forum post change\(s\) waiting/,
+    );
+
+    // Back and accepting: the change is pushed and the process is ready again.
+    await fake.up();
+    fake.failTasks = null;
+    const admin = await as('admin@demo.test');
+    await admin.post('/en/admin/search?_action=pushSearchBacklog', {});
+    await waitFor('readiness to come back', async () => (await readiness()).status === 200);
+    expect((await readiness()).body.outbox).toEqual({
+      status: 'ok',
+      engine: 'meilisearch',
+      kinds: { thread_post: { pending: 0, oldestSeconds: null } },
+    });
+    expect(fake.docs('thread_posts').some((d) => d.id === post!.id)).toBe(false);
   });
 
   it('commits an import while Meilisearch is down, finds it through FTS5, and catches up when it is back', async () => {

@@ -81,7 +81,12 @@ describe('health', () => {
     const ready = await fetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.headers.get('cache-control')).toBe('no-store');
-    expect(await ready.json()).toEqual({ status: 'ok', database: 'ok', search: { engine: 'fts5', status: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      search: { engine: 'fts5', status: 'ok' },
+      outbox: { status: 'ok', engine: 'fts5' },
+    });
   });
 });
 

@@ -93,6 +93,8 @@ export interface SearchLayerHealth {
   outbox: OutboxStats | null;
   /** Documents in the live Meilisearch index, when it answered. */
   indexedDocuments: number | null;
+  /** Meilisearch answered its health probe (null with FTS5). */
+  answers: boolean | null;
 }
 
 /**
@@ -102,11 +104,13 @@ export interface SearchLayerHealth {
  */
 export async function searchLayerHealth(now: number = Date.now()): Promise<SearchLayerHealth> {
   const connection = meiliConnection();
-  if (!connection) return { engine: 'fts5', status: 'ok', problems: [], outbox: null, indexedDocuments: null };
+  if (!connection) return { engine: 'fts5', status: 'ok', problems: [], outbox: null, indexedDocuments: null, answers: null };
   const problems: string[] = [];
   let indexedDocuments: number | null = null;
+  let answers = false;
   try {
     await connection.probe.health();
+    answers = true;
     try {
       indexedDocuments = (await connection.probe.index(seizureIndexUid()).getStats()).numberOfDocuments;
       if (!indexedForms((await indexInfo(SEIZURE_KIND)).live))
@@ -123,7 +127,15 @@ export async function searchLayerHealth(now: number = Date.now()): Promise<Searc
     problems.push(`A search failed ${Math.round((now - remote.lastError.at) / 1000)} s ago: ${remote.lastError.message}`);
   const outbox = await outboxStats(now);
   if (outbox.failing) problems.push(`${outbox.failing} change(s) could not be pushed: ${outbox.lastError ?? ''}`);
-  return { engine: 'meilisearch', status: problems.length ? 'degraded' : 'ok', detail: problems[0], problems, outbox, indexedDocuments };
+  return {
+    engine: 'meilisearch',
+    status: problems.length ? 'degraded' : 'ok',
+    detail: problems[0],
+    problems,
+    outbox,
+    indexedDocuments,
+    answers,
+  };
 }
 
 /** For /readyz: the engine and its state only (no hosts, no errors: the admin page shows those). */
