@@ -93,6 +93,42 @@ export default defineConfig(
     ),
   },
   { files: ['src/server/**'], rules: forbid([CLIMB, WEB]) },
+  // Every date-time a reader sees is in the reader's time zone (Astro.locals.timeZone): dates and
+  // times are written by src/i18n/locale.ts only (formatDate with the zone), never by the runtime's
+  // own zone (toLocale*, a bare Intl.DateTimeFormat, local getters). A moment (a field named …At)
+  // formatted without a zone, or a 'datetime'/'moment' style without one, would read in UTC.
+  {
+    files: ['src/**'],
+    ignores: ['src/i18n/locale.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString'].map((property) => ({
+          property,
+          message: 'Format dates and numbers with formatDate/formatNumber of #src/i18n/locale.ts (locale and the reader’s time zone).',
+        })),
+        ...['getHours', 'getMinutes', 'getDate', 'getDay', 'getMonth', 'getFullYear', 'getTimezoneOffset'].map((property) => ({
+          property,
+          message: 'Local getters read the server’s time zone: use the getUTC* getters or formatDate with the reader’s zone.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ":matches(NewExpression, CallExpression)[callee.object.name='Intl'][callee.property.name='DateTimeFormat']",
+          message: 'Dates are formatted by #src/i18n/locale.ts (formatDate, dateTimeFormat): one place decides locale and time zone.',
+        },
+        {
+          selector: "CallExpression[callee.name='formatDate'][arguments.length<4][arguments.2.value=/^(datetime|moment)$/]",
+          message: 'A moment is shown in the reader’s time zone: pass Astro.locals.timeZone (ctx.locals.timeZone) as the fourth argument.',
+        },
+        {
+          selector: "CallExpression[callee.name='formatDate'][arguments.length<4][arguments.0.property.name=/At$/]",
+          message: 'A moment (…At) is shown in the reader’s time zone, its date too: formatDate(x, lang, style, Astro.locals.timeZone).',
+        },
+      ],
+    },
+  },
   // db/schema imports nothing of ours but the plain constants of src/domain.
   {
     files: ['db/schema/**'],

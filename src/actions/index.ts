@@ -125,8 +125,8 @@ export const server = {
 
   setTimeZone: defineAction({
     accept: 'form',
-    // '' returns to the agency's default.
-    input: z.object({ timeZone: z.union([z.enum(TIME_ZONES), z.literal('')], { error: 'timezone.invalid' }) }),
+    // The empty choice returns to the agency's default (Astro Actions read an empty form field as null).
+    input: z.object({ timeZone: z.enum(TIME_ZONES, { error: 'timezone.invalid' }).nullable() }),
     handler: async (input, ctx) => {
       const { user } = requireUser(ctx.locals);
       await setTimeZone(user.id, input.timeZone || null);

@@ -66,20 +66,21 @@ export function collator(locale: string): Intl.Collator {
   return cachedFormatter(`c\u0000${locale}`, () => new Intl.Collator(locale));
 }
 
-const DATE_STYLE: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: 'UTC' };
-const SHORT_DATE_STYLE: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeZone: 'UTC' };
-
-/** Options of the styles that show a moment: they depend on the reader's time zone. */
-function momentOptions(style: 'datetime' | 'moment', timeZone: string): Intl.DateTimeFormatOptions {
+/** Options of each style in a time zone. */
+function styleOptions(style: 'date' | 'short' | 'datetime' | 'moment', timeZone: string): Intl.DateTimeFormatOptions {
+  if (style === 'date') return { dateStyle: 'long', timeZone };
+  if (style === 'short') return { dateStyle: 'medium', timeZone };
   return style === 'moment'
     ? { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }
     : { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' };
 }
 
 /**
- * A date (calendar days are stored as UTC midnight, so they are shown in UTC) or a moment
- * ('datetime', in the reader's time zone, named: "5 feb 2026, 09:30 GMT-6"); 'short' is a
+ * A calendar day ('date', 'short': stored as UTC midnight, so shown in UTC, the default zone) or a
+ * moment in the reader's time zone: 'datetime' names the zone ("5 feb 2026, 09:30 GMT-6"), and the
+ * day of a moment ('date' or 'short' with the zone) is the reader's day, not UTC's. 'short' is a
  * compact date for table cells. The formatters are shared (one per locale, style and zone).
+ * eslint.config.js refuses a moment (…At, 'datetime', 'moment') formatted without a zone.
  */
 export function formatDate(
   date: Date | string | number,
@@ -88,8 +89,7 @@ export function formatDate(
   timeZone = 'UTC',
 ): string {
   const d = date instanceof Date ? date : new Date(date);
-  const options = style === 'date' ? DATE_STYLE : style === 'short' ? SHORT_DATE_STYLE : momentOptions(style, timeZone);
-  return dateTimeFormat(INTL_LOCALE[lang], options).format(d);
+  return dateTimeFormat(INTL_LOCALE[lang], styleOptions(style, timeZone)).format(d);
 }
 
 /** The short name of a time zone as readers know it ("UTC", "GMT-6", "CST"), for a column heading. */

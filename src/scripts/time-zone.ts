@@ -6,6 +6,8 @@
 import { TIME_ZONE_COOKIE } from '#src/domain/timezones.ts';
 
 export function rememberTimeZone(): void {
+  // Reads the browser's zone (formats nothing): the one place the portal asks the runtime's zone.
+  // eslint-disable-next-line no-restricted-syntax
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone) return;
   const cookie = `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}`;

@@ -238,6 +238,12 @@ describe('dates', () => {
     expect(text(after.querySelector('[data-testid=notice]'))).toBe('Zona horaria guardada.');
     expect(text(after.querySelector('#time-zone option[selected]'))).toMatch(/^Tijuana/);
     expect(text(after.querySelector('[data-testid=sessions] tbody'))).toMatch(/GMT-[78]|PST|PDT/);
-    await fgr.post('/es/account?_action=setTimeZone', { timeZone: '' });
+    // The first choice, "the agency's", goes back to the default.
+    const reset = await fgr.post('/es/account?_action=setTimeZone', { timeZone: '' });
+    expect(reset.status).toBe(200);
+    const back = parseHTML(await reset.text()).document;
+    expect(text(back.querySelector('[data-testid=notice]'))).toBe('Zona horaria guardada.');
+    expect(back.querySelector('#time-zone option[selected]')?.getAttribute('value')).toBe('');
+    expect(text(back.querySelector('[data-testid=sessions] tbody'))).toMatch(/GMT-6|CST/);
   });
 });

@@ -12,6 +12,7 @@ import { rawClient } from '#src/server/db.ts';
 import { allRows, col, writeTransaction } from '#src/server/sql.ts';
 import { canonicalCalibre, countryTimeZone, firearmTypeOf, resolveCountry, resolvePlace } from '#src/server/text/index.ts';
 import { es as messagesEs, en as messagesEn } from '#src/i18n/messages/seizures.ts';
+import { dateTimeFormat } from '#src/i18n/locale.ts';
 import { SEIZURE_COLUMNS, normalizeName, type Column, type Located } from './columns.ts';
 import { MAX_ERRORS, type ImportError, type ImportErrorCode } from './errors.ts';
 import { naturalKey } from './store.ts';
@@ -173,7 +174,7 @@ const intField = (min: number, max: number) =>
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** The column a seizure field comes from (for naming it in an error). */
