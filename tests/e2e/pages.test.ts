@@ -79,13 +79,41 @@ interface PageCase {
   role: Role;
   /** Path after the language prefix, or a function of the language (the forum's addresses are translated) and the ids found in the database. */
   path: string | ((lang: Lang) => string);
-  /** Brings the page into a state a link cannot reach (a failed form post). */
-  then?: (page: Page) => Promise<unknown>;
+  /** Brings the page into a state a link cannot reach (a failed form post), and checks what it says. */
+  then?: (page: Page, lang: Lang) => Promise<unknown>;
   label?: string;
 }
 
 const submitEmpty = (selector: string) => (page: Page) =>
   Promise.all([page.waitForLoadState('load'), page.click(`${selector} button[type=submit]`)]);
+
+/**
+ * The upload form's error state: the upload script sends the form by XHR, the server answers JSON
+ * and the script draws the error summary without a page load. A zero-byte file is refused by the
+ * server (the size check in the browser only catches files that are too large).
+ */
+async function uploadEmptyFile(page: Page, lang: Lang) {
+  await page.evaluate(() => Object.assign(window, { portalSamePage: true }));
+  await page.setInputFiles('[data-testid=upload-form] input[type=file]', {
+    name: 'vacio.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(0),
+  });
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/${lang}/documents/new`);
+  await page.click('[data-testid=upload-submit]');
+  const res = await answered;
+  expect(res.status()).toBe(400);
+  expect(res.headers()['content-type']).toContain('application/json');
+  const summary = page.locator('#upload-error-summary');
+  await summary.waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'upload-error-summary');
+  expect(await page.evaluate(() => 'portalSamePage' in window), 'no page load').toBe(true);
+  expect(await summary.locator('h2').textContent()).toBe(lang === 'es' ? 'Revise los siguientes campos:' : 'Please check these fields:');
+  expect(await summary.locator('li').allTextContents()).toEqual([
+    lang === 'es' ? '«vacio.pdf» está vacío (0 bytes).' : '“vacio.pdf” is empty (0 bytes).',
+  ]);
+  expect(await page.locator('[data-testid=upload-submit]').isEnabled()).toBe(true);
+}
 
 const CASES: PageCase[] = [
   { role: 'visitor', path: '/' },
@@ -144,6 +172,7 @@ const CASES: PageCase[] = [
   { role: 'member', path: () => `/documents/${ids.document}/edit`, label: '/documents/<id>/edit' },
   { role: 'member', path: () => `/documents/${ids.document}/version`, label: '/documents/<id>/version' },
   { role: 'member', path: '/documents/new' },
+  { role: 'member', path: '/documents/new', then: uploadEmptyFile, label: '/documents/new (upload error)' },
   { role: 'member', path: (lang) => forumPath(lang, 'home').slice(3), label: '/forum' },
   { role: 'member', path: (lang) => forumPath(lang, 'latest').slice(3), label: '/forum latest' },
   { role: 'member', path: (lang) => forumPath(lang, 'category', { slug: categorySlug }).slice(3), label: '/forum category' },
@@ -169,7 +198,7 @@ describe('every page at 390 px and 1280 px, in both languages', () => {
               const path = typeof c.path === 'string' ? c.path : c.path(lang);
               const res = await page.goto(`${baseUrl}/${lang}${path}`);
               expect(res?.status(), `${lang}${path}`).toBeLessThan(500);
-              if (c.then) await c.then(page);
+              if (c.then) await c.then(page, lang);
               for (const v of await axeViolations(page)) problems.push(`${width}px axe ${v}`);
               for (const p of await layoutProblems(page, width)) problems.push(`${width}px ${p}`);
             }
