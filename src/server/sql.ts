@@ -1,5 +1,7 @@
 import type { Client, InStatement, Transaction as LibsqlTransaction, Value } from '@libsql/client';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '#db/schema/index.ts';
 import { rawClient, type Database } from '#src/server/db.ts';
 
@@ -18,6 +20,14 @@ const MAX_PARAMS = 16_000;
 
 function args(params: readonly SqlValue[]): (string | number | null)[] {
   return params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** A drizzle `sql` fragment as plain text with `?` parameters, for the raw queries above (rules written once, used by both). */
+export function rawSql(fragment: SQL): { sql: string; params: SqlValue[] } {
+  const q = dialect.sqlToQuery(fragment);
+  return { sql: q.sql, params: q.params as SqlValue[] };
 }
 
 export async function runRaw(ex: RawExec, sql: string, params: readonly SqlValue[] = []): Promise<void> {

@@ -602,3 +602,33 @@ describe('document exchange over HTTP', () => {
     expect(badEn.querySelector('#doc-to-error')?.textContent?.trim()).toBe('Changed until: write the date as mm/dd/yyyy.');
   });
 });
+
+describe('request attachments follow the request', () => {
+  it('a request’s file is listed, found and opened only where the request is, even if its own scope said more', async () => {
+    const [doc] = await sql(
+      `SELECT d.id, d.scope_set_id FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version
+       WHERE d.origin = 'request' AND v.file_name = 'Trace results Reynosa.pdf'`,
+    );
+    const id = Number(doc!.id);
+    const sedena = await signedIn('analyst.sedena@demo.test');
+    const fgr = await signedIn('analyst.fgr@demo.test');
+    // A scope set admitting every member (as a stale or mistaken scope would): the request still decides.
+    const [members] = await sql(
+      "SELECT ss.id FROM scope_sets ss WHERE ss.tokens = 'members' AND EXISTS (SELECT 1 FROM scope_set_tokens t WHERE t.scope_set_id = ss.id)",
+    );
+    await sql('UPDATE documents SET scope_set_id = ? WHERE id = ?', [Number(members!.id), id]);
+    try {
+      const list = await (await sedena.get('/es/documents?tab=shared')).text();
+      const search = await (await sedena.get('/es/documents?tab=shared&q=Reynosa')).text();
+      expect(list).not.toContain('Trace results Reynosa');
+      expect(search).not.toContain('Trace results Reynosa');
+      expect(search).not.toContain(`/es/documents/${id}`);
+      expect((await sedena.get(`/es/documents/${id}`)).status).toBe(404);
+      expect((await sedena.get(`/es/documents/${id}/download`)).status).toBe(404);
+      // The addressed agency still finds it.
+      expect(await (await fgr.get('/es/documents?tab=shared&q=Reynosa')).text()).toContain(`/es/documents/${id}"`);
+    } finally {
+      await sql('UPDATE documents SET scope_set_id = ? WHERE id = ?', [Number(doc!.scope_set_id), id]);
+    }
+  });
+});

@@ -246,3 +246,168 @@ describe('files attached to forum posts over HTTP', () => {
     expect((await hsi.get(`/en/documents/${xlsxDoc!.id}/download`)).status).toBe(404);
   });
 });
+
+/** What a member reads of the library: a title in the shared tab, in a word search, and the counts. */
+async function libraryView(c: HttpClient, title: string, word: string) {
+  const shared = await (await c.get('/es/documents?tab=shared')).text();
+  const search = await (await c.get(`/es/documents?tab=shared&q=${encodeURIComponent(word)}`)).text();
+  const countOf = (html: string) => /data-testid="document-count">\s*([\d,.]+) documentos?/.exec(html)?.[1];
+  return {
+    listed: shared.includes(title),
+    sharedCount: Number(countOf(shared)?.replace(/[,.]/g, '')),
+    found: search.includes(title),
+    searchCount: Number(countOf(search)),
+  };
+}
+
+describe('library lists, counts and search follow the thread and post a file is attached to', () => {
+  let fgr: HttpClient;
+  let sedena: HttpClient;
+  let hsi: HttpClient;
+  let cbp: HttpClient;
+  let admin: HttpClient;
+  let threadId: number;
+  let firstPostId: number;
+  let replyId: number;
+  let openingDocId: number;
+  let replyDocId: number;
+  const openingTitle = 'Dictamen visibleqz apertura';
+  const replyTitle = 'Informe visibleqz respuesta';
+
+  beforeAll(async () => {
+    fgr = await signedIn('analyst.fgr@demo.test', 'es');
+    sedena = await signedIn('analyst.sedena@demo.test', 'es');
+    hsi = await signedIn('agent.hsi@demo.test', 'es');
+    cbp = await signedIn('moderator.cbp@demo.test', 'es');
+    admin = await signedIn('admin@demo.test', 'es');
+    const [category] = await sql("SELECT id FROM thread_categories WHERE slug = 'general'");
+    const created = await fgr.postMultipart(
+      '/es/foros/nuevo',
+      multipart(
+        {
+          categoryId: String(category!.id),
+          title: 'Hilo para todos los miembros con adjuntos',
+          postBody: 'Va el dictamen.',
+          lang: 'es',
+          tags: '',
+          handlingCode: 'H1',
+          handlingNote: '',
+          audience: 'category',
+        },
+        [{ name: `${openingTitle}.pdf`, bytes: makePdf(['Dictamen balistico visibleqz uno']), type: 'application/pdf' }],
+      ),
+    );
+    expect(created.status, await created.clone().text()).toBe(303);
+    const m = /\/es\/foros\/hilos\/(\d+)\?created=1#post-(\d+)$/.exec(created.headers.get('location') ?? '');
+    threadId = Number(m![1]);
+    firstPostId = Number(m![2]);
+    const replied = await fgr.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: 'Y el informe.', lang: 'es' }, [
+        { name: `${replyTitle}.pdf`, bytes: makePdf(['Informe visibleqz dos']), type: 'application/pdf' },
+      ]),
+    );
+    expect(replied.status, await replied.clone().text()).toBe(303);
+    replyId = Number(/#post-(\d+)$/.exec(replied.headers.get('location') ?? '')?.[1]);
+    const docs = await threadDocs(threadId);
+    openingDocId = docs.find((d) => d.itemId === firstPostId)!.id;
+    replyDocId = docs.find((d) => d.itemId === replyId)!.id;
+    expect(docs.map((d) => d.tokens)).toEqual(['members', 'members']);
+  });
+
+  it('a hidden post’s file leaves a member’s list, search and counts, and comes back when the post is restored', async () => {
+    const before = await libraryView(sedena, replyTitle, 'visibleqz');
+    expect(before).toMatchObject({ listed: true, found: true, searchCount: 2 });
+    expect((await libraryView(sedena, openingTitle, 'visibleqz')).listed).toBe(true);
+
+    const hidden = await cbp.post(`/es/foros/hilos/${threadId}?_action=moderatePost`, {
+      postId: String(replyId),
+      action: 'hide_post',
+      reason: 'Datos personales',
+    });
+    expect([200, 303]).toContain(hidden.status);
+    expect((await sql('SELECT hidden_at FROM thread_posts WHERE id = ?', [replyId]))[0]!.hidden_at).not.toBeNull();
+
+    const after = await libraryView(sedena, replyTitle, 'visibleqz');
+    expect(after).toEqual({ listed: false, sharedCount: before.sharedCount - 1, found: false, searchCount: 1 });
+    expect((await libraryView(sedena, openingTitle, 'visibleqz')).found).toBe(true);
+    expect((await sedena.get(`/es/documents/${replyDocId}`)).status).toBe(404);
+    expect((await sedena.get(`/es/documents/${replyDocId}/download`)).status).toBe(404);
+    // Its owner too: a moderator hid the post, so its file is gone from "Mine" as from the page.
+    const mine = await (await fgr.get('/es/documents?tab=mine&q=visibleqz')).text();
+    expect(mine).toContain(openingTitle);
+    expect(mine).not.toContain(replyTitle);
+    // The moderator (in scope) still finds it, to judge a restore.
+    expect((await libraryView(cbp, replyTitle, 'visibleqz')).found).toBe(true);
+
+    const restored = await cbp.post(`/es/foros/hilos/${threadId}?_action=moderatePost`, {
+      postId: String(replyId),
+      action: 'restore_post',
+    });
+    expect([200, 303]).toContain(restored.status);
+    expect(await libraryView(sedena, replyTitle, 'visibleqz')).toEqual(before);
+    expect((await sedena.get(`/es/documents/${replyDocId}`)).status).toBe(200);
+  });
+
+  it('a hidden thread’s files leave the list, search and counts of members (not of its author), and come back on restore', async () => {
+    const before = await libraryView(sedena, openingTitle, 'visibleqz');
+    expect(before).toMatchObject({ listed: true, found: true, searchCount: 2 });
+    const hidden = await cbp.post(`/es/foros/hilos/${threadId}?_action=moderateThread`, {
+      threadId: String(threadId),
+      action: 'hide_thread',
+      reason: 'Fuera de tema',
+    });
+    expect([200, 303]).toContain(hidden.status);
+    expect(await libraryView(sedena, openingTitle, 'visibleqz')).toEqual({
+      listed: false,
+      sharedCount: before.sharedCount - 2,
+      found: false,
+      searchCount: 0,
+    });
+    expect((await libraryView(sedena, replyTitle, 'visibleqz')).listed).toBe(false);
+    expect((await sedena.get(`/es/documents/${openingDocId}`)).status).toBe(404);
+    // The author still reads the hidden thread (to see why), and so its files.
+    expect((await fgr.get(`/es/documents/${openingDocId}`)).status).toBe(200);
+    expect(await (await fgr.get('/es/documents?tab=mine&q=visibleqz')).text()).toContain(openingTitle);
+
+    await cbp.post(`/es/foros/hilos/${threadId}?_action=moderateThread`, { threadId: String(threadId), action: 'restore_thread' });
+    expect(await libraryView(sedena, openingTitle, 'visibleqz')).toEqual(before);
+  });
+
+  it('a deleted post’s file leaves the list, search and counts of members', async () => {
+    const before = await libraryView(hsi, replyTitle, 'visibleqz');
+    expect(before).toMatchObject({ listed: true, found: true, searchCount: 2 });
+    const deleted = await fgr.post(`/es/foros/hilos/${threadId}?_action=deletePost`, { postId: String(replyId) });
+    expect([200, 303]).toContain(deleted.status);
+    expect(await libraryView(hsi, replyTitle, 'visibleqz')).toEqual({
+      listed: false,
+      sharedCount: before.sharedCount - 1,
+      found: false,
+      searchCount: 1,
+    });
+  });
+
+  it('a thread moved to a narrower audience takes its files along: an agency left out finds them nowhere', async () => {
+    expect((await libraryView(hsi, openingTitle, 'visibleqz')).found).toBe(true);
+    const [southern] = await sql("SELECT id FROM thread_categories WHERE slug = 'frontera-sur'");
+    const moved = await admin.post(`/es/foros/hilos/${threadId}/mover?_action=moveThread`, {
+      threadId: String(threadId),
+      categoryId: String(southern!.id),
+      audience: 'category',
+      reason: 'Tema de la frontera sur',
+    });
+    expect([200, 303], await moved.clone().text()).toContain(moved.status);
+    const [thread] = await sql('SELECT ss.tokens FROM threads t JOIN scope_sets ss ON ss.id = t.scope_set_id WHERE t.id = ?', [threadId]);
+    expect(String(thread!.tokens)).toBe('country:BZ country:GT country:MX country:SV');
+    // The files carry the thread's new scope (the document page and an external index read it there).
+    expect((await threadDocs(threadId)).map((d) => d.tokens)).toEqual([String(thread!.tokens), String(thread!.tokens)]);
+
+    const view = await libraryView(hsi, openingTitle, 'visibleqz');
+    expect(view).toMatchObject({ listed: false, found: false, searchCount: 0 });
+    for (const path of [`/es/documents/${openingDocId}`, `/es/documents/${openingDocId}/download`, `/es/foros/hilos/${threadId}`])
+      expect((await hsi.get(path)).status, path).toBe(404);
+    // SEDENA (Mexico) is still inside the new audience.
+    expect((await libraryView(sedena, openingTitle, 'visibleqz')).found).toBe(true);
+    expect((await sedena.get(`/es/documents/${openingDocId}/download`)).status).toBe(200);
+  });
+});

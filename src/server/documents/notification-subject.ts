@@ -9,6 +9,7 @@ import { documentListAccess, type Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import type { NotificationSubject, NotificationView } from '#src/server/notifications/types.ts';
 import { allRows, col } from '#src/server/sql.ts';
+import { documentOriginVisibleSql } from './origin.ts';
 
 export const documentNotifications: NotificationSubject = {
   visibleSql(reader: Reader, subjectId: SQL): SQL {
@@ -20,7 +21,8 @@ export const documentNotifications: NotificationSubject = {
     );
     return sql`${subjectId} IN (SELECT d.id FROM documents d WHERE d.deleted_at IS NULL AND (d.owner_id = ${access.ownerId} OR (d.revoked_at IS NULL
       AND (d.share_expires_at IS NULL OR d.share_expires_at > ${Date.now()})
-      AND d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens})))))`;
+      AND d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens}))))
+      AND ${documentOriginVisibleSql(reader)})`;
   },
 
   async render(items, lang: Lang) {

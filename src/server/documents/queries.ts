@@ -34,7 +34,8 @@ import {
   type VersionPolicy,
 } from '#src/domain/documents.ts';
 import { HANDLING_CODES, type HandlingCode } from '#src/domain/requests.ts';
-import { factsOf, loadDocumentRow, originVisible, type DocumentActor } from './service.ts';
+import { factsOf, loadDocumentRow, type DocumentActor } from './service.ts';
+import { originVisible } from './origin.ts';
 import { processPendingDerivatives } from './derive.ts';
 
 export type ShareState = 'live' | 'revoked' | 'expired';

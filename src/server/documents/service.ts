@@ -28,7 +28,7 @@ import { confirmStored, storeStagedFiles } from './store.ts';
 import { titleFromFileName } from './names.ts';
 import { scheduleDerivatives } from './derive.ts';
 import { notifyNewVersion, notifyShared } from './notify.ts';
-import { postAttachmentsVisible } from '#src/server/threads/attachments.ts';
+import { originVisible } from './origin.ts';
 
 /** The signed-in user acting (SessionUser satisfies it). */
 export interface DocumentActor extends Reader {
@@ -118,16 +118,6 @@ export function factsOf(row: DocumentRow): DocumentFacts {
     deletedAt: row.deleted_at === null ? null : new Date(Number(row.deleted_at)),
     versionPolicy: row.version_policy,
   };
-}
-
-/** Attachments of thread posts also follow their thread and post (canSeePostAttachments in access.ts). */
-export async function originVisible(
-  reader: Reader | null,
-  row: Pick<DocumentRow, 'origin' | 'origin_id' | 'origin_item_id'>,
-): Promise<boolean> {
-  if (row.origin !== 'thread') return true;
-  const id = (v: number | bigint | null) => (v === null ? null : Number(v));
-  return postAttachmentsVisible(reader, id(row.origin_id), id(row.origin_item_id));
 }
 
 export async function loadDocumentRow(ex: RawExec, id: number): Promise<DocumentRow | null> {
@@ -346,7 +336,8 @@ export interface DocumentChanges extends Omit<DocumentMeta, 'scope'> {
 /** Description, tags, links, handling, expiry and (for library documents) scope. */
 export async function updateDocument(actor: DocumentActor, id: number, changes: DocumentChanges, now = new Date()): Promise<void> {
   const row = await loadDocumentRow(rawClient(), id);
-  if (!row || !canManageDocument(actor, factsOf(row), now)) return refuse(actor, 'documents.update', id);
+  if (!row || !canManageDocument(actor, factsOf(row), now) || !(await originVisible(actor, row)))
+    return refuse(actor, 'documents.update', id);
   checkMeta({ ...changes, scope: { kind: 'members' } }, now);
   const tags = normalizeTags(changes.tags);
   // Attachments keep the scope of their request or thread.
@@ -396,7 +387,8 @@ export async function updateDocument(actor: DocumentActor, id: number, changes: 
 /** Ends the share at once (owner and admins keep access), or gives it back. */
 export async function setShareRevoked(actor: DocumentActor, id: number, revoked: boolean, now = new Date()): Promise<void> {
   const row = await loadDocumentRow(rawClient(), id);
-  if (!row || !canManageDocument(actor, factsOf(row), now)) return refuse(actor, revoked ? 'documents.revoke' : 'documents.unrevoke', id);
+  if (!row || !canManageDocument(actor, factsOf(row), now) || !(await originVisible(actor, row)))
+    return refuse(actor, revoked ? 'documents.revoke' : 'documents.unrevoke', id);
   await writeTransaction(async (tx, ex) => {
     await runRaw(tx, 'UPDATE documents SET revoked_at = ?, revoked_by = ?, updated_at = ? WHERE id = ?', [
       revoked ? now.getTime() : null,
@@ -412,7 +404,8 @@ export async function setShareRevoked(actor: DocumentActor, id: number, revoked:
 /** Soft delete: gone from every list and URL; purged after DOCUMENT_RETENTION_DAYS unless restored. */
 export async function deleteDocument(actor: DocumentActor, id: number, now = new Date()): Promise<void> {
   const row = await loadDocumentRow(rawClient(), id);
-  if (!row || !canManageDocument(actor, factsOf(row), now)) return refuse(actor, 'documents.delete', id);
+  if (!row || !canManageDocument(actor, factsOf(row), now) || !(await originVisible(actor, row)))
+    return refuse(actor, 'documents.delete', id);
   await writeTransaction(async (tx, ex) => {
     await runRaw(tx, 'UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ?', [now.getTime(), actor.id, id]);
     await unindexDocumentsFts(tx, [id]);

@@ -1,10 +1,12 @@
 /**
  * The SQL WHERE clause of the document library (alias d = documents): the reader's access
- * (src/server/access.ts documentListAccess), the tab, the filters and the text. Lists, counts
+ * (src/server/access.ts documentListAccess, and for attachments their thread post or request:
+ * documents/origin.ts), the tab, the filters and the text. Lists, counts
  * and the FTS5 engine all start from it, so access is part of every one of those queries.
  */
 import { documentListAccess, type Reader } from '#src/server/access.ts';
-import type { SqlValue } from '#src/server/sql.ts';
+import { documentOriginVisibleSql } from '#src/server/documents/origin.ts';
+import { rawSql, type SqlValue } from '#src/server/sql.ts';
 import type { NormalizedLibraryQuery } from './documents-types.ts';
 
 export interface DocumentWhere {
@@ -34,17 +36,33 @@ export function documentMatchExpression(text: string): string | null {
   return terms.length ? terms.join(' AND ') : null;
 }
 
-export function buildDocumentWhere(q: NormalizedLibraryQuery, reader: Reader): DocumentWhere {
-  const parts: string[] = ['d.deleted_at IS NULL'];
-  const params: SqlValue[] = [];
+/** The document's own scope over `documents d`: the reader's own documents and live shares holding one of the reader's tokens. */
+export function documentScopeWhere(reader: Reader, now: Date): { clause: string; params: SqlValue[] } {
   const access = documentListAccess(reader);
-  if (!access.all) {
-    parts.push(
-      `(d.owner_id = ? OR (d.revoked_at IS NULL AND (d.share_expires_at IS NULL OR d.share_expires_at > ?)
+  if (access.all) return { clause: '1', params: [] };
+  return {
+    clause: `(d.owner_id = ? OR (d.revoked_at IS NULL AND (d.share_expires_at IS NULL OR d.share_expires_at > ?)
         AND d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${access.tokens.map(() => '?').join(', ')}))))`,
-    );
-    params.push(access.ownerId, q.now.getTime(), ...access.tokens);
-  }
+    params: [access.ownerId, now.getTime(), ...access.tokens],
+  };
+}
+
+/**
+ * The reader's access over `documents d` (admins: everything): the document's scope, and for
+ * attachments their thread post or request (documents/origin.ts), so a hidden post's file is not
+ * listed, counted or found.
+ */
+export function documentAccessWhere(reader: Reader, now: Date): { clause: string; params: SqlValue[] } {
+  if (documentListAccess(reader).all) return { clause: '1', params: [] };
+  const scope = documentScopeWhere(reader, now);
+  const origin = rawSql(documentOriginVisibleSql(reader));
+  return { clause: `${scope.clause} AND ${origin.sql}`, params: [...scope.params, ...origin.params] };
+}
+
+export function buildDocumentWhere(q: NormalizedLibraryQuery, reader: Reader): DocumentWhere {
+  const access = documentAccessWhere(reader, q.now);
+  const parts: string[] = ['d.deleted_at IS NULL', access.clause];
+  const params: SqlValue[] = [...access.params];
   if (q.tab === 'mine') {
     parts.push('d.owner_id = ?');
     params.push(reader.id);

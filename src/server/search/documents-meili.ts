@@ -6,7 +6,9 @@
 import { Meilisearch, type SearchParams } from 'meilisearch';
 import { documentListAccess, type Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
-import { allRows, col } from '#src/server/sql.ts';
+import { documentOriginVisibleSql } from '#src/server/documents/origin.ts';
+import { allRows, col, rawSql } from '#src/server/sql.ts';
+import { documentScopeWhere } from './documents-filter.ts';
 import { normalizeLibraryQuery, type DocumentSearchEngine, type LibraryQuery } from './documents-types.ts';
 import { MARK_CLOSE, MARK_OPEN, markToHtml } from './types.ts';
 
@@ -34,7 +36,7 @@ export interface MeiliDocument {
 
 export const MEILI_DOCUMENT_SETTINGS = {
   searchableAttributes: ['title', 'tags', 'description', 'names', 'body'],
-  filterableAttributes: ['type', 'agency', 'language', 'ownerId', 'scope', 'expiresAt', 'updatedAt', 'tags', 'links'],
+  filterableAttributes: ['id', 'type', 'agency', 'language', 'ownerId', 'scope', 'expiresAt', 'updatedAt', 'tags', 'links'],
   sortableAttributes: ['updatedAt', 'createdAt', 'title'],
   pagination: { maxTotalHits: 1_000_000 },
 };
@@ -42,7 +44,11 @@ export const MEILI_DOCUMENT_SETTINGS = {
 const lit = (value: string | number) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** The search request for a query and reader (pure: unit-tested without a server). */
-export function buildMeiliDocumentQuery(query: LibraryQuery, reader: Reader): { q: string; params: SearchParams } {
+export function buildMeiliDocumentQuery(
+  query: LibraryQuery,
+  reader: Reader,
+  excludedIds: readonly number[] = [],
+): { q: string; params: SearchParams } {
   const n = normalizeLibraryQuery(query);
   const filter: string[] = [];
   const access = documentListAccess(reader);
@@ -50,6 +56,7 @@ export function buildMeiliDocumentQuery(query: LibraryQuery, reader: Reader): { 
     filter.push(
       `(ownerId = ${lit(access.ownerId)} OR (scope IN [${access.tokens.map(lit).join(', ')}] AND (expiresAt = 0 OR expiresAt > ${n.now.getTime()})))`,
     );
+  if (excludedIds.length) filter.push(`id NOT IN [${excludedIds.join(', ')}]`);
   if (n.tab === 'mine') filter.push(`ownerId = ${lit(reader.id)}`);
   else if (n.tab === 'agency') filter.push(`agency = ${lit(reader.agencyCode)}`);
   else filter.push(`ownerId != ${lit(reader.id)}`);
@@ -86,6 +93,24 @@ export function buildMeiliDocumentQuery(query: LibraryQuery, reader: Reader): { 
       highlightPostTag: MARK_CLOSE,
     },
   };
+}
+
+/**
+ * Attachments the reader's scope would admit but whose thread post or request does not (a hidden
+ * or deleted post, a hidden thread): few, read from the database at each search and filtered out
+ * inside the query, so totals and pages never count them.
+ */
+export async function hiddenAttachmentIds(reader: Reader, now: Date): Promise<number[]> {
+  if (documentListAccess(reader).all) return [];
+  const scope = documentScopeWhere(reader, now);
+  const origin = rawSql(documentOriginVisibleSql(reader));
+  const rows = await allRows(
+    rawClient(),
+    { id: col.int },
+    `SELECT d.id FROM documents d WHERE d.deleted_at IS NULL AND d.origin <> 'library' AND ${scope.clause} AND NOT ${origin.sql}`,
+    [...scope.params, ...origin.params],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Search documents for the given library documents, read from the database (deleted ones are left out). */
@@ -159,7 +184,7 @@ export function createMeiliDocumentEngine(opts: { host: string; apiKey?: string;
     name: 'meilisearch',
     async search(query, reader) {
       await ensureSettings();
-      const { q, params } = buildMeiliDocumentQuery(query, reader);
+      const { q, params } = buildMeiliDocumentQuery(query, reader, await hiddenAttachmentIds(reader, query.now ?? new Date()));
       const res = await index.search(q, params);
       const snippets = new Map<number, string>();
       for (const h of res.hits) {

@@ -4,10 +4,10 @@
  * attached to a post takes the thread's scope, so it is visible exactly where the post is.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { threadPosts } from '#db/schema/index.ts';
-import { canChangePost, canSeePostAttachments, type Reader } from '#src/server/access.ts';
+import { documents, threadPosts } from '#db/schema/index.ts';
+import { canChangePost, canModerateThreads, canSeePostAttachments, type Reader } from '#src/server/access.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
-import { db } from '#src/server/db.ts';
+import { db, type Executor } from '#src/server/db.ts';
 import { visibleThreadSql } from './notification-subject.ts';
 import { visibleThread, type ThreadActor } from './store.ts';
 
@@ -70,4 +70,30 @@ export async function postAttachmentsVisible(reader: Reader | null, threadId: nu
 /** A post with files aimed at a thread or category the member may not see: audited, answered 404 or refused. */
 export async function auditRefusedAttachment(actor: ThreadActor, target: string): Promise<void> {
   await audit(actorOf(actor, actor.ip), { action: 'threads.post.attach', target, outcome: 'denied' });
+}
+
+/**
+ * canSeePostAttachments in SQL over a thread id and a post id (NULL: attached to the thread
+ * itself), for lists of documents: the thread visible to the reader, and the post standing
+ * (moderators also see a removed post's files). Correlated look-ups by primary key, so a list
+ * pays only for the rows that are thread attachments.
+ */
+export function postAttachmentsVisibleSql(reader: Reader, threadId: SQL, postId: SQL): SQL {
+  const standing = canModerateThreads(reader) ? sql`` : sql` AND p.hidden_at IS NULL AND p.deleted_at IS NULL`;
+  return sql`(EXISTS (SELECT 1 FROM threads t WHERE t.id = ${threadId} AND ${visibleThreadSql(reader)})
+    AND (${postId} IS NULL OR EXISTS (SELECT 1 FROM thread_posts p WHERE p.id = ${postId} AND p.thread_id = ${threadId}${standing})))`;
+}
+
+/**
+ * A thread moved to another audience: its files take the thread's new scope (lists already follow
+ * the thread through postAttachmentsVisibleSql; this keeps the document page's scope and an
+ * external search index true). Inside the move's transaction; returns the documents changed.
+ */
+export async function rescopeThreadAttachments(ex: Executor, threadId: number, scopeSetId: number): Promise<number[]> {
+  const changed = await ex
+    .update(documents)
+    .set({ scopeSetId, scopeKind: 'thread' })
+    .where(and(eq(documents.origin, 'thread'), eq(documents.originId, threadId)))
+    .returning({ id: documents.id });
+  return changed.map((d) => d.id);
 }

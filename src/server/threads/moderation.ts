@@ -20,8 +20,10 @@ import { actorOf, audit } from '#src/server/audit.ts';
 import { db, type Executor } from '#src/server/db.ts';
 import { DomainError } from '#src/server/errors.ts';
 import { scopeSetIdFor, visibleScopeSql } from '#src/server/scopes.ts';
+import { afterDocumentsChanged } from '#src/server/search/documents.ts';
 import { afterThreadPostsChanged } from '#src/server/search/threads.ts';
 import { syncThreadIndex, syncThreadPostsIndex } from '#src/server/search/threads-fts5-index.ts';
+import { rescopeThreadAttachments } from './attachments.ts';
 import { notifyModerated } from './notify.ts';
 import {
   agencyCountries,
@@ -222,10 +224,9 @@ export async function moveThread(
     if (target.id === thread.category.id) throw new DomainError('thread_move_same', 'categoryId');
     const plan = await planMove(thread, target.scope, opts.audience ?? 'keep', tx);
     if (plan.widens && !opts.confirmWiden) throw new DomainError('thread_move_widens', 'confirmWiden');
-    await tx
-      .update(threads)
-      .set({ categoryId: target.id, scopeSetId: await scopeSetIdFor(tx, plan.to) })
-      .where(eq(threads.id, threadId));
+    const scopeSetId = await scopeSetIdFor(tx, plan.to);
+    await tx.update(threads).set({ categoryId: target.id, scopeSetId }).where(eq(threads.id, threadId));
+    const documentIds = await rescopeThreadAttachments(tx, threadId, scopeSetId);
     await record(tx, actor, {
       thread,
       action: 'move',
@@ -245,11 +246,12 @@ export async function moveThread(
     });
     // The category and scope are on every post's document of the remote index: all of them go to the outbox.
     const postIds = await syncThreadIndex(tx, threadId);
-    return { plan, send, postIds };
+    return { plan, send, postIds, documentIds };
   });
   done.send();
   // The scope is part of every document of an external index.
   afterThreadPostsChanged(done.postIds);
+  afterDocumentsChanged(done.documentIds);
   return done.plan;
 }
 
