@@ -67,8 +67,12 @@ export const threads = sqliteTable(
     lastPostAt: integer('last_post_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
-    index('threads_activity_idx').on(t.hiddenAt, t.lastPostAt),
-    index('threads_category_idx').on(t.categoryId, t.hiddenAt, t.lastPostAt),
+    // Lists walk these newest first and check the reader's scope in the index itself (covering).
+    index('threads_activity_idx').on(t.hiddenAt, t.lastPostAt, t.scopeSetId),
+    // A category page lists pinned threads first: the order is the index's, not a sort of the category.
+    index('threads_category_idx').on(t.categoryId, t.hiddenAt, sql`(${t.pinnedAt} IS NOT NULL)`, t.lastPostAt, t.scopeSetId),
+    // Counts of what the reader may see ("n threads", a category's count) from the index alone.
+    index('threads_visible_idx').on(t.hiddenAt, t.scopeSetId, t.categoryId),
     index('threads_author_idx').on(t.authorId),
   ],
 );

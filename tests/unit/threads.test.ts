@@ -435,6 +435,18 @@ describe('following, notifications and unread tracking', () => {
     const row = (await listThreads(who.fgr!, { unread: true })).rows.find((r) => r.id === threadId)!;
     expect(row.newPosts).toBe(2);
     expect(await firstUnread(who.fgr!, (await loadThread(threadId))!)).toEqual({ postId: r2, page: 1 });
+    // Never opened: every standing post is new; a hidden one is not, and a pinned thread leads its category.
+    const { threadId: fresh } = await createThread(who.atf!, base({ title: unique('Never opened') }));
+    const { postId: hiddenReply } = await replyToThread(who.hsi!, fresh, { body: 'Hidden soon', lang: 'en' });
+    await replyToThread(who.atf!, fresh, { body: 'Still standing', lang: 'en' });
+    await moderatePost(who.cbp!, hiddenReply, 'hide_post', { reason: 'Off topic' });
+    const freshRow = (await listThreads(who.fgr!, { unread: true })).rows.find((r) => r.id === fresh)!;
+    expect([freshRow.newPosts, freshRow.postCount]).toEqual([2, 2]);
+    await moderateThread(who.cbp!, threadId, 'pin', { reason: 'Reference' });
+    const inCategory = await listThreads(who.fgr!, { categoryId: (await loadThread(threadId))!.category.id, pinnedFirst: true });
+    expect(inCategory.rows.length).toBeGreaterThan(1);
+    expect(inCategory.rows.findIndex((r) => r.pinned && r.id === threadId)).toBe(0);
+    expect(inCategory.rows.slice(1).some((r) => r.id === fresh)).toBe(true);
     // (A test above posted an hour ahead: the mark goes past it.)
     await markAllThreadsRead(who.fgr!, new Date(Date.now() + 2 * 3_600_000));
     expect((await listThreads(who.fgr!, { unread: true })).rows.some((r) => r.id === threadId)).toBe(false);

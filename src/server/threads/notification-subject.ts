@@ -20,7 +20,9 @@ export function visibleThreadSql(reader: Reader): SQL {
 
 export const threadNotifications: NotificationSubject = {
   visibleSql(reader, subjectId) {
-    return sql`${subjectId} IN (SELECT t.id FROM threads t WHERE ${visibleThreadSql(reader)})`;
+    // Correlated (one primary-key look-up per notification), not `IN (visible threads)`: that list
+    // was built over every thread the reader may see on each count of the header badge.
+    return sql`EXISTS (SELECT 1 FROM threads t WHERE t.id = ${subjectId} AND ${visibleThreadSql(reader)})`;
   },
 
   async render(items, lang) {

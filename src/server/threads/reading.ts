@@ -108,7 +108,9 @@ export async function listThreads(reader: Reader, filter: ThreadFilter) {
   const page = Math.max(1, Math.min(10_000, Math.floor(filter.page ?? 1)));
   const mark = await readMark(reader.id);
   const where = threadWhere(reader, filter, mark);
-  const order = filter.pinnedFirst ? sql`t.pinned_at IS NULL, t.last_post_at DESC, t.id DESC` : sql`t.last_post_at DESC, t.id DESC`;
+  const order = filter.pinnedFirst
+    ? sql`t.pinned_at IS NOT NULL DESC, t.last_post_at DESC, t.id DESC`
+    : sql`t.last_post_at DESC, t.id DESC`;
   const from = threadsFrom(reader, filter);
   const [count] = await db().all<{ n: number }>(sql`SELECT count(*) AS n FROM ${from} WHERE ${where}`);
   const total = Number(count?.n ?? 0);
@@ -148,8 +150,13 @@ async function threadRows(reader: Reader, ids: number[], mark: number): Promise<
     SELECT t.id, t.title, t.category_id, c.slug, c.name_es, c.name_en, t.lang, t.tags, t.handling_code, t.pinned_at, t.locked_at,
       t.scope_set_id, c.scope_set_id AS cat_scope, u.display_name AS author_name, t.author_agency_code, t.created_at, t.post_count,
       t.last_post_at, r.last_read_seq,
-      (SELECT count(*) FROM thread_posts p WHERE p.thread_id = t.id AND p.seq > coalesce(r.last_read_seq, 0)
-         AND p.hidden_at IS NULL AND p.deleted_at IS NULL AND p.created_at > ${mark}) AS new_posts
+      CASE
+        WHEN t.last_visible_seq <= coalesce(r.last_read_seq, 0) THEN 0
+        -- Never opened and started after the "all read" mark: every standing post is new (post_count).
+        WHEN r.last_read_seq IS NULL AND t.created_at > ${mark} THEN t.post_count
+        ELSE (SELECT count(*) FROM thread_posts p WHERE p.thread_id = t.id AND p.seq > coalesce(r.last_read_seq, 0)
+          AND p.hidden_at IS NULL AND p.deleted_at IS NULL AND p.created_at > ${mark})
+      END AS new_posts
     FROM threads t JOIN thread_categories c ON c.id = t.category_id JOIN users u ON u.id = t.author_id
       LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.user_id = ${reader.id}
     WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
