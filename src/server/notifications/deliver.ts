@@ -3,7 +3,7 @@
  * event that caused them) for members who chose that, or one daily digest. Every e-mail is
  * composed after the commit from what is stored, with the same wording as the centre.
  */
-import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, not, or, sql } from 'drizzle-orm';
 import { notifications, notificationSettings, type Lang, type NotificationSubjectKind } from '#db/schema/index.ts';
 import { translate } from '#src/i18n/index.ts';
 import { config } from '#src/server/config.ts';
@@ -12,7 +12,7 @@ import { mailConfigured, queueMail } from './mail.ts';
 import { recipientsByIds } from './readers.ts';
 import { NOTIFICATION_SUBJECTS } from './subjects.ts';
 import type { NotificationView, StoredNotification } from './types.ts';
-import { visibleNotifications } from './visibility.ts';
+import { mutedNotifications, visibleNotifications } from './visibility.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -103,7 +103,8 @@ export async function deliverNow(ids: readonly number[], now: Date = new Date())
 
 /**
  * Daily digests: one e-mail per member who chose them, at most once every 24 hours, listing the
- * notifications they have neither read nor been e-mailed, that they may still see. Claiming a
+ * notifications they have neither read nor been e-mailed, that they may still see and have not
+ * silenced since (a reply in a thread muted after it was written). Claiming a
  * member's digest is one conditional UPDATE, so concurrent processes never send it twice.
  */
 export async function sendDigests(now: Date = new Date()): Promise<number> {
@@ -143,6 +144,7 @@ export async function sendDigests(now: Date = new Date()): Promise<number> {
           isNull(notifications.emailedAt),
           gte(notifications.createdAt, candidate.since),
           visibleNotifications(person),
+          not(mutedNotifications(person.id)),
         ),
       )
       .orderBy(asc(notifications.createdAt), asc(notifications.id))

@@ -37,6 +37,11 @@ export interface NotificationSubject {
    * can no longer see (changed agency, narrowed scope, hidden thread) disappears everywhere.
    */
   visibleSql(reader: Reader, subjectId: SQL): SQL;
+  /**
+   * SQL that is true when the member (`userId`) has silenced this notification's subject since it
+   * was written (a muted thread): the daily digest leaves it out. Rooms without muting omit it.
+   */
+  mutedSql?(userId: string, subjectId: SQL, kind: SQL): SQL;
   /** The wording and link of each notification (by notification id) in a language. */
   render(items: readonly StoredNotification[], lang: Lang): Promise<Map<number, NotificationView>>;
 }

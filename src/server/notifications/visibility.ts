@@ -14,3 +14,12 @@ export function visibleNotifications(reader: Reader): SQL {
   );
   return or(...parts) ?? sql`0`;
 }
+
+/** "The member silenced this notification's subject" (src/server/notifications/types.ts mutedSql): left out of digests. */
+export function mutedNotifications(userId: string): SQL {
+  const parts = NOTIFICATION_SUBJECT_KINDS.flatMap((kind) => {
+    const muted = NOTIFICATION_SUBJECTS[kind].mutedSql?.(userId, sql`${notifications.subjectId}`, sql`${notifications.kind}`);
+    return muted ? [and(eq(notifications.subjectKind, kind), muted)] : [];
+  });
+  return or(...parts) ?? sql`0`;
+}

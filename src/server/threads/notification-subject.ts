@@ -25,6 +25,13 @@ export const threadNotifications: NotificationSubject = {
     return sql`EXISTS (SELECT 1 FROM threads t WHERE t.id = ${subjectId} AND ${visibleThreadSql(reader)})`;
   },
 
+  // Muting a thread silences its replies and new-thread notices (as at write time, notify.ts), also
+  // those already waiting for the digest; a mention or a moderator's word to the member still goes.
+  mutedSql(userId, subjectId, kind) {
+    return sql`(${kind} IN ('thread_reply', 'thread_new') AND EXISTS (SELECT 1 FROM thread_follows f
+      WHERE f.thread_id = ${subjectId} AND f.user_id = ${userId} AND f.level = 'muted'))`;
+  },
+
   async render(items, lang) {
     const ids = [...new Set(items.map((n) => n.subjectId))];
     const rows = ids.length
