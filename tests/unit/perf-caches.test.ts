@@ -3,7 +3,7 @@ import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
 import { EXPORT_CHUNK, dashboard, exportCsv } from '#src/server/seizures/queries.ts';
 import { search } from '#src/server/search/index.ts';
-import { clearTallies, tallyStats } from '#src/server/search/fts5.ts';
+import { columnStats } from '#src/server/search/fts5-columns.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { isReadOnlySql, rawClient } from '#src/server/db.ts';
 import { LruCache } from '#src/server/cache.ts';
@@ -165,32 +165,31 @@ describe('request time limit', () => {
   });
 });
 
-describe('search tally cache', () => {
-  it('counts a popular search once per data version and visibility, and afresh after an import', async () => {
-    clearTallies();
-    const counted = () => tallyStats.counted;
-    const start = counted();
+describe('search columns in memory', () => {
+  it('are built once per data version and afresh after an import, and count only what each reader may see', async () => {
+    await search({ lang: 'es' }, readers.fgr);
+    const built = () => columnStats.built;
+    const start = built();
     const fgr = await search({ lang: 'es' }, readers.fgr);
-    expect(counted()).toBe(start + 1);
-    // A colleague of the same agency, in the other language, on another sort: the same tally.
+    // Other readers, languages, sorts and texts: the same columns.
     const colleague = await search({ lang: 'en', sort: 'date_asc' }, readers.editor);
-    expect(counted()).toBe(start + 1);
+    const atf = await search({ lang: 'es' }, readers.atf);
+    await search({ lang: 'es', text: 'sigilo', filters: { state: ['MX-ZAC'] } }, readers.atf);
+    expect(built()).toBe(start);
     expect(colleague.total).toBe(fgr.total);
     expect(colleague.facets.manufacturer).toEqual(fgr.facets.manufacturer);
     expect(fgr.facets.manufacturer.map((m) => m.value)).toContain('Sigilo Arms');
 
-    // ATF sees fewer seizures: its own tally, without the seizure it may not see.
-    const atf = await search({ lang: 'es' }, readers.atf);
-    expect(counted()).toBe(start + 2);
+    // ATF sees fewer seizures: without the seizure it may not see, in the total and every facet.
     expect(atf.total).toBe(fgr.total - 1);
     expect(atf.facets.manufacturer.map((m) => m.value)).not.toContain('Sigilo Arms');
     expect(atf.facets.state.map((s) => s.value)).not.toContain('MX-ZAC');
 
-    // An import raises the data version in its transaction: the next search counts again.
+    // An import raises the data version in its transaction: the next search builds the columns again.
     const r = await importCsv(csv(row({ reference: 'TALLY-NEW', serial: 'TN1', case_file: 'CF-T', state: 'MX-CHH' })), 'tally.csv');
     expect(r.ok).toBe(true);
     const after = await search({ lang: 'es' }, readers.atf);
-    expect(counted()).toBe(start + 3);
+    expect(built()).toBe(start + 1);
     expect(after.total).toBe(atf.total + 1);
     expect(after.facets.state.find((s) => s.value === 'MX-CHH')?.count).toBe(1);
   });

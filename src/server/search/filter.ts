@@ -27,6 +27,8 @@ export interface Where {
   match: string | null;
   /** Without related concepts (rows matching it rank first), or null when there are none. */
   exactMatch: string | null;
+  /** Only exclusions ("-glock"): the MATCH of the rows to leave out, else null. */
+  excludeMatch: string | null;
 }
 
 // Facet value ids per database, reloaded when the seizure data version changes (imports write
@@ -110,5 +112,15 @@ export async function buildWhere(ex: RawExec, query: SearchQuery, reader: Reader
   }
   const from = match ? 'seizure_fts JOIN seizure_search_docs d ON d.seizure_id = seizure_fts.rowid' : 'seizure_search_docs d';
   const exactMatch = exact && negative ? `(${exact}) NOT (${negative})` : exact;
-  return { from, clause: parts.length ? parts.join(' AND ') : '1', params, baseClause, baseParams, facetChars, match, exactMatch };
+  return {
+    from,
+    clause: parts.length ? parts.join(' AND ') : '1',
+    params,
+    baseClause,
+    baseParams,
+    facetChars,
+    match,
+    exactMatch,
+    excludeMatch: match ? null : negative,
+  };
 }

@@ -15,8 +15,7 @@ import type { Reader } from '#src/server/access.ts';
 import { messagesEn, messagesEs } from '#src/i18n/messages/seizures.ts';
 import { loadSeizures } from '#src/server/seizures/records.ts';
 import type { SeizureDetail } from '#src/server/seizures/types.ts';
-import { bumpDataVersion, dataVersion } from '#src/server/data-version.ts';
-import { LruCache } from '#src/server/cache.ts';
+import { bumpDataVersion } from '#src/server/data-version.ts';
 import {
   analyseQuery,
   countryName,
@@ -31,6 +30,18 @@ import { escapeHtml } from '#src/server/html.ts';
 import { FACET_CHAR_BASE, FACET_FIELDS, indexSeizures, reindexAll, unindexSeizures, type FacetField } from './fts5-index.ts';
 import { correctQuery, indexChanged } from './fts5-spelling.ts';
 import { buildWhere, facetDictionary, type Where } from './filter.ts';
+import {
+  dateNumber,
+  firearmsOrder,
+  matchingRowids,
+  pageAlong,
+  runPass,
+  seizureColumns,
+  visibleScopes,
+  type FacetSelection,
+  type Pass,
+  type SeizureColumns,
+} from './fts5-columns.ts';
 import { allRows, col, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { normalizeQuery, type Facets, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from './types.ts';
 
@@ -74,31 +85,6 @@ interface Tally {
   counts: Int32Array;
 }
 
-// Tallies per search SQL and seizure data version. The SQL carries the reader's access tokens, so
-// readers who see the same seizures share an entry, and nobody is counted a seizure they may not
-// see. A tally walks the facet ids of every matching row synchronously (the embedded driver runs
-// SQL on the event loop): ~15 ms for the unfiltered index of 100,000 seizures, ~150 ms at a
-// million, while every other request waits. The popular views (the unfiltered index, a common
-// word, a state) are counted once per import instead; an import raises the version in its
-// transaction, so the next search counts afresh. Bounded: an entry holds only non-zero counts.
-const tallies = new LruCache<Promise<Tally>>(200);
-
-/** How many tallies were counted rather than served from the cache (tests, benchmarks). */
-export const tallyStats = { counted: 0 };
-
-/** Forgets every cached tally (the search benchmark measures counting itself). */
-export function clearTallies(): void {
-  tallies.clear();
-}
-
-async function cachedTally(ex: RawExec, where: Where, shared: boolean): Promise<Tally> {
-  // A caller's own executor (a transaction) reads live data.
-  if (!shared) return countAndFacets(ex, where);
-  const version = await dataVersion('seizures', ex);
-  const key = JSON.stringify([config.databaseUrl, version, where.from, where.clause, where.params, where.baseClause, where.baseParams]);
-  return tallies.getOrLoad(key, () => countAndFacets(ex, where));
-}
-
 function sparse(total: number, counts: Int32Array): Tally {
   let n = 0;
   for (const c of counts) if (c > 0) n++;
@@ -114,9 +100,8 @@ function sparse(total: number, counts: Int32Array): Tally {
   return { total, ids, counts: kept };
 }
 
-/** Total and facet counts of a search, in one pass over the matching rows' facet ids. */
+/** Total and facet counts of a search in SQL, in one pass over the matching rows' facet ids. */
 async function countAndFacets(ex: RawExec, where: Where): Promise<Tally> {
-  tallyStats.counted++;
   const { total, counts } = await tallyAll(ex, where);
   return sparse(total, counts);
 }
@@ -224,31 +209,40 @@ async function rankedIds(ex: RawExec, where: Where, total: number, limit: number
   return rows.map((r) => r.id);
 }
 
-async function run(
-  ex: RawExec,
-  q: ReturnType<typeof normalizeQuery>,
-  reader: Reader | null,
-  analysed: AnalysedQuery,
-  shared: boolean,
-): Promise<SearchResult> {
-  const where = await buildWhere(ex, q, reader, analysed);
-  const { total, ids: facetIds, counts } = await cachedTally(ex, where, shared);
+function facetsOf(
+  tally: Tally,
+  dict: Awaited<ReturnType<typeof facetDictionary>>,
+  lang: 'es' | 'en',
+  places: Map<string, { es: string; en: string }>,
+): Facets {
   const facets = emptyFacets();
-  if (facetIds.length) {
-    let dict = await facetDictionary(ex);
-    if (facetIds.some((id) => !dict.byId.has(id))) dict = await facetDictionary(ex, -1);
-    const places = await placeLabels(ex);
-    facetIds.forEach((id, i) => {
-      const fv = dict.byId.get(id);
-      if (fv) facets[fv.field].push({ value: fv.value, count: counts[i] ?? 0, label: facetLabel(fv.field, fv.value, q.lang, places) });
-    });
-    for (const field of FACET_FIELDS) {
-      facets[field].sort(
-        field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
-      );
-    }
+  tally.ids.forEach((id, i) => {
+    const fv = dict.byId.get(id);
+    if (fv) facets[fv.field].push({ value: fv.value, count: tally.counts[i] ?? 0, label: facetLabel(fv.field, fv.value, lang, places) });
+  });
+  for (const field of FACET_FIELDS) {
+    facets[field].sort(
+      field === 'year' ? (a, b) => b.value.localeCompare(a.value) : (a, b) => b.count - a.count || a.value.localeCompare(b.value),
+    );
   }
+  return facets;
+}
 
+async function labelledFacets(ex: RawExec, tally: Tally, lang: 'es' | 'en'): Promise<Facets> {
+  if (!tally.ids.length) return emptyFacets();
+  let dict = await facetDictionary(ex);
+  if (tally.ids.some((id) => !dict.byId.has(id))) dict = await facetDictionary(ex, -1);
+  return facetsOf(tally, dict, lang, await placeLabels(ex));
+}
+
+type Normalized = ReturnType<typeof normalizeQuery>;
+
+/** The search in SQL over seizure_search_docs (a caller's transaction: live data, no columns). */
+async function runSql(ex: RawExec, q: Normalized, reader: Reader | null, analysed: AnalysedQuery): Promise<SearchResult> {
+  const where = await buildWhere(ex, q, reader, analysed);
+  const tally = await countAndFacets(ex, where);
+  const facets = await labelledFacets(ex, tally, q.lang);
+  const { total } = tally;
   const offset = (q.page - 1) * q.pageSize;
   let ids: number[] = [];
   if (total > offset) {
@@ -272,8 +266,101 @@ async function run(
   return { total, page: q.page, pageSize: q.pageSize, hits: await loadHits(ex, ids, analysed, q.lang), facets };
 }
 
+/** The facet filters of a query as ids and bits for the in-memory pass (null: no facet filter). */
+async function facetSelection(ex: RawExec, where: Where): Promise<FacetSelection | null> {
+  const selected = FACET_FIELDS.filter((f) => where.facetChars[f]);
+  if (!selected.length) return null;
+  const dict = await facetDictionary(ex);
+  const fieldBit = new Map<FacetField, number>(FACET_FIELDS.map((f, i) => [f, 1 << i]));
+  let maxId = 0;
+  for (const id of dict.byId.keys()) if (id > maxId) maxId = id;
+  const bitOf = new Int32Array(maxId + 2);
+  for (const [id, fv] of dict.byId) bitOf[id] = fieldBit.get(fv.field) ?? 0;
+  const chosen = new Uint8Array(maxId + 2);
+  let required = 0;
+  for (const field of selected) {
+    required |= fieldBit.get(field) ?? 0;
+    for (const c of where.facetChars[field] ?? []) chosen[c.charCodeAt(0) - FACET_CHAR_BASE] = 1;
+  }
+  return { required, bitOf, chosen };
+}
+
+/**
+ * Relevance order of a result: its hits among the RANK_CANDIDATES most recently recorded
+ * matches of the text (highest rowids) by bm25 — exact matches before related calibres, then
+ * date and id — and every other hit after them by date. FTS5 computes bm25 for that rowid range
+ * only (~1 µs a row); bm25 over every hit of a common word (60,000 at 100,000 seizures) cost
+ * ~300 ms, and `rowid IN (list)` re-reads the doclists once per id (22 s for 4,000).
+ */
+async function rankedPage(
+  ex: RawExec,
+  c: SeizureColumns,
+  where: Where & { match: string },
+  matches: Int32Array,
+  pass: Pass,
+  offset: number,
+  limit: number,
+): Promise<number[]> {
+  const from = matches.length > RANK_CANDIDATES ? (matches[matches.length - RANK_CANDIDATES] as number) : 0;
+  const [row] = await allRows(
+    ex,
+    { scores: col.textOrNull },
+    `SELECT group_concat(id || ' ' || printf('%.17g', score), ' ') AS scores
+     FROM (SELECT rowid AS id, ${BM25} AS score FROM seizure_fts WHERE seizure_fts MATCH ? AND rowid >= ? LIMIT -1)`,
+    [where.match, from],
+  );
+  let exact: Uint8Array | null = null;
+  if (where.exactMatch) {
+    exact = new Uint8Array(c.size);
+    for (const id of await matchingRowids(ex, where.exactMatch)) if (id < c.size) exact[id] = 1;
+  }
+  const parts = (row?.scores ?? '').split(' ');
+  const ranked: { id: number; score: number; exact: number }[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const id = Number(parts[i]);
+    if (id < c.size && pass.hit[id]) ranked.push({ id, score: Number(parts[i + 1]), exact: exact ? (exact[id] ?? 0) : 0 });
+  }
+  ranked.sort((a, b) => b.exact - a.exact || a.score - b.score || (c.date[b.id] as number) - (c.date[a.id] as number) || b.id - a.id);
+  const ids = ranked.slice(offset, offset + limit).map((r) => r.id);
+  if (ids.length === limit || ranked.length === pass.total) return ids;
+  // The rest of the page: the other hits by date.
+  const rest = pass.hit.slice();
+  for (const r of ranked) rest[r.id] = 0;
+  return [...ids, ...pageAlong(c.byDateDesc, rest, Math.max(0, offset - ranked.length), limit - ids.length)];
+}
+
+/** The search over the in-memory columns: FTS5 gives the rowids matching the text, the rest is counted here. */
+async function runColumns(ex: RawExec, q: Normalized, reader: Reader | null, analysed: AnalysedQuery): Promise<SearchResult> {
+  const where = await buildWhere(ex, q, reader, analysed);
+  const c = await seizureColumns(ex);
+  const matches = where.match ? await matchingRowids(ex, where.match) : null;
+  const pass = runPass(c, {
+    candidates: matches,
+    excluded: !where.match && where.excludeMatch ? await matchingRowids(ex, where.excludeMatch) : null,
+    visible: visibleScopes(c, reader),
+    dateFrom: q.dateFrom ? dateNumber(q.dateFrom) : 0,
+    dateTo: q.dateTo ? dateNumber(q.dateTo) : 99_999_999,
+    facets: await facetSelection(ex, where),
+  });
+  const facets = await labelledFacets(ex, sparse(pass.total, pass.counts), q.lang);
+  const offset = (q.page - 1) * q.pageSize;
+  let ids: number[] = [];
+  if (pass.total > offset) {
+    if (where.match && matches && q.sort === 'relevance')
+      ids = await rankedPage(ex, c, { ...where, match: where.match }, matches, pass, offset, q.pageSize);
+    else if (q.sort === 'firearms_desc') ids = pageAlong(firearmsOrder(c), pass.hit, offset, q.pageSize);
+    else ids = pageAlong(c.byDateDesc, pass.hit, offset, q.pageSize, q.sort === 'date_asc');
+  }
+  return { total: pass.total, page: q.page, pageSize: q.pageSize, hits: await loadHits(ex, ids, analysed, q.lang), facets };
+}
+
+/**
+ * A search. Without an executor: over the in-memory columns of the current data version (what
+ * pages use). With one (a transaction): in SQL over the live rows — also the reference the
+ * columns are tested against.
+ */
 export async function fts5Search(query: SearchQuery, reader: Reader | null, ex?: RawExec): Promise<SearchResult> {
-  const shared = !ex;
+  const run = ex ? runSql : runColumns;
   ex ??= rawClient();
   const q = normalizeQuery(query);
   const synonyms = glossarySynonyms();
@@ -283,11 +370,11 @@ export async function fts5Search(query: SearchQuery, reader: Reader | null, ex?:
     if (correction) {
       // Shown only when the corrected search finds something this reader may see: a word
       // known only from hidden seizures is never suggested.
-      const corrected = await run(ex, q, reader, correction.analysed, shared);
+      const corrected = await run(ex, q, reader, correction.analysed);
       if (corrected.total > 0) return { ...corrected, correction: { original: q.text, corrected: correction.text } };
     }
   }
-  return run(ex, q, reader, analysed, shared);
+  return run(ex, q, reader, analysed);
 }
 
 // ---------------------------------------------------------------------------------------
