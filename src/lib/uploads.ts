@@ -5,13 +5,14 @@
  * errors; the upload script asks for JSON (`Accept: application/json`) to show progress.
  */
 import { z } from 'zod';
-import { DOCUMENT_LANGUAGES, DOCUMENT_TYPES, VERSION_POLICIES } from '#src/domain/documents.ts';
+import { ACCEPT, DOCUMENT_LANGUAGES, DOCUMENT_TYPES, MAX_FILES_PER_UPLOAD, VERSION_POLICIES } from '#src/domain/documents.ts';
 import { COUNTRIES } from '#src/domain/agencies.ts';
 import { HANDLING_CODES } from '#src/domain/requests.ts';
 import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
 import { parseLocalDate, type Lang } from '#src/i18n/locale.ts';
 import { AccessDenied, type Reader } from '#src/server/access.ts';
-import type { FileProblem } from '#src/server/documents/intake.ts';
+import { allowedExtensions, type FileProblem } from '#src/server/documents/intake.ts';
+import { config } from '#src/server/config.ts';
 import { parseLinks } from '#src/server/documents/links.ts';
 import type { DocumentMeta } from '#src/server/documents/service.ts';
 import type { ScopeChoice } from '#src/server/documents/scope.ts';
@@ -182,4 +183,37 @@ export async function parseDocumentMeta(
   };
   await checkContentLinks(reader, lang, meta, errors, t);
   return meta;
+}
+
+/** The largest file accepted, in whole megabytes, as hints and messages name it. */
+export function uploadMaxMb(): number {
+  return Math.round(config.uploadMaxBytes / 1024 / 1024);
+}
+
+/**
+ * The data-* attributes of a form the upload script enhances (src/scripts/upload.ts): the words it
+ * shows while sending and on failure, in the page's language. Spread on the form element.
+ */
+export function uploadFormAttributes(t: Translate): Record<string, string | true> {
+  return {
+    'data-upload-form': true,
+    'data-msg-uploading': t('documents.new.uploading'),
+    'data-msg-progress': t('documents.new.progress'),
+    'data-msg-done': t('documents.new.done'),
+    'data-msg-network': t('documents.new.networkError'),
+    'data-msg-too-large': t('documents.new.tooLargeClient', { max: uploadMaxMb() }),
+    'data-msg-summary': t('common.errorSummary'),
+  };
+}
+
+/** The optional attachments field (FileDrop's props) of a new request, a reply, a new thread or a forum post. */
+export function attachmentsField(t: Translate, hint: 'attachments.addHint' | 'threads.attachments.hint', error: string | undefined) {
+  return {
+    name: 'attachments',
+    label: `${t('attachments.add')} (${t('common.optional')})`,
+    hint: t(hint, { count: MAX_FILES_PER_UPLOAD, max: uploadMaxMb(), allowed: allowedExtensions() }),
+    error,
+    maxBytes: config.uploadMaxBytes,
+    accept: ACCEPT,
+  };
 }
