@@ -7,67 +7,13 @@
  * shows what a small fixture cannot: exact totals and deep pages past 1,000 hits, more than 500
  * manufacturers with the most frequent kept, a strict date order under text, ties broken by id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '#tests/helpers/temp-db.ts';
-import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { csv, readers, row } from '#tests/fixtures/seizures/helpers.ts';
+import { CONTRACT_ROWS, searchContractSuites } from '#tests/helpers/search-contract.ts';
 import type { Reader } from '#src/server/access.ts';
-import { fts5Engine } from '#src/server/search/fts5.ts';
-import { createMeiliEngine } from '#src/server/search/meilisearch.ts';
-import { MeiliConnection } from '#src/server/search/meili-client.ts';
-import { meiliOnStandIn } from '#tests/helpers/meili-stand-in.ts';
 import type { SearchEngine, SearchHit } from '#src/server/search/types.ts';
 
-const FILE = csv(
-  row({
-    reference: 'C-MIC',
-    state: 'MX-MIC',
-    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
-    serial: 'MICH5551',
-    date: '2021-03-04',
-  }),
-  row({
-    reference: 'C-MIC',
-    state: 'MX-MIC',
-    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
-    serial: 'MICH5552',
-    firearm_type: 'pistol',
-    manufacturer: 'Glock',
-    model: '19',
-    calibre: '9mm',
-    date: '2021-03-04',
-  }),
-  row({
-    reference: 'C-TAM',
-    summary_es: 'Pistola en Reynosa',
-    firearm_type: 'pistol',
-    manufacturer: 'Glock',
-    model: '17',
-    calibre: '9mm',
-    serial: 'TAMP0001',
-    case_file: 'CF-2',
-    date: '2022-07-08',
-  }),
-  row({
-    reference: 'C-FGR',
-    state: 'MX-GRO',
-    summary_es: 'Aseguramiento reservado en Guerrero',
-    serial: 'GUER0001',
-    visibility: 'agency:FGR',
-    case_file: 'CF-3',
-    date: '2023-01-02',
-  }),
-  row({
-    reference: 'C-ATF',
-    state: 'US-TX',
-    agency: 'ATF',
-    summary_en: 'Straw purchase case in Laredo',
-    summary_es: '',
-    serial: 'LARE0001',
-    visibility: 'agency:ATF',
-    case_file: 'CF-4',
-    date: '2020-10-11',
-  }),
-);
+const FILE = csv(...CONTRACT_ROWS);
 
 /** 1,200 Belizean seizures: every one mentions "lote"; even ones are Glocks, odd ones each have their own manufacturer. */
 const BATCH = 1200;
@@ -196,41 +142,10 @@ function contract(name: string, engine: () => SearchEngine) {
   });
 }
 
-let cleanup: () => void;
-beforeAll(async () => {
-  ({ cleanup } = await useTempDatabase());
-  await seedBasics();
-  expect((await importCsv(FILE)).ok).toBe(true);
-  expect((await importCsv(BATCH_FILE, 'belize.csv')).ok).toBe(true);
-}, 120_000);
-afterAll(() => cleanup());
-
-contract('fts5', () => fts5Engine);
-
-// The Meilisearch engine's requests against the local stand-in (see meili-stand-in.ts): not Meilisearch.
-describe('meilisearch engine against the local stand-in', () => {
-  let stop: () => Promise<void>;
-  let engine: SearchEngine;
-  beforeAll(async () => {
-    const standIn = await meiliOnStandIn('seizures_scale');
-    engine = standIn.engine;
-    stop = () => standIn.fake.stop();
-  }, 120_000);
-  afterAll(() => stop());
-  contract('meilisearch (stand-in)', () => engine);
-});
-
-// Meilisearch needs a running server: this suite runs only when MEILISEARCH_URL is set.
-const meiliUrl = process.env.MEILISEARCH_URL;
-describe.runIf(!!meiliUrl)('meilisearch engine', () => {
-  // Created in beforeAll: the describe body is collected even when the suite is skipped.
-  let engine: SearchEngine;
-  beforeAll(async () => {
-    engine = createMeiliEngine(
-      new MeiliConnection({ host: meiliUrl ?? '', apiKey: process.env.MEILISEARCH_KEY, timeoutMs: 5000 }),
-      `seizures_scale_${process.pid}_${Date.now()}`,
-    );
-    await engine.reindex();
-  }, 120_000);
-  contract('meilisearch', () => engine);
+searchContractSuites({
+  files: [{ csv: FILE }, { csv: BATCH_FILE, name: 'belize.csv' }],
+  standInIndex: 'seizures_scale',
+  liveIndexPrefix: 'seizures_scale',
+  hookTimeoutMs: 120_000,
+  contract,
 });

@@ -2,69 +2,18 @@
  * One behaviour for every search engine. FTS5 always runs; Meilisearch runs only when
  * MEILISEARCH_URL points at a server (it needs one), into a throwaway index.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDatabase } from '#tests/helpers/temp-db.ts';
-import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { csv, readers, row } from '#tests/fixtures/seizures/helpers.ts';
+import { CONTRACT_ROWS, searchContractSuites } from '#tests/helpers/search-contract.ts';
 import { fts5Engine } from '#src/server/search/fts5.ts';
-import { createMeiliEngine, delegations } from '#src/server/search/meilisearch.ts';
-import type { FakeMeilisearch } from '#tests/helpers/fake-meilisearch.ts';
-import { meiliOnStandIn } from '#tests/helpers/meili-stand-in.ts';
-import { MeiliConnection } from '#src/server/search/meili-client.ts';
+import { delegations } from '#src/server/search/meilisearch.ts';
 import type { SearchEngine } from '#src/server/search/types.ts';
 import type { Reader } from '#src/server/access.ts';
 import { rawClient } from '#src/server/db.ts';
 import { allRows, col, runRaw } from '#src/server/sql.ts';
 
 const FILE = csv(
-  row({
-    reference: 'C-MIC',
-    state: 'MX-MIC',
-    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
-    serial: 'MICH5551',
-    date: '2021-03-04',
-  }),
-  row({
-    reference: 'C-MIC',
-    state: 'MX-MIC',
-    summary_es: 'Fusiles asegurados en Uruapan, Michoacán',
-    serial: 'MICH5552',
-    firearm_type: 'pistol',
-    manufacturer: 'Glock',
-    model: '19',
-    calibre: '9mm',
-    date: '2021-03-04',
-  }),
-  row({
-    reference: 'C-TAM',
-    summary_es: 'Pistola en Reynosa',
-    firearm_type: 'pistol',
-    manufacturer: 'Glock',
-    model: '17',
-    calibre: '9mm',
-    serial: 'TAMP0001',
-    case_file: 'CF-2',
-    date: '2022-07-08',
-  }),
-  row({
-    reference: 'C-FGR',
-    state: 'MX-GRO',
-    summary_es: 'Aseguramiento reservado en Guerrero',
-    serial: 'GUER0001',
-    visibility: 'agency:FGR',
-    case_file: 'CF-3',
-    date: '2023-01-02',
-  }),
-  row({
-    reference: 'C-ATF',
-    state: 'US-TX',
-    agency: 'ATF',
-    summary_en: 'Straw purchase case in Laredo',
-    summary_es: '',
-    serial: 'LARE0001',
-    visibility: 'agency:ATF',
-    case_file: 'CF-4',
-    date: '2020-10-11',
-  }),
+  ...CONTRACT_ROWS,
   row({
     reference: 'C-CMX',
     state: 'Ciudad de México',
@@ -208,110 +157,82 @@ function contract(name: string, engine: () => SearchEngine) {
   });
 }
 
-let cleanup: () => void;
-beforeAll(async () => {
-  ({ cleanup } = await useTempDatabase());
-  await seedBasics();
-  const r = await importCsv(FILE);
-  expect(r.ok).toBe(true);
-});
-afterAll(() => cleanup());
-
-contract('fts5', () => fts5Engine);
-
-// The Meilisearch engine's query building (filters, disjunctive facet requests, sorts, query
-// terms) against the local stand-in, which matches exact terms and phrases with the settings the
-// portal asks for (no typos, no prefixes, every term required). It is not Meilisearch: the
-// contract against a live server runs below when MEILISEARCH_URL is set.
-describe('meilisearch engine against the local stand-in', () => {
-  let fake: FakeMeilisearch;
-  let engine: SearchEngine;
-  beforeAll(async () => {
-    ({ fake, engine } = await meiliOnStandIn('seizures_contract'));
-  }, 60_000);
-  afterAll(() => fake.stop());
-  contract('meilisearch (stand-in)', () => engine);
-
-  it('gives the answers FTS5 gives to OR, glossary synonyms, related calibres and exclusions, by itself', async () => {
-    const queries = [
-      'fusiles',
-      'rifle OR pistola',
-      'laredo OR uruapan',
-      '7.62x39',
-      '.223',
-      '9mm OR 7.62x39',
-      'obliterated',
-      'serie borrada',
-      'filed off',
-      'pistola -rifles',
-      'asegurados -fusil',
-      'MICH555 OR LARE0001',
-    ];
-    for (const reader of [readers.admin, readers.atf]) {
-      for (const text of queries) {
-        const filters = { agency: ['FGR', 'ATF'] };
-        for (const query of [{ text }, { text, filters }]) {
-          const want = await fts5Engine.search(query, reader);
-          const got = await engine.search(query, reader);
-          const view = (r: typeof want) => ({ total: r.total, refs: r.hits.map((h) => h.reference).sort(), facets: r.facets });
-          expect(view(got), `${text} ${JSON.stringify(query.filters ?? {})}`).toEqual(view(want));
+searchContractSuites({
+  files: [{ csv: FILE }],
+  standInIndex: 'seizures_contract',
+  liveIndexPrefix: 'seizures_test',
+  hookTimeoutMs: 120_000,
+  contract,
+  onStandIn: (standIn) => {
+    it('gives the answers FTS5 gives to OR, glossary synonyms, related calibres and exclusions, by itself', async () => {
+      const { engine, fake } = standIn();
+      const queries = [
+        'fusiles',
+        'rifle OR pistola',
+        'laredo OR uruapan',
+        '7.62x39',
+        '.223',
+        '9mm OR 7.62x39',
+        'obliterated',
+        'serie borrada',
+        'filed off',
+        'pistola -rifles',
+        'asegurados -fusil',
+        'MICH555 OR LARE0001',
+      ];
+      for (const reader of [readers.admin, readers.atf]) {
+        for (const text of queries) {
+          const filters = { agency: ['FGR', 'ATF'] };
+          for (const query of [{ text }, { text, filters }]) {
+            const want = await fts5Engine.search(query, reader);
+            const got = await engine.search(query, reader);
+            const view = (r: typeof want) => ({ total: r.total, refs: r.hits.map((h) => h.reference).sort(), facets: r.facets });
+            expect(view(got), `${text} ${JSON.stringify(query.filters ?? {})}`).toEqual(view(want));
+          }
         }
       }
-    }
-    const last = fake.requests.filter((r) => r.path === '/multi-search').at(-1)?.body as { queries: { q: string; filter: string[] }[] };
-    // "MICH555 OR LARE0001": one filter of alternatives, nothing left for q.
-    expect(last.queries[0]?.q).toBe('');
-    expect(last.queries[0]?.filter.at(-1)).toBe(
-      'stemKeys IN ["mich555", "lare0001"] OR compactTerms IN ["mich555", "lare0001"] OR serialPrefixes IN ["mich555", "lare0001"]',
-    );
-  });
+      const last = fake.requests.filter((r) => r.path === '/multi-search').at(-1)?.body as { queries: { q: string; filter: string[] }[] };
+      // "MICH555 OR LARE0001": one filter of alternatives, nothing left for q.
+      expect(last.queries[0]?.q).toBe('');
+      expect(last.queries[0]?.filter.at(-1)).toBe(
+        'stemKeys IN ["mich555", "lare0001"] OR compactTerms IN ["mich555", "lare0001"] OR serialPrefixes IN ["mich555", "lare0001"]',
+      );
+    });
 
-  it('hands queries with alternatives to FTS5 while the live index was built by an older portal', async () => {
-    const saved = await allRows(rawClient(), { value: col.text }, `SELECT value FROM search_state WHERE key = 'index-info:seizure'`);
-    expect(saved).toHaveLength(1);
-    await runRaw(rawClient(), `DELETE FROM search_state WHERE key = 'index-info:seizure'`);
-    try {
+    it('hands queries with alternatives to FTS5 while the live index was built by an older portal', async () => {
+      const { engine } = standIn();
+      const saved = await allRows(rawClient(), { value: col.text }, `SELECT value FROM search_state WHERE key = 'index-info:seizure'`);
+      expect(saved).toHaveLength(1);
+      await runRaw(rawClient(), `DELETE FROM search_state WHERE key = 'index-info:seizure'`);
+      try {
+        const before = delegations.count;
+        const r = await engine.search({ text: 'uruapan' }, readers.admin).catch((e: unknown) => e);
+        expect(r).toHaveProperty('total', 1); // one form: Meilisearch answers
+        await expect(engine.search({ text: 'laredo OR uruapan' }, readers.admin)).rejects.toThrow(/handed to FTS5/);
+        expect(delegations.count).toBe(before + 1);
+      } finally {
+        await runRaw(rawClient(), `INSERT INTO search_state (key, value, updated_at) VALUES ('index-info:seizure', ?, 0)`, [
+          saved[0]?.value ?? '',
+        ]);
+      }
+    });
+
+    it('answers these queries itself: nothing is handed to FTS5', async () => {
+      const { engine, fake } = standIn();
       const before = delegations.count;
-      const r = await engine.search({ text: 'uruapan' }, readers.admin).catch((e: unknown) => e);
-      expect(r).toHaveProperty('total', 1); // one form: Meilisearch answers
-      await expect(engine.search({ text: 'laredo OR uruapan' }, readers.admin)).rejects.toThrow(/handed to FTS5/);
-      expect(delegations.count).toBe(before + 1);
-    } finally {
-      await runRaw(rawClient(), `INSERT INTO search_state (key, value, updated_at) VALUES ('index-info:seizure', ?, 0)`, [
-        saved[0]?.value ?? '',
+      await engine.search({ filters: { agency: ['FGR'], state: ['MX-MIC'] }, text: 'uruapan' }, readers.admin);
+      expect(delegations.count).toBe(before);
+      // One multi-search: the hits with the unchosen facets, and one count per chosen facet.
+      const multi = fake.requests.filter((r) => r.path === '/multi-search').at(-1)?.body as {
+        queries: { filter: string[]; facets: string[]; hitsPerPage: number }[];
+      };
+      expect(multi.queries.map((q) => [q.facets, q.hitsPerPage])).toEqual([
+        [['country', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus'], 20],
+        [['state'], 0],
+        [['agency'], 0],
       ]);
-    }
-  });
-
-  it('answers these queries itself: nothing is handed to FTS5', async () => {
-    const before = delegations.count;
-    await engine.search({ filters: { agency: ['FGR'], state: ['MX-MIC'] }, text: 'uruapan' }, readers.admin);
-    expect(delegations.count).toBe(before);
-    // One multi-search: the hits with the unchosen facets, and one count per chosen facet.
-    const multi = fake.requests.filter((r) => r.path === '/multi-search').at(-1)?.body as {
-      queries: { filter: string[]; facets: string[]; hitsPerPage: number }[];
-    };
-    expect(multi.queries.map((q) => [q.facets, q.hitsPerPage])).toEqual([
-      [['country', 'year', 'firearmType', 'calibre', 'manufacturer', 'traceStatus'], 20],
-      [['state'], 0],
-      [['agency'], 0],
-    ]);
-    expect(multi.queries[1]?.filter).toEqual(['agency IN ["FGR"]']);
-    expect(multi.queries[2]?.filter).toEqual(['state IN ["MX-MIC"]']);
-  });
-});
-
-// Meilisearch needs a running server: this suite runs only when MEILISEARCH_URL is set.
-const meiliUrl = process.env.MEILISEARCH_URL;
-describe.runIf(!!meiliUrl)('meilisearch engine', () => {
-  // Created in beforeAll: the describe body is collected even when the suite is skipped.
-  let engine: SearchEngine;
-  beforeAll(async () => {
-    engine = createMeiliEngine(
-      new MeiliConnection({ host: meiliUrl ?? '', apiKey: process.env.MEILISEARCH_KEY, timeoutMs: 5000 }),
-      `seizures_test_${process.pid}_${Date.now()}`,
-    );
-    await engine.reindex();
-  }, 60_000);
-  contract('meilisearch', () => engine);
+      expect(multi.queries[1]?.filter).toEqual(['agency IN ["FGR"]']);
+      expect(multi.queries[2]?.filter).toEqual(['state IN ["MX-MIC"]']);
+    });
+  },
 });
