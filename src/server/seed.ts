@@ -7,6 +7,7 @@ import { seedReferenceData } from '#db/seed/reference.ts';
 import { normalizeEmail } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { randomId } from './auth/tokens.ts';
+import type { Reader } from './access.ts';
 import { db } from './db.ts';
 import { seedThreadCategories } from './threads/seed.ts';
 
@@ -54,4 +55,29 @@ export async function seedDemoUsers(password: string): Promise<void> {
     const totpSecret = DEMO_TOTP_SECRETS[u.email];
     if (totpSecret) await db().insert(mfaTotp).values({ userId, secret: totpSecret, confirmedAt: now, lastUsedStep: 0, createdAt: now });
   }
+}
+
+/** A seeded user as the author of a write (a request, a thread, a post). */
+export interface SeededActor extends Reader {
+  email: string;
+  displayName: string;
+  ip: string | null;
+}
+
+/** The seeded user with this (normalized) e-mail as an actor: for the demo seeds and the tests. */
+export async function seededActor(email: string, ip: string | null = null): Promise<SeededActor> {
+  const [u] = await db()
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      agencyCode: agencies.code,
+      agencyCountry: agencies.country,
+    })
+    .from(users)
+    .innerJoin(agencies, eq(agencies.id, users.agencyId))
+    .where(eq(users.emailNormalized, email));
+  if (!u) throw new Error(`user ${email} is not seeded`);
+  return { ...u, ip };
 }

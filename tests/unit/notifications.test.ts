@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { agencies, requestRecipients, users } from '#db/schema/index.ts';
+import { requestRecipients } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { seedForTest } from '#tests/helpers/seed.ts';
@@ -15,27 +15,14 @@ import { flushMail } from '#src/server/notifications/mail.ts';
 import { emailMode, setEmailMode } from '#src/server/notifications/settings.ts';
 import { createRequest, replyToRequest, type RequestActor } from '#src/server/requests/service.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
 let smtp: SMTPServer;
 const received: { to: string; text: string }[] = [];
 const who: Record<string, RequestActor> = {};
 
-async function actor(email: string): Promise<RequestActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  return { ...u!, ip: null };
-}
+const actor = (email: string): Promise<RequestActor> => seededActor(email);
 
 beforeAll(async () => {
   smtp = new SMTPServer({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { agencies, auditLog, notifications, requests, users } from '#db/schema/index.ts';
+import { auditLog, notifications, requests } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { seedForTest } from '#tests/helpers/seed.ts';
 import { DomainError } from '#src/server/errors.ts';
@@ -21,25 +21,12 @@ import {
 } from '#src/server/requests/service.ts';
 import { REQUEST_STATUSES } from '#db/schema/index.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
 const who: Record<string, RequestActor> = {};
 
-async function actor(email: string): Promise<RequestActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  return { ...u!, ip: '10.0.0.9' };
-}
+const actor = (email: string): Promise<RequestActor> => seededActor(email, '10.0.0.9');
 
 beforeAll(async () => {
   ({ cleanup } = await useTempDatabase());

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { agencies, threadCategories, users } from '#db/schema/index.ts';
+import { threadCategories } from '#db/schema/index.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { db } from '#src/server/db.ts';
 import { seedBaseData, seedDemoUsers } from '#src/server/seed.ts';
@@ -29,6 +29,7 @@ import { createThread, deletePost, editPost, replyToThread } from '#src/server/t
 import type { ThreadActor } from '#src/server/threads/store.ts';
 import { startFakeMeilisearch, type FakeMeilisearch } from '#tests/helpers/fake-meilisearch.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
 let fake: FakeMeilisearch | undefined;
@@ -38,21 +39,7 @@ const liveUrl = process.env.MEILISEARCH_URL;
 const who: Record<string, ThreadActor> = {};
 const ids: Record<string, number> = {};
 
-async function actor(email: string): Promise<ThreadActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  return { ...u!, ip: null };
-}
+const actor = (email: string): Promise<ThreadActor> => seededActor(email);
 
 beforeAll(async () => {
   // A real server when one is configured, else the stand-in; throwaway index names either way.

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { agencies, auditLog, notifications, threadCategories, threadPosts, threads, users } from '#db/schema/index.ts';
+import { auditLog, notifications, threadCategories, threadPosts, threads } from '#db/schema/index.ts';
 import { AccessDenied } from '#src/server/access.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { db } from '#src/server/db.ts';
@@ -30,26 +30,13 @@ import { resolveReferences } from '#src/server/threads/references.ts';
 import { loadCategory, loadThread, type ThreadActor } from '#src/server/threads/store.ts';
 import { activeContent } from '#tests/helpers/inert.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
 const who: Record<string, ThreadActor> = {};
 const category: Record<string, number> = {};
 
-async function actor(email: string): Promise<ThreadActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  return { ...u!, ip: '10.0.0.7' };
-}
+const actor = (email: string): Promise<ThreadActor> => seededActor(email, '10.0.0.7');
 
 async function code(work: Promise<unknown>): Promise<string> {
   try {

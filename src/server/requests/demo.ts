@@ -4,20 +4,12 @@
  * time of seeding; idempotent (nothing happens when the first demo request exists). No e-mail.
  */
 import { and, asc, between, eq } from 'drizzle-orm';
-import {
-  agencies,
-  requests,
-  scopeSets,
-  seizures,
-  users,
-  type HandlingCode,
-  type RequestPriority,
-  type RequestType,
-} from '#db/schema/index.ts';
+import { requests, scopeSets, seizures, type HandlingCode, type RequestPriority, type RequestType } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { withoutMail } from '#src/server/notifications/mail.ts';
 import { assignRequest, createRequest, replyToRequest, transitionRequest, type RequestActor, type TraceFirearm } from './service.ts';
 import type { Transition } from './status.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 type Step = { day: number; by: string } & ({ do: Transition; text?: string } | { reply: string } | { assign: string });
 
@@ -305,22 +297,7 @@ export const DEMO_REQUESTS: DemoRequest[] = [
 
 export const FIRST_DEMO_SUBJECT = DEMO_REQUESTS[0]!.subject;
 
-async function actorFor(email: string): Promise<RequestActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  if (!u) throw new Error(`demo requests: user ${email} is not seeded`);
-  return { ...u, ip: null };
-}
+const actorFor = (email: string): Promise<RequestActor> => seededActor(email);
 
 /** A demo seizure every member may see, in the municipality, with a few firearms (or null). */
 async function demoSeizure(municipality: string): Promise<{ id: number; firearms: number } | null> {

@@ -6,7 +6,7 @@
  * e-mail.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { agencies, requests, scopeSets, seizures, threads, users, type HandlingCode } from '#db/schema/index.ts';
+import { requests, scopeSets, seizures, threads, type HandlingCode } from '#db/schema/index.ts';
 import type { ThreadAudience } from '#src/domain/threads.ts';
 import { db } from '#src/server/db.ts';
 import { withoutMail } from '#src/server/notifications/mail.ts';
@@ -14,6 +14,7 @@ import { canSeeThread } from '#src/server/access.ts';
 import { loadCategory, loadThread, type ThreadActor } from './store.ts';
 import { moderatePost, moderateThread, reportPost } from './moderation.ts';
 import { createThread, replyToThread } from './posting.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 const ATF = 'agent.atf@demo.test';
 const HSI = 'agent.hsi@demo.test';
@@ -204,22 +205,7 @@ export const DEMO_THREADS: DemoThread[] = [
 
 const FIRST_DEMO_TITLE = DEMO_THREADS[0]!.title;
 
-async function actorFor(email: string): Promise<ThreadActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  if (!u) throw new Error(`demo threads: user ${email} is not seeded`);
-  return { ...u, ip: null };
-}
+const actorFor = (email: string): Promise<ThreadActor> => seededActor(email);
 
 /** References the demo posts cite: the first demo request and a demo seizure every member may see. */
 async function demoReferences(): Promise<{ request: string; seizure: string }> {
