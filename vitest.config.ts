@@ -25,9 +25,10 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/helpers/server-setup.ts'],
+          // Each file gets its own server and database copy, so files run in parallel.
+          setupFiles: ['tests/helpers/file-server.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
       {
@@ -35,11 +36,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/helpers/server-setup.ts'],
+          setupFiles: ['tests/helpers/file-server.ts'],
           // A safety net, not a speed test: axe takes 2-4 s a page when the machine is shared (load 20 on 2 cores).
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          // One Chromium at a time: the machine has two cores.
-          fileParallelism: false,
         },
       },
     ],

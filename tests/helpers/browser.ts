@@ -2,6 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { acceptableTotpCode, hasDemoSecondFactor } from './mfa.ts';
+import { databaseUrlOf } from './start-server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -73,7 +74,7 @@ export async function signInThroughForm(
   await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/sign-in')), page.click('form.usa-form button[type=submit]')]);
   // Demo admin and editor: the second step, with the code an authenticator app would show.
   if (/^\/(es|en)\/mfa\/?$/.test(new URL(page.url()).pathname) && hasDemoSecondFactor(email)) {
-    await page.fill('#field-otp', await acceptableTotpCode(email));
+    await page.fill('#field-otp', await acceptableTotpCode(email, databaseUrlOf(baseUrl)));
     await Promise.all([page.waitForURL((url) => !/\/mfa\/?$/.test(url.pathname)), page.click('[data-testid=verify-submit]')]);
   }
 }

@@ -1,4 +1,5 @@
 import { acceptableTotpCode, hasDemoSecondFactor } from './mfa.ts';
+import { databaseUrlOf } from './start-server.ts';
 
 /**
  * Sessions of demo accounts that needed a TOTP code, kept per test file: the server accepts each
@@ -92,7 +93,7 @@ export class HttpClient {
     const location = res.headers.get('location') ?? '';
     if (res.status !== 303 || !/^\/(es|en)\/mfa(\?|$)/.test(location) || !hasDemoSecondFactor(email)) return res;
     const next = new URL(location, this.baseUrl).searchParams.get('next') ?? '';
-    const otp = await acceptableTotpCode(email, this.databaseUrl);
+    const otp = await acceptableTotpCode(email, this.databaseUrl ?? databaseUrlOf(this.baseUrl));
     const done = await this.post(`/${lang}/mfa?_action=verifySecondFactor`, { otp, next });
     const session = this.cookies.get('ac_session');
     if (done.status === 303 && session) verifiedSessions.set(key, session);

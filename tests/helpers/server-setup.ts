@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startServer, TEST_PASSWORD } from './start-server.ts';
+import { templateFor, TEST_PASSWORD } from './start-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,12 +10,13 @@ declare module 'vitest' {
   }
 }
 
-/** One server per test project, shared by its files (they run one after another). */
+/**
+ * Global setup of the integration and e2e projects: seeds the demo data once into a template
+ * (tests/helpers/start-server.ts `templateFor`; reused by later runs until the seeding code
+ * changes), before the workers start. Each test file then gets its own server on a copy of it
+ * (tests/helpers/file-server.ts), which provides `baseUrl`, `databaseUrl` and `filesDir`.
+ */
 export default async function setup(project: TestProject) {
-  const server = await startServer();
-  project.provide('baseUrl', server.baseUrl);
-  project.provide('databaseUrl', server.databaseUrl);
-  project.provide('filesDir', server.filesDir);
+  await templateFor('3000');
   project.provide('demoPassword', TEST_PASSWORD);
-  return server.stop;
 }

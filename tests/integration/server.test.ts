@@ -158,7 +158,8 @@ describe('process per core and graceful stop', () => {
     expect(await own.stop()).toBe(0);
     expect(own.output()).toContain('stopping: letting requests in flight finish');
     own = undefined;
-  });
+    // Two server processes start twice over while other test files run beside this one: a safety net, not a speed test.
+  }, 120_000);
 
   it('finishes a request in flight when told to stop, refuses new connections, and closes the database', async () => {
     own = await startServer({ DEMO_SEIZURES: '20', LOG_LEVEL: 'debug' });
