@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // vitest's default (cores - 1) is one worker on a 2-core machine, so the unit files ran one after
-    // another. Two workers run them two at a time (each has its own temporary database). The HTTP and
-    // browser projects (fileParallelism: false: one server, one Chromium) still go to vitest's
-    // sequential group, one file at a time, after the unit files.
+    // vitest's default (cores - 1) is one worker on a 2-core machine. Two workers run two files at a
+    // time, unit, HTTP and browser files alike: each unit file has its own temporary database, and
+    // each HTTP or browser file its own server on its own copy of the demo database
+    // (tests/helpers/file-server.ts), so no file sees another's writes.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
