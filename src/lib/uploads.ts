@@ -73,7 +73,11 @@ export function hasErrors(errors: FormErrors): boolean {
 }
 
 /** The JSON answer to the upload script. */
-export function jsonAnswer(body: { redirect: string } | { errors: FormErrors }, status = 200): Response {
+/**
+ * The answer to the upload script (src/scripts/upload.ts): where to go, or the errors to show; a
+ * forum post also says when to offer "post anyway" (mentions that would notify nobody).
+ */
+export function jsonAnswer(body: { redirect: string } | { errors: FormErrors; mentionsUnseen?: boolean }, status = 200): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },

@@ -7,6 +7,15 @@
 interface Answer {
   redirect?: string;
   errors?: { summary: string[] };
+  /** A forum post refused for mentions that notify nobody: offer "post anyway", as the page does without JavaScript. */
+  mentionsUnseen?: boolean;
+}
+
+/** Puts the "post anyway" box (PostEditor's template) into the form, once. */
+function offerConfirmMentions(form: HTMLFormElement): void {
+  if (form.querySelector('[data-confirm-mentions]')) return;
+  const template = form.querySelector<HTMLTemplateElement>('template[data-confirm-mentions-template]');
+  if (template) template.replaceWith(template.content.cloneNode(true));
 }
 
 function fill(template: string, params: Record<string, string | number>): string {
@@ -159,6 +168,7 @@ function enhanceForm(form: HTMLFormElement): void {
         return;
       }
       restore();
+      if (answer.mentionsUnseen) offerConfirmMentions(form);
       showErrors(form, answer.errors?.summary?.length ? answer.errors.summary : [form.dataset.msgNetwork ?? '']);
     });
     xhr.addEventListener('error', () => {

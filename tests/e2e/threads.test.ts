@@ -2,10 +2,15 @@
  * The forum in Chromium: an SSPC editor opens a thread in Spanish in "Casos conjuntos" for SSPC and
  * CBP and mentions the CBP moderator (completion); the moderator gets the notification, replies in
  * English quoting the first post, and pins the thread; the editor sees the reply as unread; FGR
- * finds the thread nowhere. axe finds nothing on every forum page in both languages, at desktop
- * and phone width.
+ * finds the thread nowhere. The first post carries a PDF (chosen in the browser, sent by the upload
+ * script): the moderator downloads the same bytes, FGR gets 404 on its page and download. With files
+ * chosen, a mention that reaches nobody offers "post anyway" without a reload, in both languages.
+ * axe finds nothing on every forum page in both languages, at desktop and phone width.
  */
 import { createClient } from '@libsql/client';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { makePdf } from '#db/seed/document-files.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser, signInThroughForm } from '#tests/helpers/browser.ts';
@@ -44,6 +49,20 @@ async function noViolations(page: Page, label: string, problems: string[]) {
 
 const TITLE = 'Operación Cancún: armas de la red de Tepito';
 let threadUrlEs = '';
+const CASE_PDF = makePdf(['Cruces de vehiculos Tepito', 'Placas y fechas']);
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Clicks a download link and returns the bytes the browser saved. */
+async function downloadBytes(page: Page, selector: string): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFileSync(await download.path());
+}
+
+/** The thread-visible mention handle of a demo member. */
+async function handleOf(email: string): Promise<string> {
+  const [row] = await sql('SELECT h.handle FROM member_handles h JOIN users u ON u.id = h.user_id WHERE u.email = ?', [email]);
+  return String(row!.handle);
+}
 
 describe('a joint case thread between SSPC and CBP', () => {
   it('is opened in Spanish with a mention, answered in English with a quote, pinned, unread for its author and invisible to FGR', async () => {
@@ -73,6 +92,11 @@ describe('a joint case thread between SSPC and CBP', () => {
     expect(await text.inputValue()).toBe('Compartimos el avance del caso. @kevin.alvarado ¿pueden revisar los cruces de los vehículos?');
     await sspc.fill('#field-tags', 'tepito cancun');
     await sspc.click('label[for=handling-H2]');
+    await sspc.setInputFiles('[data-testid=file-input-attachments]', {
+      name: 'Cruces Tepito.pdf',
+      mimeType: 'application/pdf',
+      buffer: CASE_PDF,
+    });
     await noViolations(sspc, 'es new thread', problems);
     await Promise.all([sspc.waitForURL(/\/es\/foros\/hilos\/\d+\?created=1#post-\d+$/), sspc.click('[data-testid=publish-thread]')]);
     threadUrlEs = sspc.url().replace(/\?created=1#.*$/, '');
@@ -83,6 +107,11 @@ describe('a joint case thread between SSPC and CBP', () => {
     );
     expect(await sspc.locator('[data-testid=handling-code]').innerText()).toContain('H2 — No transmitir a terceros sin permiso');
     expect(await sspc.locator('.portal-mention').innerText()).toBe('@kevin.alvarado');
+    const [doc] = await sql("SELECT id FROM documents WHERE origin = 'thread' AND origin_id = ?", [threadId]);
+    const docId = Number(doc!.id);
+    expect(await sspc.locator('[data-testid=post]').first().locator('[data-testid=post-attachments]').innerText()).toContain(
+      'Cruces Tepito.pdf',
+    );
 
     // 2. The CBP moderator is notified, replies in English quoting the first post, and pins the thread.
     const cbp = await newPage('en-US');
@@ -94,6 +123,11 @@ describe('a joint case thread between SSPC and CBP', () => {
     await Promise.all([cbp.waitForURL(new RegExp(`/en/forums/threads/${threadId}\\?page=1#post-\\d+$`)), note.click()]);
     expect(await cbp.locator('html').getAttribute('lang')).toBe('en');
     expect(await cbp.locator('[data-testid=thread-title]').innerText()).toBe(TITLE);
+    // The first post's file: a reader of the scope downloads the same bytes; axe on a post with attachments.
+    const files = cbp.locator('[data-testid=post]').first().locator('[data-testid=post-attachments]');
+    expect(await files.innerText()).toContain('1 attached file');
+    expect(sha(await downloadBytes(cbp, `[data-testid=attachment-${docId}]`))).toBe(sha(CASE_PDF));
+    await noViolations(cbp, 'en thread with attachments', problems);
     await Promise.all([
       cbp.waitForURL(/quote=\d+#reply$/),
       cbp.locator('[data-testid=post]').first().locator('[data-testid=quote]').click(),
@@ -140,6 +174,13 @@ describe('a joint case thread between SSPC and CBP', () => {
     await fgr.goto(`${baseUrl}/es/foros/buscar?q=Tepito`);
     expect(await fgr.locator('[data-testid=search-count]').innerText()).toBe('0 mensajes encontrados');
     expect(await fgr.locator('[data-testid=search-hit]').count()).toBe(0);
+    for (const path of [`/es/documents/${docId}`, `/es/documents/${docId}/download`]) {
+      const res = await fgr.request.get(`${baseUrl}${path}`);
+      expect(res.status(), path).toBe(404);
+      expect(await res.text(), path).not.toContain('Tepito');
+    }
+    await fgr.goto(`${baseUrl}/es/documents?q=Tepito`);
+    expect(await fgr.locator('[data-testid=document-count]').innerText()).toBe('0 documentos');
     const direct = await fgr.goto(`${baseUrl}/es/foros/hilos/${threadId}`);
     expect(direct?.status()).toBe(404);
     expect(await fgr.locator('h1').innerText()).toBe('Página no encontrada');
@@ -167,6 +208,62 @@ describe('a joint case thread between SSPC and CBP', () => {
     expect(await sspc.locator('input[name=quoted]').inputValue()).toBe(
       await sspc.locator('[data-testid=post]').last().getAttribute('data-post-id'),
     );
+  });
+});
+
+describe('“post anyway” with files chosen (JavaScript)', () => {
+  it('offers the box after a mention that reaches nobody, without a reload, in English (new thread) and Spanish (reply)', async () => {
+    const fgrHandle = await handleOf('analyst.fgr@demo.test');
+    const problems: string[] = [];
+
+    // English: the CBP moderator opens a thread for CBP and SSPC with a file, mentioning FGR (who cannot see it).
+    const cbp = await newPage('en-US');
+    await signInThroughForm(cbp, baseUrl, 'moderator.cbp@demo.test', password, 'en');
+    await cbp.goto(`${baseUrl}/en/forums/new?category=casos-conjuntos`);
+    await cbp.fill('#field-title', 'Crossing records for CBP and SSPC');
+    await cbp.click('label[for=aud-agencies]');
+    await cbp.click('label[for=agency-SSPC]');
+    await cbp.locator('#thread-text').fill(`@${fgrHandle} the plates are attached.`);
+    await cbp.setInputFiles('[data-testid=file-input-attachments]', { name: 'Plates.pdf', mimeType: 'application/pdf', buffer: CASE_PDF });
+    expect(await cbp.locator('[data-testid=confirm-mentions]').count()).toBe(0);
+    const newUrl = cbp.url();
+    await cbp.click('[data-testid=publish-thread]');
+    await cbp.locator('[data-testid=form-error]').waitFor();
+    expect(await cbp.locator('[data-testid=form-error]').innerText()).toContain(
+      `These mentions will notify nobody, because no member by that name can see this thread: @${fgrHandle}.`,
+    );
+    expect(cbp.url()).toBe(newUrl);
+    const enBox = cbp.locator('[data-testid=confirm-mentions]');
+    expect(await enBox.innerText()).toBe('Post anyway (those mentions will notify nobody)');
+    await noViolations(cbp, 'en new thread refused for a mention', problems);
+    await enBox.click();
+    await Promise.all([cbp.waitForURL(/\/en\/forums\/threads\/\d+\?created=1#post-\d+$/), cbp.click('[data-testid=publish-thread]')]);
+    expect(await cbp.locator('[data-testid=post-attachments]').innerText()).toContain('Plates.pdf');
+    const threadId = Number(/\/threads\/(\d+)/.exec(cbp.url())![1]);
+
+    // Spanish: the SSPC editor replies on that thread with a file, mentioning FGR again.
+    const sspc = await newPage();
+    await signInThroughForm(sspc, baseUrl, 'editor.sspc@demo.test', password);
+    await sspc.goto(`${baseUrl}/es/foros/hilos/${threadId}?page=1`);
+    await sspc.locator('#reply-text').fill(`@${fgrHandle} va la lista de placas.`);
+    await sspc.setInputFiles('[data-testid=file-input-attachments]', { name: 'Placas.pdf', mimeType: 'application/pdf', buffer: CASE_PDF });
+    expect(await sspc.locator('[data-testid=confirm-mentions]').count()).toBe(0);
+    const url = sspc.url();
+    await sspc.click('[data-testid=send-reply]');
+    const summary = sspc.locator('[data-testid=form-error]');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain(
+      `Estas menciones no avisarán a nadie, porque ningún miembro con ese nombre puede ver este hilo: @${fgrHandle}.`,
+    );
+    expect(sspc.url()).toBe(url);
+    const box = sspc.locator('[data-testid=confirm-mentions]');
+    expect(await box.innerText()).toBe('Publicar de todos modos (esas menciones no avisarán a nadie)');
+    await noViolations(sspc, 'es reply refused for a mention', problems);
+    await box.click();
+    await Promise.all([sspc.waitForURL(/#post-\d+$/), sspc.click('[data-testid=send-reply]')]);
+    const replyId = sspc.url().split('#post-')[1];
+    expect(await sspc.locator(`#post-${replyId} [data-testid=post-attachments]`).innerText()).toContain('Placas.pdf');
+    expect(problems).toEqual([]);
   });
 });
 
