@@ -5,16 +5,13 @@
  * Challenges live in the database for five minutes and work once.
  */
 import { and, eq, lt } from 'drizzle-orm';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  WebAuthnCredential,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import { authChallenges, agencies, passkeys, users } from '#db/schema/index.ts';
 import { actorOf, audit } from '#src/server/audit.ts';
@@ -28,6 +25,10 @@ import { randomId } from './tokens.ts';
 import type { RequestMeta } from './accounts.ts';
 
 const CHALLENGE_MS = 5 * 60_000;
+
+// Loaded on the first passkey ceremony, not with every page that imports this module (~27 MB of
+// RSS per server process for a library most requests never use).
+const webauthn = () => import('@simplewebauthn/server');
 export const PASSKEY_NAME_MAX = 60;
 
 /** The relying party: the public origin when configured, else the origin the browser used. */
@@ -75,7 +76,9 @@ export async function registrationOptions(
     .select({ id: passkeys.id, transports: passkeys.transports })
     .from(passkeys)
     .where(eq(passkeys.userId, user.id));
-  const options = await generateRegistrationOptions({
+  const options = await (
+    await webauthn()
+  ).generateRegistrationOptions({
     rpName: ISSUER,
     rpID,
     userName: user.email,
@@ -117,13 +120,17 @@ export async function registerPasskey(
   const { rpID, origin } = relyingParty(requestOrigin);
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>> | null = null;
   if (challenge) {
-    verified = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      requireUserVerification: true,
-    }).catch(() => null);
+    verified = await (
+      await webauthn()
+    )
+      .verifyRegistrationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        requireUserVerification: true,
+      })
+      .catch(() => null);
   }
   if (!verified?.verified) {
     await audit(actorOf(user, meta.ip), { action: 'mfa.passkey_added', outcome: 'failed' });
@@ -157,7 +164,9 @@ export async function authenticationOptions(
   const mine = userId
     ? await db().select({ id: passkeys.id, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, userId))
     : [];
-  const options = await generateAuthenticationOptions({
+  const options = await (
+    await webauthn()
+  ).generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
     ...(userId ? { allowCredentials: mine.map((p) => ({ id: p.id, transports: parseTransports(p.transports) })) } : {}),
@@ -201,19 +210,23 @@ export async function verifyPasskey(
   if (!row || row.disabled) return null;
   if (expectedUserId !== null && row.passkey.userId !== expectedUserId) return null;
   const { rpID, origin } = relyingParty(requestOrigin);
-  const result = await verifyAuthenticationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: origin,
-    expectedRPID: rpID,
-    requireUserVerification: true,
-    credential: {
-      id: row.passkey.id,
-      publicKey: fromB64url(row.passkey.publicKey),
-      counter: row.passkey.counter,
-      transports: parseTransports(row.passkey.transports),
-    },
-  }).catch(() => null);
+  const result = await (
+    await webauthn()
+  )
+    .verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: true,
+      credential: {
+        id: row.passkey.id,
+        publicKey: fromB64url(row.passkey.publicKey),
+        counter: row.passkey.counter,
+        transports: parseTransports(row.passkey.transports),
+      },
+    })
+    .catch(() => null);
   if (!result?.verified) return null;
   await db()
     .update(passkeys)

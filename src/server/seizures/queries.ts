@@ -133,7 +133,7 @@ export async function getSeizure(id: number, reader: Reader | null, ex: RawExec 
 }
 
 /** Seizures read and written per chunk of an export: a few milliseconds of work each. */
-export const EXPORT_CHUNK = 200;
+export const EXPORT_CHUNK = 50;
 
 /**
  * The whole visible result set as CSV (one row per firearm line, the import format and
