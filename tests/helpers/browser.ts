@@ -42,20 +42,20 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Layout faults a reader meets: the page scrolls sideways at this width, or (at desktop width) a
- * table does not fit its column and hides columns behind a scrollbar.
+ * Layout faults a reader meets: the page scrolls sideways at this width, or a table does not fit
+ * its column and hides columns behind a scrollbar: any table at desktop width, and at every width
+ * a table meant to stack into cards on phones (usa-table--stacked).
  */
 export async function layoutProblems(page: Page, width: number): Promise<string[]> {
   return page.evaluate((viewport) => {
     const problems: string[] = [];
     const overflow = document.documentElement.scrollWidth - viewport;
     if (overflow > 1) problems.push(`page scrolls sideways by ${overflow}px`);
-    if (viewport >= 1024) {
-      for (const wrap of document.querySelectorAll<HTMLElement>('.portal-table-wrap')) {
-        if (wrap.offsetParent === null) continue; // inside a closed <details>
-        if (wrap.scrollWidth - wrap.clientWidth > 1)
-          problems.push(`table "${wrap.getAttribute('aria-label')}" is ${wrap.scrollWidth}px wide in ${wrap.clientWidth}px`);
-      }
+    for (const wrap of document.querySelectorAll<HTMLElement>('.portal-table-wrap')) {
+      if (viewport < 1024 && !wrap.querySelector('.usa-table--stacked')) continue;
+      if (wrap.offsetParent === null) continue; // inside a closed <details>
+      if (wrap.scrollWidth - wrap.clientWidth > 1)
+        problems.push(`table "${wrap.getAttribute('aria-label')}" is ${wrap.scrollWidth}px wide in ${wrap.clientWidth}px at ${viewport}px`);
     }
     return problems;
   }, width);

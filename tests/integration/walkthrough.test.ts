@@ -247,3 +247,25 @@ describe('dates', () => {
     expect(text(back.querySelector('[data-testid=sessions] tbody'))).toMatch(/GMT-6|CST/);
   });
 });
+
+describe('an author’s agency is named once', () => {
+  it('forum lists, the document library and a document page do not repeat an agency a display name already carries', async () => {
+    const fgr = await as('analyst.fgr@demo.test');
+    const [doc] = await sql(
+      "SELECT d.id FROM documents d JOIN users u ON u.id = d.owner_id WHERE u.email = 'analyst.fgr@demo.test' AND d.deleted_at IS NULL AND d.origin = 'library' ORDER BY d.id LIMIT 1",
+    );
+    const paths = [
+      '/es/foros/recientes',
+      '/en/forums/latest',
+      '/es/documents?tab=shared',
+      '/en/documents?tab=mine',
+      `/es/documents/${String(doc?.id)}`,
+    ];
+    for (const path of paths) {
+      const main = text((await page(fgr, path)).querySelector('main'));
+      // The demo names carry their agency ("Lucía Ramírez Ochoa (FGR)"): shown once, not "(FGR) (FGR)".
+      expect(main, path).toMatch(/\((FGR|ATF|SSPC|MP-GT)\)/);
+      expect(main, path).not.toMatch(/\(([A-Z][\w-]*)\),? \(\1\)/);
+    }
+  });
+});
