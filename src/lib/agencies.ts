@@ -15,3 +15,9 @@ export function agencyLabel(code: string, name: string | null | undefined): stri
   const base = name.slice(0, match.index);
   return `${code} — ${base}${kept.length ? ` (${kept.join(', ')})` : ''}`;
 }
+
+/** A member's name with their agency, unless the display name already carries it ("Dana Whitfield (ATF)"). */
+export function withAgency(name: string | null, code: string): string {
+  if (!name) return code;
+  return name.includes(`(${code})`) ? name : `${name} (${code})`;
+}

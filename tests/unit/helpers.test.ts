@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAgencyCode, isIsoDate, isoDateOrUndefined } from '#src/domain/patterns.ts';
+import { withAgency } from '#src/lib/agencies.ts';
 import { allOf, oneOf, pageParam } from '#src/lib/query-params.ts';
 import { parseMetricsAgency, parseRequestListQuery, requestListSearch } from '#src/lib/request-query.ts';
 import { isScopeToken } from '#src/server/access.ts';
@@ -82,5 +83,15 @@ describe('query-string parsing', () => {
       null,
       null,
     ]);
+  });
+});
+
+describe('withAgency', () => {
+  it('names the agency once, after a name that does not already carry it', () => {
+    expect(withAgency('Dana Whitfield', 'ATF')).toBe('Dana Whitfield (ATF)');
+    expect(withAgency('Lucía Ramírez Ochoa (FGR)', 'FGR')).toBe('Lucía Ramírez Ochoa (FGR)');
+    // Another parenthesis is not the agency: it stays and the agency is added.
+    expect(withAgency('Ana Pérez (enlace)', 'MP-GT')).toBe('Ana Pérez (enlace) (MP-GT)');
+    expect(withAgency(null, 'SSPC')).toBe('SSPC');
   });
 });

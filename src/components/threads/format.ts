@@ -17,8 +17,3 @@ export function scopeText(scope: readonly string[], t: Translate, agencyName: (c
   const agencies = scope.filter((token) => token.startsWith('agency:')).map((token) => agencyName(token.slice('agency:'.length)));
   return list([...(countries.length ? [t('threads.scope.country', { country: list(countries) })] : []), ...agencies]);
 }
-
-/** A member's name with their agency, unless the name already carries it ("Dana Whitfield (ATF)"). */
-export function withAgency(name: string, agency: string): string {
-  return name.includes(`(${agency})`) ? name : `${name} (${agency})`;
-}
