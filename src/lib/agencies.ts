@@ -16,8 +16,11 @@ export function agencyLabel(code: string, name: string | null | undefined): stri
   return `${code} — ${base}${kept.length ? ` (${kept.join(', ')})` : ''}`;
 }
 
-/** A member's name with their agency, unless the display name already carries it ("Dana Whitfield (ATF)"). */
+/**
+ * A member's name with their agency, unless the display name already ends with it in parentheses:
+ * "Dana Whitfield (ATF)", "Ana Lucía Pérez (MP Guatemala)" (agencies write their own short names).
+ */
 export function withAgency(name: string | null, code: string): string {
   if (!name) return code;
-  return name.includes(`(${code})`) ? name : `${name} (${code})`;
+  return name.includes(`(${code})`) || /\([^()]+\)\s*$/.test(name) ? name : `${name} (${code})`;
 }

