@@ -164,7 +164,14 @@ function enhanceForm(form: HTMLFormElement): void {
     xhr.addEventListener('load', () => {
       const answer = (xhr.response ?? {}) as Answer;
       if (answer.redirect) {
-        window.location.assign(answer.redirect);
+        const target = new URL(answer.redirect, window.location.href);
+        if (target.pathname === window.location.pathname && target.search === window.location.search) {
+          // A reply on this same page differs only by #post-N: assigning it would scroll, not show the new post.
+          window.history.replaceState(null, '', target.href);
+          window.location.reload();
+        } else {
+          window.location.assign(target.href);
+        }
         return;
       }
       restore();

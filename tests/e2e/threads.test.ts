@@ -244,7 +244,8 @@ describe('“post anyway” with files chosen (JavaScript)', () => {
     // Spanish: the SSPC editor replies on that thread with a file, mentioning FGR again.
     const sspc = await newPage();
     await signInThroughForm(sspc, baseUrl, 'editor.sspc@demo.test', password);
-    await sspc.goto(`${baseUrl}/es/foros/hilos/${threadId}?page=1`);
+    // The plain thread address, as from a list: the post's address then differs only by its #post-N.
+    await sspc.goto(`${baseUrl}/es/foros/hilos/${threadId}`);
     await sspc.locator('#reply-text').fill(`@${fgrHandle} va la lista de placas.`);
     await sspc.setInputFiles('[data-testid=file-input-attachments]', { name: 'Placas.pdf', mimeType: 'application/pdf', buffer: CASE_PDF });
     expect(await sspc.locator('[data-testid=confirm-mentions]').count()).toBe(0);
@@ -262,7 +263,10 @@ describe('“post anyway” with files chosen (JavaScript)', () => {
     await box.click();
     await Promise.all([sspc.waitForURL(/#post-\d+$/), sspc.click('[data-testid=send-reply]')]);
     const replyId = sspc.url().split('#post-')[1];
+    // The page is loaded again with the new post, not only scrolled (a same-page #post-N alone would not reload).
+    await sspc.locator(`#post-${replyId}`).waitFor();
     expect(await sspc.locator(`#post-${replyId} [data-testid=post-attachments]`).innerText()).toContain('Placas.pdf');
+    expect(await sspc.locator('[data-testid=send-reply]').innerText()).not.toContain('Subiendo');
     expect(problems).toEqual([]);
   });
 });
