@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { requestRecipients } from '#db/schema/index.ts';
 import { db } from '#src/server/db.ts';
 import { reloadConfig } from '#src/server/config.ts';
@@ -14,40 +13,23 @@ import { sendDigests } from '#src/server/notifications/deliver.ts';
 import { flushMail } from '#src/server/notifications/mail.ts';
 import { emailMode, setEmailMode } from '#src/server/notifications/settings.ts';
 import { createRequest, replyToRequest, type RequestActor } from '#src/server/requests/service.ts';
+import { startMailCatcher, type MailCatcher } from '#tests/helpers/mail-catcher.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
-let smtp: SMTPServer;
-const received: { to: string; text: string }[] = [];
+let mail: MailCatcher;
+let received: MailCatcher['received'] = [];
 const who: Record<string, RequestActor> = {};
 
 const actor = (email: string): Promise<RequestActor> => seededActor(email);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-      stream.on('end', () => {
-        const text = Buffer.from(
-          raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        ).toString('utf8');
-        for (const r of session.envelope.rcptTo) received.push({ to: r.address, text });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const address = smtp.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  mail = await startMailCatcher();
+  received = mail.received;
   ({ cleanup } = await useTempDatabase());
   await seedForTest('unit-test-passphrase', { seizures: 20, requests: true });
-  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.SMTP_URL = mail.url;
   process.env.PUBLIC_ORIGIN = 'https://armas.example.gov';
   reloadConfig();
   for (const [k, email] of Object.entries({
@@ -65,7 +47,7 @@ afterAll(async () => {
   delete process.env.PUBLIC_ORIGIN;
   reloadConfig();
   cleanup();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
 });
 
 const request = (subject: string) => ({

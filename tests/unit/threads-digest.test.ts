@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
-import { agencies, threadCategories, users } from '#db/schema/index.ts';
+import { threadCategories } from '#db/schema/index.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { db } from '#src/server/db.ts';
 import { seedDemoData } from '#src/server/demo.ts';
@@ -18,58 +17,27 @@ import { setThreadFollow } from '#src/server/threads/follows.ts';
 import { moderateThread } from '#src/server/threads/moderation.ts';
 import { createThread, replyToThread, type NewThreadInput } from '#src/server/threads/posting.ts';
 import type { ThreadActor } from '#src/server/threads/store.ts';
+import { startMailCatcher, type MailCatcher } from '#tests/helpers/mail-catcher.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
+import { seededActor } from '#src/server/seed.ts';
 
 let cleanup: () => void;
-let smtp: SMTPServer;
-const received: { to: string; text: string }[] = [];
+let mail: MailCatcher;
+let received: MailCatcher['received'] = [];
 const who: Record<string, ThreadActor> = {};
 let general = 0;
 const DAY = 86_400_000;
 
-async function actor(email: string): Promise<ThreadActor> {
-  const [u] = await db()
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      agencyCode: agencies.code,
-      agencyCountry: agencies.country,
-    })
-    .from(users)
-    .innerJoin(agencies, eq(agencies.id, users.agencyId))
-    .where(eq(users.emailNormalized, email));
-  return { ...u!, ip: null };
-}
+const actor = (email: string): Promise<ThreadActor> => seededActor(email);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-      stream.on('end', () => {
-        // Quoted-printable to text (the mails are plain text, UTF-8).
-        const text = Buffer.from(
-          raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        ).toString('utf8');
-        for (const r of session.envelope.rcptTo) received.push({ to: r.address, text });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const address = smtp.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  mail = await startMailCatcher();
+  received = mail.received;
   process.env.DEMO_SEIZURES = '20';
   process.env.THREAD_POST_LIMIT = '1000';
   ({ cleanup } = await useTempDatabase());
   await seedDemoData('unit-test-passphrase');
-  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.SMTP_URL = mail.url;
   process.env.PUBLIC_ORIGIN = 'https://armas.example.gov';
   reloadConfig();
   for (const [k, email] of Object.entries({
@@ -87,7 +55,7 @@ afterAll(async () => {
   for (const k of ['SMTP_URL', 'PUBLIC_ORIGIN', 'DEMO_SEIZURES', 'THREAD_POST_LIMIT']) delete process.env[k];
   reloadConfig();
   cleanup();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
 });
 
 const thread = (title: string, over: Partial<NewThreadInput> = {}): NewThreadInput => ({
