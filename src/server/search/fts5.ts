@@ -138,20 +138,10 @@ async function tallyAll(ex: RawExec, where: Where): Promise<{ total: number; cou
     where.baseParams,
   );
   const chars = agg?.ids ?? '';
-  if (!chars) return { total: 0, counts };
-  // Which facet (bit) each id belongs to, and which ids are chosen.
-  const dict = await facetDictionary(ex);
-  const fieldBit = new Map<FacetField, number>(FACET_FIELDS.map((f, i) => [f, 1 << i]));
-  let maxId = 0;
-  for (const id of dict.byId.keys()) if (id > maxId) maxId = id;
-  const bitOf = new Int32Array(maxId + 2);
-  for (const [id, fv] of dict.byId) bitOf[id] = fieldBit.get(fv.field) ?? 0;
-  const chosen = new Uint8Array(maxId + 2);
-  let required = 0;
-  for (const field of selected) {
-    required |= fieldBit.get(field) ?? 0;
-    for (const c of where.facetChars[field] ?? []) chosen[c.charCodeAt(0) - FACET_CHAR_BASE] = 1;
-  }
+  // Which facet (bit) each id belongs to, and which ids are chosen (null only when nothing is selected).
+  const selection = await facetSelection(ex, where);
+  if (!chars || !selection) return { total: 0, counts };
+  const { required, bitOf, chosen } = selection;
   let total = 0;
   let start = 0;
   while (start <= chars.length) {
