@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { requestRecipients } from '#db/schema/index.ts';
-import { db } from '#src/server/db.ts';
+import { db, rawClient } from '#src/server/db.ts';
 import { reloadConfig } from '#src/server/config.ts';
 import { seedForTest } from '#tests/helpers/seed.ts';
-import { listNotifications, markNotificationsRead, unreadCount } from '#src/server/notifications/center.ts';
+import { listNotifications, markNotificationsRead, unreadCount, unreadCountQuery } from '#src/server/notifications/center.ts';
 import { sendDigests } from '#src/server/notifications/deliver.ts';
 import { flushMail } from '#src/server/notifications/mail.ts';
 import { emailMode, setEmailMode } from '#src/server/notifications/settings.ts';
@@ -78,6 +78,39 @@ describe('notification centre', () => {
     const moved = { ...who.sedena!, agencyCode: 'FGR' };
     expect(await unreadCount(moved)).toBe(0);
     expect((await listNotifications(moved)).items.some((n) => n.subjectId === id)).toBe(false);
+  });
+});
+
+describe('the header badge', () => {
+  it('counts a request notification for the requesting and the addressed agency only', async () => {
+    for (const u of Object.values(who)) await markNotificationsRead(u, 'all');
+    const { id } = await createRequest(who.atf!, request('Badge sides check'));
+    await replyToRequest(who.fgr!, id, 'Respuesta de la FGR.');
+    // ATF asked, FGR is addressed (and answered), SEDENA is neither; the admin sees every request.
+    expect(await unreadCount(who.atf!)).toBe(1);
+    expect((await listNotifications(who.atf!, { unreadOnly: true })).items.map((n) => n.subjectId)).toEqual([id]);
+    expect(await unreadCount(who.sedena!)).toBe(0);
+    expect(await unreadCount({ ...who.atf!, agencyCode: 'SEDENA' })).toBe(0);
+  });
+
+  it('checks each unread notification by its subject’s key instead of listing every request, document or thread the reader may see', async () => {
+    // On every signed-in page: `subject_id IN (SELECT … every visible row)` read the whole table each time.
+    for (const reader of [who.fgr!, who.admin!]) {
+      const q = unreadCountQuery(reader).toSQL();
+      const plan = await rawClient().execute({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, args: q.params as (string | number | null)[] });
+      const steps = plan.rows.map((r) => String(r.detail));
+      // Besides the reader's own notifications and their scope tokens, each table is read by primary key (one row per notification).
+      const reads = steps.filter((d) => /^(SCAN|SEARCH) /.test(d) && !/^SEARCH (notifications|scope_set_tokens) /.test(d));
+      expect(
+        reads.filter(
+          (d) =>
+            !/^SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)$|^SEARCH rr USING COVERING INDEX \S+ \(request_id=\? AND agency_code=\?\)$/.test(
+              d,
+            ),
+        ),
+      ).toEqual([]);
+      for (const alias of ['r', 'd', 't']) expect(reads).toContain(`SEARCH ${alias} USING INTEGER PRIMARY KEY (rowid=?)`);
+    }
   });
 });
 

@@ -300,6 +300,19 @@ describe('moderation', () => {
     ]);
   });
 
+  it('refuses an action outside its kind instead of running another branch, and changes nothing', async () => {
+    const { threadId, postId } = await createThread(who.atf!, base({ title: unique('Unknown action') }));
+    await moderateThread(who.cbp!, threadId, 'lock');
+    // Casts: a caller the compiler does not check (a script, a test, a future form) passing a post action or a typo.
+    for (const action of ['hide_post', 'hide', 'restore_post', ''])
+      expect(await code(moderateThread(who.cbp!, threadId, action as 'unlock', { reason: 'x' }))).toBe('thread_action_unknown@action');
+    for (const action of ['pin', 'hide_thread', 'restore'])
+      expect(await code(moderatePost(who.cbp!, postId, action as 'restore_post', { reason: 'x' }))).toBe('thread_action_unknown@action');
+    const thread = (await loadThread(threadId))!;
+    expect([thread.pinned, thread.locked, thread.hidden]).toEqual([false, true, false]);
+    expect((await threadPage(who.cbp!, threadId, 1))!.history.map((h) => h.action)).toEqual(['lock']);
+  });
+
   it('records pin, lock, hide and restore in the history and the audit log, and tells the author', async () => {
     const { threadId, postId } = await createThread(who.atf!, base({ title: unique('Moderated') }));
     const { postId: reply } = await replyToThread(who.fgr!, threadId, { body: 'Fuera de tema', lang: 'es' });

@@ -13,13 +13,15 @@ import { documentOriginVisibleSql } from './origin.ts';
 
 export const documentNotifications: NotificationSubject = {
   visibleSql(reader: Reader, subjectId: SQL): SQL {
+    // Correlated (one primary-key look-up per notification), not `IN (every visible document)`:
+    // that list was built on each count of the header badge.
     const access = documentListAccess(reader);
-    if (access.all) return sql`${subjectId} IN (SELECT id FROM documents WHERE deleted_at IS NULL)`;
+    if (access.all) return sql`EXISTS (SELECT 1 FROM documents d WHERE d.id = ${subjectId} AND d.deleted_at IS NULL)`;
     const tokens = sql.join(
       access.tokens.map((t) => sql`${t}`),
       sql`, `,
     );
-    return sql`${subjectId} IN (SELECT d.id FROM documents d WHERE d.deleted_at IS NULL AND (d.owner_id = ${access.ownerId} OR (d.revoked_at IS NULL
+    return sql`EXISTS (SELECT 1 FROM documents d WHERE d.id = ${subjectId} AND d.deleted_at IS NULL AND (d.owner_id = ${access.ownerId} OR (d.revoked_at IS NULL
       AND (d.share_expires_at IS NULL OR d.share_expires_at > ${Date.now()})
       AND d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens}))))
       AND ${documentOriginVisibleSql(reader)})`;

@@ -12,11 +12,16 @@ import { renderNotifications } from './deliver.ts';
 import type { NotificationView, StoredNotification } from './types.ts';
 import { visibleNotifications } from './visibility.ts';
 
-export async function unreadCount(reader: Reader): Promise<number> {
-  const [row] = await db()
+/** The header badge's count (on every signed-in page): its query, so tests can read its plan. */
+export function unreadCountQuery(reader: Reader) {
+  return db()
     .select({ n: sql<number>`count(*)` })
     .from(notifications)
     .where(and(eq(notifications.userId, reader.id), isNull(notifications.readAt), visibleNotifications(reader)));
+}
+
+export async function unreadCount(reader: Reader): Promise<number> {
+  const [row] = await unreadCountQuery(reader);
   return Number(row?.n ?? 0);
 }
 

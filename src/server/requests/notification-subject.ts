@@ -29,9 +29,12 @@ export function notificationText(n: NotificationText, lang: Lang): string {
 
 export const requestNotifications: NotificationSubject = {
   visibleSql(reader: Reader, subjectId: SQL): SQL {
+    // Correlated (one primary-key look-up per notification), not `IN (the agency's requests)`: that
+    // list was built over every request the reader may see on each count of the header badge.
     const agency = requestListAgency(reader);
-    if (!agency) return sql`${subjectId} IN (SELECT id FROM requests)`;
-    return sql`${subjectId} IN (SELECT id FROM requests WHERE requester_agency_code = ${agency} UNION ALL SELECT request_id FROM request_recipients WHERE agency_code = ${agency})`;
+    if (!agency) return sql`EXISTS (SELECT 1 FROM requests r WHERE r.id = ${subjectId})`;
+    return sql`EXISTS (SELECT 1 FROM requests r WHERE r.id = ${subjectId} AND (r.requester_agency_code = ${agency}
+      OR EXISTS (SELECT 1 FROM request_recipients rr WHERE rr.request_id = r.id AND rr.agency_code = ${agency})))`;
   },
 
   async render(items, lang) {

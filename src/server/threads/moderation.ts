@@ -90,6 +90,15 @@ async function record(
 
 export const THREAD_MODERATIONS = ['pin', 'unpin', 'lock', 'unlock', 'hide_thread', 'restore_thread'] as const;
 export type ThreadModeration = (typeof THREAD_MODERATIONS)[number];
+const POST_MODERATIONS = ['hide_post', 'restore_post'] as const;
+
+/**
+ * The branches below pick by elimination (anything not a pin is taken for its opposite), so an
+ * action from outside the list (a caller the compiler did not check) is refused before anything runs.
+ */
+function requireKnownAction(known: readonly string[], action: string): void {
+  if (!known.includes(action)) throw new DomainError('thread_action_unknown', 'action', { action: String(action).slice(0, 40) });
+}
 
 /** Pin, unpin, lock, unlock, hide or restore a whole thread (hiding needs a reason). */
 export async function moderateThread(
@@ -98,6 +107,7 @@ export async function moderateThread(
   action: ThreadModeration,
   opts: { reason?: string | null; now?: Date } = {},
 ): Promise<void> {
+  requireKnownAction(THREAD_MODERATIONS, action);
   await requireModerator(actor, action, `thread:${threadId}`);
   const now = opts.now ?? new Date();
   const reason = cleanReason(opts.reason, action === 'hide_thread');
@@ -136,6 +146,7 @@ export async function moderatePost(
   action: 'hide_post' | 'restore_post',
   opts: { reason?: string | null; now?: Date } = {},
 ): Promise<{ threadId: number }> {
+  requireKnownAction(POST_MODERATIONS, action);
   await requireModerator(actor, action, `post:${postId}`);
   const now = opts.now ?? new Date();
   const reason = cleanReason(opts.reason, action === 'hide_post');
