@@ -54,10 +54,10 @@ const ARRAYS = new Set([
 const NUMBERS = new Set(['seizureId', 'seizureFirearm']);
 
 /** Form fields (as the multipart intake collects them) -> the schema's input, the way Astro Actions read a form. */
-export function fieldsToRequestForm(fields: Map<string, string[]>): Record<string, unknown> {
+export function fieldsToRequestForm(field: (name: string) => string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(newRequestSchema.shape)) {
-    const values = fields.get(key) ?? [];
+    const values = field(key);
     const typed = NUMBERS.has(key) ? values.filter((v) => v !== '').map(Number) : values;
     if (ARRAYS.has(key)) out[key] = typed;
     else if (typed.length && typed[0] !== '') out[key] = typed[0];

@@ -11,7 +11,7 @@ import { HANDLING_CODES } from '#src/domain/requests.ts';
 import { isMessageKey, type MessageKey, type Translate } from '#src/i18n/index.ts';
 import { parseLocalDate, type Lang } from '#src/i18n/locale.ts';
 import { AccessDenied, type Reader } from '#src/server/access.ts';
-import { allowedExtensions, type FileProblem } from '#src/server/documents/intake.ts';
+import { allowedExtensions, receiveUpload, type FileProblem, type Intake, type StagedFile } from '#src/server/documents/intake.ts';
 import { config } from '#src/server/config.ts';
 import { parseLinks } from '#src/server/documents/links.ts';
 import type { DocumentMeta } from '#src/server/documents/service.ts';
@@ -220,4 +220,66 @@ export function attachmentsField(t: Translate, hint: 'attachments.addHint' | 'th
     maxBytes: config.uploadMaxBytes,
     accept: ACCEPT,
   };
+}
+
+export type UploadFormOutcome =
+  | { redirect: string }
+  | {
+      errors: FormErrors;
+      /** What was typed, to show the form again. */
+      get: FieldReader;
+      /** A forum post: the server pointed out mentions that reach nobody, so offer "post anyway". */
+      mentionsUnseen: boolean;
+    };
+
+/**
+ * A form with files posted to its own page (a new request, a reply, a forum post): reads the body
+ * as a stream (src/server/documents/intake.ts), names each refused file, lets `check` name what is
+ * wrong with the typed fields, and only when nothing is wrong lets `write` store the item with its
+ * files in one transaction; `write` answers the address to go to, or throws a DomainError, shown
+ * beside its field. The temp files always go, and so do the stored objects of a refused write.
+ */
+export async function receiveUploadForm(
+  request: Request,
+  t: Translate,
+  write: (get: FieldReader, files: readonly StagedFile[]) => Promise<string>,
+  check?: (get: FieldReader, errors: FormErrors) => void,
+): Promise<UploadFormOutcome> {
+  const errors = emptyErrors();
+  let get: FieldReader = () => [];
+  let mentionsUnseen = false;
+  let intake: Intake | null = null;
+  try {
+    intake = await receiveUpload(request.headers, request.body, { fileFields: ['attachments'] });
+  } catch (error) {
+    addException(errors, error, t);
+  }
+  if (intake) {
+    const fields = intake.fields;
+    get = (name) => fields.get(name) ?? [];
+    try {
+      addProblems(errors, intake.problems, t);
+      check?.(get, errors);
+      if (!hasErrors(errors)) {
+        try {
+          return { redirect: await write(get, intake.files) };
+        } catch (error) {
+          mentionsUnseen = error instanceof DomainError && error.code === 'thread_mentions_unseen';
+          addException(errors, error, t);
+        }
+      }
+    } finally {
+      await intake.discard();
+    }
+  }
+  return { errors, get, mentionsUnseen };
+}
+
+/** A multipart post of a form to its own page (not an Astro Action's form post). */
+export function isUploadPost(request: Request, url: URL): boolean {
+  return (
+    request.method === 'POST' &&
+    !url.searchParams.has('_action') &&
+    (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')
+  );
 }

@@ -21,6 +21,10 @@ const LARGE_MB = Number(process.env.BENCH_LARGE_MB ?? 50);
 const SMALL_UPLOADS = Number(process.env.BENCH_SMALL_UPLOADS ?? 20);
 const LARGE_UPLOADS = Number(process.env.BENCH_LARGE_UPLOADS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** `library`, `transfers` or both (default): one part alone when profiling or comparing it. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'library,transfers').split(','));
+/** When set, the server writes a V8 CPU profile there on exit (open it in Chrome DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const MB = 1024 * 1024;
 
 const loadNow = () =>
@@ -260,7 +264,8 @@ const seeded = await seedTestDatabase({ DEMO_SEIZURES: '200', UPLOAD_MAX_MB: Str
 const t0 = performance.now();
 await addDocuments(seeded.databaseUrl, DOCUMENTS);
 console.log(`${DOCUMENTS.toLocaleString('en-US')} documents written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const server = await launchServer(seeded.env, { readyPath: '/es/', readyStatus: (s) => s === 200, cleanup: seeded.cleanup });
+const serverEnv = PROFILE_DIR ? { ...seeded.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : seeded.env;
+const server = await launchServer(serverEnv, { readyPath: '/es/', readyStatus: (s) => s === 200, cleanup: seeded.cleanup });
 let allOk = true;
 try {
   const pid = server.child.pid!;
@@ -278,7 +283,7 @@ try {
     { label: 'library, page 40', path: '/es/documents?tab=shared&page=40' },
     { label: 'library, words "rastreo"', path: '/es/documents?tab=shared&q=rastreo' },
   ];
-  for (const concurrency of [1, 10]) {
+  for (const concurrency of PARTS.has('library') ? [1, 10] : []) {
     console.log(`\n${concurrency} connection(s), ${SECONDS} s each, as FGR (load ${loadNow()}):`);
     const base = await load(`${server.baseUrl}/healthz`, { concurrency, seconds: SECONDS });
     printLoad('bare page /healthz (baseline)', base);
@@ -298,32 +303,40 @@ try {
     }
   }
 
-  console.log(`\nUploads and downloads as ATF, local disk store (load ${loadNow()}):`);
-  const small = join(work, 'small.pdf');
-  const large = join(work, 'large.pdf');
-  // A warm-up upload: the first one loads code the others do not.
-  pdfOfSize(small, MB);
-  await upload(server.baseUrl, atfCookie, pid, small, MB);
-  const smallUps: (Transfer & { id: number })[] = [];
-  for (let i = 0; i < SMALL_UPLOADS; i++) {
+  if (PARTS.has('transfers')) {
+    console.log(`\nUploads and downloads as ATF, local disk store (load ${loadNow()}):`);
+    // The same run's baseline: what a bare request costs on this machine right now.
+    printLoad('bare page /healthz (baseline)', await load(`${server.baseUrl}/healthz`, { concurrency: 1, seconds: Math.min(SECONDS, 3) }));
+    const small = join(work, 'small.pdf');
+    const large = join(work, 'large.pdf');
+    // A warm-up upload: the first one loads code the others do not.
     pdfOfSize(small, MB);
-    smallUps.push(await upload(server.baseUrl, atfCookie, pid, small, MB));
+    await upload(server.baseUrl, atfCookie, pid, small, MB);
+    const smallUps: (Transfer & { id: number })[] = [];
+    for (let i = 0; i < SMALL_UPLOADS; i++) {
+      pdfOfSize(small, MB);
+      smallUps.push(await upload(server.baseUrl, atfCookie, pid, small, MB));
+    }
+    allOk = summarise('upload 1 MB', smallUps, 100) && allOk;
+    const largeUps: (Transfer & { id: number })[] = [];
+    for (let i = 0; i < LARGE_UPLOADS; i++) {
+      pdfOfSize(large, LARGE_MB * MB);
+      largeUps.push(await upload(server.baseUrl, atfCookie, pid, large, LARGE_MB * MB));
+    }
+    allOk = summarise(`upload ${LARGE_MB} MB`, largeUps, 100, 64) && allOk;
+    const smallDowns: Transfer[] = [];
+    for (const u of smallUps) smallDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
+    allOk = summarise('download 1 MB', smallDowns, 100) && allOk;
+    const largeDowns: Transfer[] = [];
+    for (const u of largeUps) largeDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
+    allOk = summarise(`download ${LARGE_MB} MB`, largeDowns, 100, 64) && allOk;
+    const uploadTimes = smallUps.map((u) => u.seconds * 1000).sort((a, b) => a - b);
+    console.log(`upload 1 MB latency: p50 ${percentile(uploadTimes, 50).toFixed(1)} ms, p95 ${percentile(uploadTimes, 95).toFixed(1)} ms`);
+    const downloadTimes = smallDowns.map((d) => d.seconds * 1000).sort((a, b) => a - b);
+    console.log(
+      `download 1 MB latency: p50 ${percentile(downloadTimes, 50).toFixed(1)} ms, p95 ${percentile(downloadTimes, 95).toFixed(1)} ms`,
+    );
   }
-  allOk = summarise('upload 1 MB', smallUps, 100) && allOk;
-  const largeUps: (Transfer & { id: number })[] = [];
-  for (let i = 0; i < LARGE_UPLOADS; i++) {
-    pdfOfSize(large, LARGE_MB * MB);
-    largeUps.push(await upload(server.baseUrl, atfCookie, pid, large, LARGE_MB * MB));
-  }
-  allOk = summarise(`upload ${LARGE_MB} MB`, largeUps, 100, 64) && allOk;
-  const smallDowns: Transfer[] = [];
-  for (const u of smallUps) smallDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
-  allOk = summarise('download 1 MB', smallDowns, 100) && allOk;
-  const largeDowns: Transfer[] = [];
-  for (const u of largeUps) largeDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
-  allOk = summarise(`download ${LARGE_MB} MB`, largeDowns, 100, 64) && allOk;
-  const uploadTimes = smallUps.map((u) => u.seconds * 1000).sort((a, b) => a - b);
-  console.log(`upload 1 MB latency: p50 ${percentile(uploadTimes, 50).toFixed(1)} ms, p95 ${percentile(uploadTimes, 95).toFixed(1)} ms`);
   console.log(`\nLoad average at end: ${loadNow()}`);
   console.log(allOk ? 'all figures within budget' : 'some figures are over budget (see above; a busy machine slows every figure)');
 } finally {

@@ -2,51 +2,14 @@
  * The document exchange over HTTP against the built server: uploads (and every refused kind of
  * bad input, with nothing stored), downloads and their headers and audit, and the access matrix.
  */
-import { createClient } from '@libsql/client';
-import { createHash } from 'node:crypto';
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { sha256Hex as sha, signedIn, sql, storedObjects, tempFiles } from '#tests/helpers/portal-http.ts';
 import { parseHTML } from 'linkedom';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { makeDocx, makeExe, makePdf, makePdfWithHiddenJs, makePng, makeXlsx, makeZipBombDocx } from '#db/seed/document-files.ts';
 
 const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
-const filesDir = inject('filesDir');
-
-async function sql(query: string, args: (string | number)[] = []) {
-  const db = createClient({ url: inject('databaseUrl') });
-  try {
-    return (await db.execute({ sql: query, args })).rows;
-  } finally {
-    db.close();
-  }
-}
-
-async function signedIn(email: string, lang: 'es' | 'en' = 'es'): Promise<HttpClient> {
-  const c = new HttpClient(baseUrl);
-  const res = await c.signIn(email, password, lang);
-  expect(res.status, `sign-in ${email}`).toBe(303);
-  return c;
-}
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function storedObjects(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else out.push(e.name);
-    }
-  };
-  walk(join(filesDir, 'sha256'));
-  return out;
-}
-const tempFiles = () => (existsSync(join(filesDir, 'tmp')) ? readdirSync(join(filesDir, 'tmp')) : []);
 
 interface Upload {
   name: string;

@@ -1,27 +1,10 @@
-import { createClient } from '@libsql/client';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signedIn, sql } from '#tests/helpers/portal-http.ts';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { startServer, type RunningServer } from '#tests/helpers/start-server.ts';
+import { startMailCatcher, type MailCatcher, type ReceivedMail } from '#tests/helpers/mail-catcher.ts';
 
 const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
-
-async function signedIn(email: string, lang: 'es' | 'en', url = baseUrl): Promise<HttpClient> {
-  const c = new HttpClient(url);
-  const res = await c.signIn(email, password, lang);
-  expect(res.status, `sign-in ${email}`).toBe(303);
-  return c;
-}
-
-async function sql(query: string, args: (string | number)[] = [], url = inject('databaseUrl')) {
-  const db = createClient({ url });
-  try {
-    return (await db.execute({ sql: query, args })).rows;
-  } finally {
-    db.close();
-  }
-}
 
 const newRequest = (subject: string, extra: Record<string, string> = {}) => ({
   addressed: 'FGR',
@@ -235,37 +218,18 @@ describe('information requests over HTTP', () => {
 });
 
 describe('e-mail notifications through SMTP', () => {
-  let smtp: SMTPServer;
+  let mail: MailCatcher;
   let server: RunningServer;
-  const received: { to: string; raw: string }[] = [];
+  let received: ReceivedMail[] = [];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-        stream.on('end', () => {
-          // Quoted-printable body decoded, so tests can read the text.
-          const text = Buffer.from(
-            raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8');
-          for (const r of session.envelope.rcptTo) received.push({ to: r.address, raw: text });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const address = smtp.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    server = await startServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Armas Cruzadas <avisos@armas.test>' });
+    mail = await startMailCatcher();
+    received = mail.received;
+    server = await startServer({ SMTP_URL: mail.url, SMTP_FROM: 'Armas Cruzadas <avisos@armas.test>' });
   });
   afterAll(async () => {
     await server?.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await mail?.close();
   });
 
   it('sends each addressed person a message in their own language', async () => {
@@ -274,33 +238,33 @@ describe('e-mail notifications through SMTP', () => {
     const res = await atf.post('/en/requests/new?_action=createRequest', { ...newRequest(subject), addressed: 'FGR' });
     expect(res.status).toBe(303);
     const id = /\/requests\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1];
-    const forFgr = () => received.find((m) => m.to === 'analyst.fgr@demo.test' && m.raw.includes(`/es/requests/${id}`));
+    const forFgr = () => received.find((m) => m.to === 'analyst.fgr@demo.test' && m.text.includes(`/es/requests/${id}`));
     await expect.poll(forFgr, { timeout: 10_000 }).toBeTruthy();
     const mail = forFgr()!;
-    expect(mail.raw).toContain('From: Armas Cruzadas <avisos@armas.test>');
-    expect(mail.raw).toMatch(/Subject: .*SOL-\d{4}-\d{6}/);
+    expect(mail.text).toContain('From: Armas Cruzadas <avisos@armas.test>');
+    expect(mail.text).toMatch(/Subject: .*SOL-\d{4}-\d{6}/);
     // Spanish text for the Spanish-speaking analyst.
-    expect(mail.raw).toContain(`Nueva solicitud`);
-    expect(mail.raw).toContain('de ATF: Mail check');
-    expect(mail.raw).toContain('Código de manejo: H2');
-    expect(mail.raw).toContain('Content-Language: es-MX');
+    expect(mail.text).toContain(`Nueva solicitud`);
+    expect(mail.text).toContain('de ATF: Mail check');
+    expect(mail.text).toContain('Código de manejo: H2');
+    expect(mail.text).toContain('Content-Language: es-MX');
     // The admin of FGR is notified too.
     await expect
-      .poll(() => received.some((m) => m.to === 'admin@demo.test' && m.raw.includes(`/requests/${id}`)), { timeout: 10_000 })
+      .poll(() => received.some((m) => m.to === 'admin@demo.test' && m.text.includes(`/requests/${id}`)), { timeout: 10_000 })
       .toBe(true);
 
     // The answer goes back to the requester in English.
     const fgr = await signedIn('analyst.fgr@demo.test', 'es', server.baseUrl);
     await fgr.post(`/es/requests/${id}?_action=requestTransition`, { id: String(id), transition: 'acknowledge' });
-    const forAtf = () => received.find((m) => m.to === 'agent.atf@demo.test' && m.raw.includes(`/en/requests/${id}`));
+    const forAtf = () => received.find((m) => m.to === 'agent.atf@demo.test' && m.text.includes(`/en/requests/${id}`));
     await expect.poll(forAtf, { timeout: 10_000 }).toBeTruthy();
-    expect(forAtf()!.raw).toContain('is now “Acknowledged” (FGR)');
-    expect(forAtf()!.raw).toContain('Content-Language: en-US');
+    expect(forAtf()!.text).toContain('is now “Acknowledged” (FGR)');
+    expect(forAtf()!.text).toContain('Content-Language: en-US');
     // A stopping server sends everything it has queued first: then nobody outside FGR has the new
     // request's mail, and the requester did not mail themselves.
     expect(await server.stop()).toBe(0);
     const aboutNewRequest = received.filter(
-      (m) => m.raw.includes(`/requests/${id}`) && !m.raw.includes('Acknowledged') && !m.raw.includes('Acusada'),
+      (m) => m.text.includes(`/requests/${id}`) && !m.text.includes('Acknowledged') && !m.text.includes('Acusada'),
     );
     expect([...new Set(aboutNewRequest.map((m) => m.to))].sort()).toEqual(['admin@demo.test', 'analyst.fgr@demo.test']);
   });

@@ -6,49 +6,13 @@
  * member may not see stores nothing, a refused file changes nothing, and a deleted post's files
  * disappear for members.
  */
-import { createClient } from '@libsql/client';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { sha256Hex as sha, signedIn, sql, storedObjects, tempFiles } from '#tests/helpers/portal-http.ts';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { makeExe, makePdf, makeXlsx } from '#db/seed/document-files.ts';
 
-const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
-const filesDir = inject('filesDir');
-
-async function sql(query: string, args: (string | number)[] = []) {
-  const db = createClient({ url: inject('databaseUrl') });
-  try {
-    return (await db.execute({ sql: query, args })).rows;
-  } finally {
-    db.close();
-  }
-}
-
-async function signedIn(email: string, lang: 'es' | 'en'): Promise<HttpClient> {
-  const c = new HttpClient(baseUrl);
-  const res = await c.signIn(email, password, lang);
-  expect(res.status, `sign-in ${email}`).toBe(303);
-  return c;
-}
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function storedObjects(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else out.push(e.name);
-    }
-  };
-  walk(join(filesDir, 'sha256'));
-  return out.sort();
-}
-const tempFiles = () => (existsSync(join(filesDir, 'tmp')) ? readdirSync(join(filesDir, 'tmp')) : []);
+// This file's own server (tests/helpers/file-server.ts starts one for a file that calls inject); the helpers default to it.
+inject('baseUrl');
 
 function multipart(fields: Record<string, string | string[]>, files: { name: string; bytes: Buffer; type?: string }[]): FormData {
   const fd = new FormData();
@@ -228,6 +192,37 @@ describe('files attached to forum posts over HTTP', () => {
     expect(await count('documents')).toBe(docs);
     const [after] = await sql('SELECT last_seq FROM threads WHERE id = ?', [threadId]);
     expect(after!.last_seq).toBe(before!.last_seq);
+    expect(storedObjects()).toEqual(objects);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it('a reply refused inside its transaction (the same text again, a mention nobody can read) leaves no stored object behind', async () => {
+    const text = 'Respuesta repetida con adjunto 7731.';
+    const first = await fgr.postMultipart(`/es/foros/hilos/${threadId}`, multipart({ postBody: text, lang: 'es' }, []));
+    expect(first.status, await first.clone().text()).toBe(303);
+    const objects = storedObjects();
+    // The spreadsheet's bytes are already in the store for an earlier reply: that object must stay.
+    expect(objects).toContain(sha(listXlsx));
+    const docs = await count('documents');
+    const fresh = makePdf(['Rechazado 7731: nunca guardado']);
+    const duplicate = await fgr.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: text, lang: 'es' }, [
+        { name: 'nuevo 7731.pdf', bytes: fresh, type: 'application/pdf' },
+        { name: 'lista LW5566.xlsx', bytes: listXlsx },
+      ]),
+    );
+    expect(duplicate.status).toBe(400);
+    expect(await duplicate.text()).toContain('Acaba de publicar este mismo texto.');
+    const unseen = await fgr.postMultipart(
+      `/es/foros/hilos/${threadId}`,
+      multipart({ postBody: 'Consulte con @no.existe.7731 por favor.', lang: 'es' }, [
+        { name: 'otro 7731.pdf', bytes: makePdf(['Rechazado 7731: mención']), type: 'application/pdf' },
+      ]),
+    );
+    expect(unseen.status).toBe(400);
+    expect(await unseen.text()).toContain('@no.existe.7731');
+    expect(await count('documents')).toBe(docs);
     expect(storedObjects()).toEqual(objects);
     expect(tempFiles()).toEqual([]);
   });

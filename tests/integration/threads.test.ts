@@ -4,31 +4,14 @@
  * errors, unread tracking, the language switch, and member text that stays inert on every page
  * and in e-mail.
  */
-import { createClient } from '@libsql/client';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signedIn, sql } from '#tests/helpers/portal-http.ts';
 import { HttpClient } from '#tests/helpers/http.ts';
 import { activeContent } from '#tests/helpers/inert.ts';
 import { startServer, type RunningServer } from '#tests/helpers/start-server.ts';
+import { startMailCatcher, type MailCatcher, type ReceivedMail } from '#tests/helpers/mail-catcher.ts';
 
 const baseUrl = inject('baseUrl');
-const password = inject('demoPassword');
-
-async function signedIn(email: string, lang: 'es' | 'en', url = baseUrl): Promise<HttpClient> {
-  const c = new HttpClient(url);
-  const res = await c.signIn(email, password, lang);
-  expect(res.status, `sign-in ${email}`).toBe(303);
-  return c;
-}
-
-async function sql(query: string, args: (string | number)[] = [], url = inject('databaseUrl')) {
-  const db = createClient({ url });
-  try {
-    return (await db.execute({ sql: query, args })).rows;
-  } finally {
-    db.close();
-  }
-}
 
 /** The page's own content (between the skip link's target and the footer). */
 async function main(res: Response): Promise<string> {
@@ -504,36 +487,18 @@ describe('member text stays inert on every page', () => {
 });
 
 describe('forum e-mail through SMTP', () => {
-  let smtp: SMTPServer;
+  let mail: MailCatcher;
   let server: RunningServer;
-  const received: { to: string; raw: string }[] = [];
+  let received: ReceivedMail[] = [];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-        stream.on('end', () => {
-          const text = Buffer.from(
-            raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8');
-          for (const r of session.envelope.rcptTo) received.push({ to: r.address, raw: text });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const address = smtp.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    server = await startServer({ SMTP_URL: `smtp://127.0.0.1:${port}`, DEMO_SEIZURES: '50' });
+    mail = await startMailCatcher();
+    received = mail.received;
+    server = await startServer({ SMTP_URL: mail.url, DEMO_SEIZURES: '50' });
   });
   afterAll(async () => {
     await server?.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await mail?.close();
   });
 
   it('mails a mention in the recipient’s language, as plain text in which markup is inert', async () => {
@@ -551,18 +516,18 @@ describe('forum e-mail through SMTP', () => {
         ['CBP'],
       ),
     );
-    const forCbp = () => received.find((m) => m.to === 'moderator.cbp@demo.test' && m.raw.includes(`/en/forums/posts/${postId}`));
+    const forCbp = () => received.find((m) => m.to === 'moderator.cbp@demo.test' && m.text.includes(`/en/forums/posts/${postId}`));
     await expect.poll(forCbp, { timeout: 15_000 }).toBeTruthy();
     const mail = forCbp()!;
-    expect(mail.raw).toContain('Content-Language: en-US');
-    expect(mail.raw).toContain('Mariana Escobedo (SSPC) mentioned you in “Correo <script>');
-    expect(mail.raw).toContain('Handling code: H1');
-    expect(mail.raw).toMatch(/Content-Type: text\/plain/);
-    expect(mail.raw).not.toMatch(/Content-Type: text\/html/);
+    expect(mail.text).toContain('Content-Language: en-US');
+    expect(mail.text).toContain('Mariana Escobedo (SSPC) mentioned you in “Correo <script>');
+    expect(mail.text).toContain('Handling code: H1');
+    expect(mail.text).toMatch(/Content-Type: text\/plain/);
+    expect(mail.text).not.toMatch(/Content-Type: text\/html/);
     // Nobody outside SSPC and CBP hears of it (of what has arrived by now).
     expect(
       received
-        .filter((m) => m.raw.includes(`/posts/${postId}`) || m.raw.includes(`/threads/${threadId}`))
+        .filter((m) => m.text.includes(`/posts/${postId}`) || m.text.includes(`/threads/${threadId}`))
         .every((m) => m.to === 'moderator.cbp@demo.test'),
     ).toBe(true);
   });

@@ -19,6 +19,7 @@ import { DomainError } from '#src/server/errors.ts';
 import { tempDir } from '#src/server/storage/index.ts';
 import { inspectZip, PdfActiveContentScanner, TextDetector } from './inspect.ts';
 import { checkFileName } from './names.ts';
+import { releaseStagedFiles } from './store.ts';
 
 export interface StagedFile {
   field: string;
@@ -62,7 +63,10 @@ export interface Intake {
   fields: Map<string, string[]>;
   files: StagedFile[];
   problems: FileProblem[];
-  /** Removes the temp files (after a refusal, or once the store and database hold them). */
+  /**
+   * Removes the temp files (after a refusal, or once the store and database hold them), and the
+   * store objects this upload put there that no row refers to (a write refused after storing).
+   */
   discard(): Promise<void>;
 }
 
@@ -122,6 +126,8 @@ export async function receiveUpload(
   let fileCount = 0;
 
   const discard = async () => {
+    // The store first: a put-back (confirmStored) needs the temp file until the object's fate is settled.
+    await releaseStagedFiles(files);
     await Promise.all([...temps].map((p) => rm(p, { force: true })));
     temps.clear();
   };
