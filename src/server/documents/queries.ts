@@ -165,14 +165,15 @@ export async function listDocuments(reader: Reader, query: LibraryQuery): Promis
       ])
     ).map((r) => Number(r.id));
   }
-  // The rows are read with the same access clause again: an engine's answer never widens it.
+  // The rows are read with the same access clause again: an engine's answer never widens it. The
+  // clause is applied to the page's rows only (as `d.id IN (SELECT … WHERE clause)` SQLite would
+  // evaluate it over every document first: 15 ms of CPU at 50,000 documents).
+  const again = buildDocumentWhere({ ...n, text: '' }, reader);
   const rows = ids.length
-    ? await allRows(
-        ex,
-        ROW_SQL,
-        `${ROW_SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) AND d.id IN (SELECT d.id FROM documents d WHERE ${buildDocumentWhere({ ...n, text: '' }, reader).clause})`,
-        [JSON.stringify(ids), ...buildDocumentWhere({ ...n, text: '' }, reader).params],
-      )
+    ? await allRows(ex, ROW_SQL, `${ROW_SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) AND ${again.clause}`, [
+        JSON.stringify(ids),
+        ...again.params,
+      ])
     : [];
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return {

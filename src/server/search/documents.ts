@@ -21,27 +21,39 @@ export const fts5DocumentEngine: DocumentSearchEngine = {
     const n = normalizeLibraryQuery(query);
     const w = buildDocumentWhere(n, reader);
     if (!w.match) return { total: 0, ids: [], snippets: new Map() };
-    const ex = rawClient();
-    const [count] = await allRows(ex, { n: col.int }, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params);
-    const order =
+    // The order over the columns of the hits below (`t` = hits or page).
+    const order = (t: string) =>
       n.sort === 'relevance'
-        ? `${DOCUMENT_BM25}, d.updated_at DESC`
+        ? `${t}.rank, ${t}.updated DESC`
         : n.sort === 'created_asc'
-          ? 'd.created_at ASC, d.id ASC'
+          ? `${t}.created ASC, ${t}.id ASC`
           : n.sort === 'created_desc'
-            ? 'd.created_at DESC, d.id DESC'
+            ? `${t}.created DESC, ${t}.id DESC`
             : n.sort === 'title_asc'
-              ? 'coalesce(d.title_es, d.title_en) COLLATE NOCASE ASC, d.id ASC'
-              : 'd.updated_at DESC, d.id DESC';
+              ? `${t}.title COLLATE NOCASE ASC, ${t}.id ASC`
+              : `${t}.updated DESC, ${t}.id DESC`;
+    // One pass over the matches the reader may see gives both the total and the page (the access
+    // clause costs per match: counting in a query of its own doubled it); snippets are made for the
+    // page's rows only.
     const rows = await allRows(
-      ex,
-      { id: col.int, s: col.text },
-      `SELECT d.id, snippet(document_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s FROM ${w.from} WHERE ${w.clause}
-       ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...w.params, n.pageSize, (n.page - 1) * n.pageSize],
+      rawClient(),
+      { id: col.int, total: col.int, s: col.text },
+      `WITH hits AS MATERIALIZED (
+         SELECT d.id AS id, ${DOCUMENT_BM25} AS rank, d.updated_at AS updated, d.created_at AS created,
+           coalesce(d.title_es, d.title_en) AS title
+         FROM ${w.from} WHERE ${w.clause}),
+       page AS (SELECT id, rank, updated, created, title FROM hits ORDER BY ${order('hits')} LIMIT ? OFFSET ?)
+       SELECT page.id, (SELECT count(*) FROM hits) AS total, snippet(document_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s
+       FROM page JOIN document_fts ON document_fts.rowid = page.id WHERE document_fts MATCH ? ORDER BY ${order('page')}`,
+      [...w.params, n.pageSize, (n.page - 1) * n.pageSize, w.match],
     );
+    const total =
+      rows[0]?.total ??
+      // A page past the end: the total still counts.
+      (await allRows(rawClient(), { n: col.int }, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.clause}`, w.params))[0]?.n ??
+      0;
     return {
-      total: count?.n ?? 0,
+      total,
       ids: rows.map((r) => r.id),
       snippets: new Map(rows.map((r) => [r.id, markToHtml(r.s)])),
     };
