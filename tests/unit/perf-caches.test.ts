@@ -4,6 +4,7 @@ import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizur
 import { EXPORT_CHUNK, dashboard, exportCsv } from '#src/server/seizures/queries.ts';
 import { search } from '#src/server/search/index.ts';
 import { columnStats } from '#src/server/search/fts5-columns.ts';
+import { matchCacheStats } from '#src/server/search/fts5-match-cache.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { isReadOnlySql, rawClient } from '#src/server/db.ts';
 import { LruCache } from '#src/server/cache.ts';
@@ -203,6 +204,31 @@ describe('search columns in memory', () => {
     expect(all.total).toBeGreaterThan(2);
     // Within the chosen facet the other states keep their counts.
     expect(zac.facets.state.find((s) => s.value === 'MX-TAM')?.count).toBeGreaterThan(0);
+  });
+});
+
+describe('FTS5 matches cached per text and data version', () => {
+  it('serve every reader with its own visibility, and an import is seen by the next search', async () => {
+    const fgr = await search({ lang: 'es', text: 'sigilo' }, readers.fgr);
+    const hits = matchCacheStats.hits;
+    // The same text for another reader: FTS5 is not asked again, and what ATF may not see stays out.
+    const atf = await search({ lang: 'en', text: 'sigilo' }, readers.atf);
+    expect(matchCacheStats.hits).toBeGreaterThan(hits);
+    expect(fgr.total).toBe(1);
+    expect(atf.total).toBe(0);
+    expect(atf.facets.manufacturer).toEqual([]);
+
+    const r = await importCsv(
+      csv(row({ reference: 'SIGILO-2', serial: 'SG2', case_file: 'CF-SG2', state: 'MX-CHH', manufacturer: 'Sigilo Arms' })),
+      'sigilo.csv',
+    );
+    expect(r.ok).toBe(true);
+    const misses = matchCacheStats.misses;
+    const after = await search({ lang: 'en', text: 'sigilo' }, readers.atf);
+    expect(matchCacheStats.misses).toBeGreaterThan(misses);
+    expect(after.total).toBe(1);
+    expect(after.hits.map((h) => h.reference)).toEqual(['SIGILO-2']);
+    expect((await search({ lang: 'es', text: 'sigilo' }, readers.fgr)).total).toBe(2);
   });
 });
 

@@ -40,6 +40,10 @@ const queries: SearchQuery[] = [
   { text: '.223' },
   { text: 'cuerno de chivo', filters: { state: ['MX-TAM', 'MX-SIN'] } },
   { text: 'Michoacna' },
+  // Expansions where the rows-only expression leaves phrases out (synonyms holding another alternative).
+  { text: 'obliterated' },
+  { text: 'armas de fuego -barrett' },
+  { text: 'barrett' },
   { filters: { state: ['MX-TAM'] } },
   { filters: { firearmType: ['rifle'], calibre: ['7.62x39'] } },
   { text: 'fusil', filters: { agency: ['SEDENA', 'FGR'], year: ['2021', '2022'] } },
@@ -68,8 +72,8 @@ describe('search over the in-memory columns', () => {
         if (fromSql.total > 0) compared++;
       }
     }
-    // Most of the comparisons are over non-empty results.
-    expect(compared).toBeGreaterThan(people.length * (queries.length - 4));
+    // Most of the comparisons are over non-empty results (a visitor sees no seizure).
+    expect(compared).toBeGreaterThan((people.length - 1) * (queries.length - 3));
   }, 120_000);
 
   it('never counts a seizure for a reader outside its scope', async () => {

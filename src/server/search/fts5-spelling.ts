@@ -5,6 +5,7 @@
  * families, firearm types), so "Michoacna" becomes "Michoacán" and "Kalashnikof" "Kalashnikov".
  */
 import { config } from '#src/server/config.ts';
+import { dataVersion } from '#src/server/data-version.ts';
 import { allRows, col, type RawExec } from '#src/server/sql.ts';
 import { FIREARM_CLASS_VOCABULARY, FIREARM_TYPE_VOCABULARY, MODEL_FAMILY_VOCABULARY } from '#src/domain/firearm-vocabulary.ts';
 import { GAZETTEER_COUNTRIES, GAZETTEER_PLACES } from '#src/domain/gazetteer.ts';
@@ -54,6 +55,35 @@ async function dictionary(ex: RawExec): Promise<SpellingDictionary> {
   return dict;
 }
 
+// Whether a word is in the index, per database and seizure data version: fts5vocab counts a
+// word's rows over its whole doclist (a common word such as "fusil" cost 5–20 ms a search).
+const known: { database: string; version: number; terms: Map<string, boolean> } = { database: '', version: -1, terms: new Map() };
+const MAX_KNOWN_TERMS = 20_000;
+
+async function termsPresent(ex: RawExec, forms: string[]): Promise<Set<string>> {
+  const version = await dataVersion('seizures', ex);
+  if (known.database !== config.databaseUrl || known.version !== version || known.terms.size > MAX_KNOWN_TERMS) {
+    known.database = config.databaseUrl;
+    known.version = version;
+    known.terms = new Map();
+  }
+  const unknown = forms.filter((f) => !known.terms.has(f));
+  if (unknown.length) {
+    const found = new Set(
+      (
+        await allRows(
+          ex,
+          { term: col.text },
+          `SELECT term FROM seizure_fts_terms WHERE term IN (${unknown.map(() => '?').join(', ')})`,
+          unknown,
+        )
+      ).map((r) => r.term),
+    );
+    for (const f of unknown) known.terms.set(f, found.has(f));
+  }
+  return new Set(forms.filter((f) => known.terms.get(f)));
+}
+
 export interface Correction {
   /** The query text with each corrected word replaced. */
   text: string;
@@ -65,11 +95,7 @@ export async function correctQuery(ex: RawExec, text: string, analysed: Analysed
   const candidates = [...analysed.groups.flat(), ...analysed.excluded].filter((c) => c.correctable);
   if (!candidates.length) return null;
   const forms = [...new Set(candidates.flatMap((c) => [c.tokens[0] as string, c.keys[0] as string]))];
-  const present = new Set(
-    (
-      await allRows(ex, { term: col.text }, `SELECT term FROM seizure_fts_terms WHERE term IN (${forms.map(() => '?').join(', ')})`, forms)
-    ).map((r) => r.term),
-  );
+  const present = await termsPresent(ex, forms);
   const missing = candidates.filter((c) => !present.has(c.tokens[0] as string) && !present.has(c.keys[0] as string));
   if (!missing.length) return null;
   const dict = await dictionary(ex);

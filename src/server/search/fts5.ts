@@ -35,6 +35,7 @@ import {
   firearmsOrder,
   matchingRowids,
   pageAlong,
+  parseIdList,
   runPass,
   seizureColumns,
   visibleScopes,
@@ -42,6 +43,7 @@ import {
   type Pass,
   type SeizureColumns,
 } from './fts5-columns.ts';
+import { cachedMatches, cachedRankWindow, type RankWindow } from './fts5-match-cache.ts';
 import { allRows, col, runRaw, writeTransaction, type RawExec } from '#src/server/sql.ts';
 import { normalizeQuery, type Facets, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from './types.ts';
 
@@ -280,7 +282,9 @@ async function facetSelection(ex: RawExec, where: Where): Promise<FacetSelection
  * matches of the text (highest rowids) by bm25 — exact matches before related calibres, then
  * date and id — and every other hit after them by date. FTS5 computes bm25 for that rowid range
  * only (~1 µs a row); bm25 over every hit of a common word (60,000 at 100,000 seizures) cost
- * ~300 ms, and `rowid IN (list)` re-reads the doclists once per id (22 s for 4,000).
+ * ~300 ms, and `rowid IN (list)` re-reads the doclists once per id (22 s for 4,000). The window's
+ * scores do not depend on the reader: they are cached per text and data version
+ * (fts5-match-cache.ts), the reader's hits are picked from them here.
  */
 async function rankedPage(
   ex: RawExec,
@@ -292,23 +296,14 @@ async function rankedPage(
   limit: number,
 ): Promise<number[]> {
   const from = matches.length > RANK_CANDIDATES ? (matches[matches.length - RANK_CANDIDATES] as number) : 0;
-  const [row] = await allRows(
-    ex,
-    { scores: col.textOrNull },
-    `SELECT group_concat(id || ' ' || printf('%.17g', score), ' ') AS scores
-     FROM (SELECT rowid AS id, ${BM25} AS score FROM seizure_fts WHERE seizure_fts MATCH ? AND rowid >= ? LIMIT -1)`,
-    [where.match, from],
+  const window = await cachedRankWindow(config.databaseUrl, c.version, where.match, where.exactMatch, from, () =>
+    rankWindow(ex, where.match, where.exactMatch, from),
   );
-  let exact: Uint8Array | null = null;
-  if (where.exactMatch) {
-    exact = new Uint8Array(c.size);
-    for (const id of await matchingRowids(ex, where.exactMatch)) if (id < c.size) exact[id] = 1;
-  }
-  const parts = (row?.scores ?? '').split(' ');
   const ranked: { id: number; score: number; exact: number }[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const id = Number(parts[i]);
-    if (id < c.size && pass.hit[id]) ranked.push({ id, score: Number(parts[i + 1]), exact: exact ? (exact[id] ?? 0) : 0 });
+  for (let i = 0; i < window.ids.length; i++) {
+    const id = window.ids[i] as number;
+    if (id < c.size && pass.hit[id])
+      ranked.push({ id, score: window.scores[i] as number, exact: window.exact ? (window.exact[i] as number) : 0 });
   }
   ranked.sort((a, b) => b.exact - a.exact || a.score - b.score || (c.date[b.id] as number) - (c.date[a.id] as number) || b.id - a.id);
   const ids = ranked.slice(offset, offset + limit).map((r) => r.id);
@@ -319,14 +314,48 @@ async function rankedPage(
   return [...ids, ...pageAlong(c.byDateDesc, rest, Math.max(0, offset - ranked.length), limit - ids.length)];
 }
 
+/** bm25 of every row of `match` from rowid `from`, and which of them match `exactMatch`. */
+async function rankWindow(ex: RawExec, match: string, exactMatch: string | null, from: number): Promise<RankWindow> {
+  const [row] = await allRows(
+    ex,
+    { scores: col.textOrNull },
+    `SELECT group_concat(id || ' ' || printf('%.17g', score), ' ') AS scores
+     FROM (SELECT rowid AS id, ${BM25} AS score FROM seizure_fts WHERE seizure_fts MATCH ? AND rowid >= ? LIMIT -1)`,
+    [match, from],
+  );
+  const parts = (row?.scores ?? '').split(' ');
+  const n = Math.floor(parts.length / 2);
+  const ids = new Int32Array(n);
+  const scores = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ids[i] = Number(parts[2 * i]);
+    scores[i] = Number(parts[2 * i + 1]);
+  }
+  let exact: Uint8Array | null = null;
+  if (exactMatch) {
+    // Only the window's rows need the flag: the exact expression over the same rowid range.
+    const [e] = await allRows(
+      ex,
+      { ids: col.textOrNull },
+      'SELECT group_concat(rowid) AS ids FROM seizure_fts WHERE seizure_fts MATCH ? AND rowid >= ?',
+      [exactMatch, from],
+    );
+    const exactIds = new Set(parseIdList(e?.ids ?? '', false));
+    exact = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (exactIds.has(ids[i] as number)) exact[i] = 1;
+  }
+  return { ids, scores, exact };
+}
+
 /** The search over the in-memory columns: FTS5 gives the rowids matching the text, the rest is counted here. */
 async function runColumns(ex: RawExec, q: Normalized, reader: Reader | null, analysed: AnalysedQuery): Promise<SearchResult> {
   const where = await buildWhere(ex, q, reader, analysed);
   const c = await seizureColumns(ex);
-  const matches = where.match ? await matchingRowids(ex, where.match) : null;
+  const rowids = (match: string) => cachedMatches(config.databaseUrl, c.version, match, () => matchingRowids(ex, match));
+  const matches = where.matchRows ? await rowids(where.matchRows) : null;
   const pass = runPass(c, {
     candidates: matches,
-    excluded: !where.match && where.excludeMatch ? await matchingRowids(ex, where.excludeMatch) : null,
+    excluded: !where.matchRows && where.excludeMatchRows ? await rowids(where.excludeMatchRows) : null,
     visible: visibleScopes(c, reader),
     dateFrom: q.dateFrom ? dateNumber(q.dateFrom) : 0,
     dateTo: q.dateTo ? dateNumber(q.dateTo) : 99_999_999,
