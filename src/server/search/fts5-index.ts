@@ -49,6 +49,28 @@ function facetPairs(seizureFilter: string): string {
  * import; without it the seizures are read from the tables.
  */
 export async function indexSeizures(ex: RawExec, target: Target, inputs?: ReadonlyMap<number, SeizureInput>): Promise<void> {
+  if (target !== 'all' && inputs && target.ids.every((id) => inputs.has(id))) await insertDocsFromInputs(ex, target.ids, inputs);
+  else await insertDocsFromTables(ex, target);
+  // The text columns are analysed here (stems, concepts), not in SQL: read the seizures in
+  // chunks unless the caller has them.
+  const ids =
+    target === 'all' ? (await allRows(ex, { id: col.int }, 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id) : [...target.ids];
+  for (let i = 0; i < ids.length; i += INDEX_CHUNK) {
+    const chunk = ids.slice(i, i + INDEX_CHUNK);
+    const known = inputs ? chunk.flatMap((id) => (inputs.has(id) ? [[id, inputs.get(id) as SeizureInput] as const] : [])) : [];
+    const missing = inputs ? chunk.filter((id) => !inputs.has(id)) : chunk;
+    const loaded = (await loadSeizures(ex, missing)).map((s) => [s.id, s] as const);
+    const rows: SqlValue[][] = [];
+    for (const [id, s] of [...known, ...loaded]) {
+      const f = seizureSearchFields(s);
+      rows.push([id, f.summary, f.place, f.items, f.serials, f.stems, f.concepts.map(conceptToken).join(' ')]);
+    }
+    await insertRows(ex, 'seizure_fts', ['rowid', 'summary', 'place', 'items', 'serials', 'stems', 'concepts'], rows);
+  }
+}
+
+/** seizure_search_docs rows (and new facet values) of the seizures as stored, in SQL. */
+async function insertDocsFromTables(ex: RawExec, target: Target): Promise<void> {
   const w = where(target, 's.id');
   // facetPairs repeats the filter 8 times; json_each over the same JSON text each time.
   const pairParams = Array.from({ length: 8 }, () => w.params).flat();
@@ -68,22 +90,56 @@ export async function indexSeizures(ex: RawExec, target: Target, inputs?: Readon
      ) ids ON ids.sid = s.id`,
     pairParams,
   );
-  // The text columns are analysed here (stems, concepts), not in SQL: read the seizures in
-  // chunks unless the caller has them.
-  const ids =
-    target === 'all' ? (await allRows(ex, { id: col.int }, 'SELECT id FROM seizures ORDER BY id')).map((r) => r.id) : [...target.ids];
-  for (let i = 0; i < ids.length; i += INDEX_CHUNK) {
-    const chunk = ids.slice(i, i + INDEX_CHUNK);
-    const known = inputs ? chunk.flatMap((id) => (inputs.has(id) ? [[id, inputs.get(id) as SeizureInput] as const] : [])) : [];
-    const missing = inputs ? chunk.filter((id) => !inputs.has(id)) : chunk;
-    const loaded = (await loadSeizures(ex, missing)).map((s) => [s.id, s] as const);
-    const rows: SqlValue[][] = [];
-    for (const [id, s] of [...known, ...loaded]) {
-      const f = seizureSearchFields(s);
-      rows.push([id, f.summary, f.place, f.items, f.serials, f.stems, f.concepts.map(conceptToken).join(' ')]);
-    }
-    await insertRows(ex, 'seizure_fts', ['rowid', 'summary', 'place', 'items', 'serials', 'stems', 'concepts'], rows);
+}
+
+/** The (field, value) pairs of a seizure, as facetPairs gives them from its rows. */
+export function facetPairsOf(s: SeizureInput): [FacetField, string][] {
+  const pairs = new Map<string, [FacetField, string]>();
+  const add = (field: FacetField, value: string | null) => {
+    if (value !== null) pairs.set(`${field}\u0000${value}`, [field, value]);
+  };
+  add('country', s.country);
+  add('state', s.stateCode);
+  add('agency', s.agencyCode);
+  add('year', s.date.slice(0, 4));
+  for (const f of s.firearms) {
+    add('firearmType', f.type);
+    add('calibre', f.calibre);
+    add('manufacturer', f.manufacturer);
+    add('traceStatus', f.traceStatus);
   }
+  return [...pairs.values()];
+}
+
+/**
+ * The same rows from the seizures as just written (an import has them): the facet ids are put
+ * together here instead of by facetPairs' eight-way UNION over the tables (~10 % of an import).
+ */
+async function insertDocsFromInputs(ex: RawExec, ids: readonly number[], inputs: ReadonlyMap<number, SeizureInput>): Promise<void> {
+  const perSeizure = ids.map((id) => [id, facetPairsOf(inputs.get(id) as SeizureInput)] as const);
+  const distinct = new Map<string, [FacetField, string]>();
+  for (const [, pairs] of perSeizure) for (const p of pairs) distinct.set(`${p[0]}\u0000${p[1]}`, p);
+  const wanted = JSON.stringify([...distinct.values()]);
+  await runRaw(ex, `INSERT OR IGNORE INTO facet_values (field, value) SELECT value ->> 0, value ->> 1 FROM json_each(?)`, [wanted]);
+  const idOf = new Map<string, number>();
+  for (const r of await allRows(
+    ex,
+    { id: col.int, field: col.text, value: col.text },
+    `SELECT fv.id, fv.field, fv.value FROM json_each(?) j JOIN facet_values fv ON fv.field = j.value ->> 0 AND fv.value = j.value ->> 1`,
+    [wanted],
+  ))
+    idOf.set(`${r.field}\u0000${r.value}`, r.id);
+  const lists = perSeizure.map(([id, pairs]) => [
+    id,
+    pairs.map(([field, value]) => String.fromCharCode((idOf.get(`${field}\u0000${value}`) as number) + FACET_CHAR_BASE)).join(''),
+  ]);
+  await runRaw(
+    ex,
+    `INSERT INTO seizure_search_docs (seizure_id, scope_set_id, date, country, state_code, agency_code, firearm_count, facet_ids)
+     SELECT s.id, s.scope_set_id, s.date, s.country, s.state_code, s.agency_code, s.firearm_count, j.value ->> 1
+     FROM json_each(?) j JOIN seizures s ON s.id = j.value ->> 0`,
+    [JSON.stringify(lists)],
+  );
 }
 
 const INDEX_CHUNK = 2000;
