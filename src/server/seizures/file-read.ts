@@ -63,6 +63,13 @@ function detectDelimiter(firstLine: string): string {
   return best;
 }
 
+/** Line breaks in a cell (most have none: no regex per cell). */
+function lineBreaks(cell: string): number {
+  let n = 0;
+  for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 export function parseCsvRows(content: string): { errors: ImportError[]; rows: Located[] } {
   const csv = decode(content);
   if (!csv.trim()) return { errors: [{ row: 0, column: null, code: 'import.error.empty_file', params: {} }], rows: [] };
@@ -80,7 +87,7 @@ export function parseCsvRows(content: string): { errors: ImportError[]; rows: Lo
       info: { lines: number };
     }[];
     records = parsed.map((p) => p.record);
-    for (const p of parsed) lines.push(p.info.lines - p.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0));
+    for (const p of parsed) lines.push(p.info.lines - p.record.reduce((n, cell) => n + lineBreaks(cell), 0));
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 0;
     return { errors: [{ row: line, column: null, code: 'import.error.bad_format', params: { detail: (e as Error).message } }], rows: [] };
