@@ -121,7 +121,9 @@ describe('an information request from ATF to FGR about a seizure', () => {
     expect(await atf.locator('[data-testid=print] h1').innerText()).toBe(`Request ${reference}`);
     // The metrics page shows how long it took.
     await atf.goto(`${baseUrl}/en/requests/metrics`);
-    const fgrRow = atf.locator('[data-testid=metrics-counterparts] tbody tr', { has: atf.locator('abbr', { hasText: 'FGR' }) });
+    // FGR's two rows: what ATF sent them (first), what they sent ATF.
+    const fgrRow = atf.locator('[data-testid=metrics-counterparts] tbody tr', { has: atf.locator('abbr', { hasText: 'FGR' }) }).first();
+    expect(await fgrRow.locator('td').first().innerText()).toBe('Sent');
     expect(await fgrRow.innerText()).toMatch(/\d+(\.\d)? (h|days)/);
 
     // 4. SEDENA finds it nowhere.

@@ -42,20 +42,54 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Layout faults a reader meets: the page scrolls sideways at this width, or a table does not fit
- * its column and hides columns behind a scrollbar: any table at desktop width, and at every width
- * a table meant to stack into cards on phones (usa-table--stacked).
+ * Layout faults a reader meets, at any width: the page scrolls sideways; a table does not fit its
+ * column and hides columns behind a scrollbar (every table, stacking into cards or not: a phone
+ * reader should never have to scroll a table sideways); a form control (search box, select, text
+ * field) or button sticks out of the box it stands in, over the column's edge.
  */
 export async function layoutProblems(page: Page, width: number): Promise<string[]> {
   return page.evaluate((viewport) => {
     const problems: string[] = [];
     const overflow = document.documentElement.scrollWidth - viewport;
     if (overflow > 1) problems.push(`page scrolls sideways by ${overflow}px`);
-    for (const wrap of document.querySelectorAll<HTMLElement>('.portal-table-wrap')) {
-      if (viewport < 1024 && !wrap.querySelector('.usa-table--stacked')) continue;
-      if (wrap.offsetParent === null) continue; // inside a closed <details>
-      if (wrap.scrollWidth - wrap.clientWidth > 1)
-        problems.push(`table "${wrap.getAttribute('aria-label')}" is ${wrap.scrollWidth}px wide in ${wrap.clientWidth}px at ${viewport}px`);
+    // Drawn at all: not display:none, not invisible, not inside a closed <details> (content-visibility: hidden).
+    const shown = (el: Element) => el.checkVisibility({ visibilityProperty: true });
+    const describe = (el: Element) =>
+      el.getAttribute('aria-label') || el.getAttribute('data-testid') || el.id || el.getAttribute('name') || el.tagName.toLowerCase();
+    for (const table of document.querySelectorAll('table')) {
+      if (!shown(table)) continue;
+      const wrap = table.closest<HTMLElement>('.portal-table-wrap');
+      if (wrap) {
+        if (wrap.scrollWidth - wrap.clientWidth > 1)
+          problems.push(`table "${describe(wrap)}" is ${wrap.scrollWidth}px wide in ${wrap.clientWidth}px at ${viewport}px`);
+      } else if (table.parentElement) {
+        const wide = Math.round(table.getBoundingClientRect().width);
+        if (wide - table.parentElement.clientWidth > 1)
+          problems.push(`table "${describe(table)}" is ${wide}px wide in ${table.parentElement.clientWidth}px at ${viewport}px`);
+      }
+    }
+    // Controls and their box: the right edge of a field past the content edge of its parent (a
+    // search box wider than its column stays inside the page when the column has room to spare).
+    const controls = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, button, .usa-search';
+    for (const control of document.querySelectorAll<HTMLElement>(controls)) {
+      if (!shown(control) || control.closest('.usa-sr-only, .portal-table-wrap, .usa-checkbox, .usa-radio')) continue;
+      let parent = control.parentElement;
+      // The box is the nearest block around the control (an inline form or a `display: contents` wrapper has no width of its own).
+      while (parent && /^(inline|contents)$/.test(getComputedStyle(parent).display)) parent = parent.parentElement;
+      if (!parent || !shown(parent)) continue;
+      const style = getComputedStyle(parent);
+      const contentRight = parent.getBoundingClientRect().left + parent.clientLeft + parent.clientWidth - parseFloat(style.paddingRight);
+      const past = Math.round(control.getBoundingClientRect().right - contentRight);
+      if (past > 1)
+        problems.push(`${control.tagName.toLowerCase()} "${describe(control)}" sticks out of its box by ${past}px at ${viewport}px`);
+    }
+    // A text field drawn without its right edge (USWDS's search-box half, meant to meet its
+    // button) reads as running past its column.
+    for (const field of document.querySelectorAll<HTMLElement>('.usa-input, .usa-select, .usa-textarea')) {
+      if (!shown(field) || field.closest('.usa-search')) continue;
+      const style = getComputedStyle(field);
+      if (parseFloat(style.borderLeftWidth) > 0 && parseFloat(style.borderRightWidth) === 0)
+        problems.push(`field "${describe(field)}" has no right edge at ${viewport}px`);
     }
     return problems;
   }, width);

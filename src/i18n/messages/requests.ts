@@ -81,6 +81,8 @@ export const es = {
   'requests.new.sent': 'Solicitud {reference} enviada.',
   // Firearm fields
   'requests.fw.manufacturer': 'Fabricante',
+  'requests.fw.firearm': 'Fabricante, modelo y calibre',
+  'requests.fw.origin': 'País de origen e importador',
   'requests.fw.model': 'Modelo',
   'requests.fw.calibre': 'Calibre',
   'requests.fw.serial': 'Número de serie',
@@ -277,6 +279,8 @@ export const en: Record<keyof typeof es, string> = {
   'requests.new.submit': 'Send request',
   'requests.new.sent': 'Request {reference} sent.',
   'requests.fw.manufacturer': 'Manufacturer',
+  'requests.fw.firearm': 'Make, model and calibre',
+  'requests.fw.origin': 'Country of origin and importer',
   'requests.fw.model': 'Model',
   'requests.fw.calibre': 'Calibre',
   'requests.fw.serial': 'Serial number',
