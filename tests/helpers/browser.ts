@@ -45,11 +45,15 @@ export async function axeViolations(page: Page): Promise<string[]> {
  * Layout faults a reader meets, at any width: the page scrolls sideways; a table does not fit its
  * column and hides columns behind a scrollbar (every table, stacking into cards or not: a phone
  * reader should never have to scroll a table sideways); a form control (search box, select, text
- * field) or button sticks out of the box it stands in, over the column's edge.
+ * field) or button sticks out of the box it stands in, over the column's edge. Opens the <details>
+ * that hold tables (run it after axe: the page is left with them open).
  */
 export async function layoutProblems(page: Page, width: number): Promise<string[]> {
   return page.evaluate((viewport) => {
     const problems: string[] = [];
+    // A table folded in a <details> (a chart's data, the dashboard's states) must fit once opened too.
+    for (const details of document.querySelectorAll('main details:not([open])'))
+      if (details.querySelector('table')) details.setAttribute('open', '');
     const overflow = document.documentElement.scrollWidth - viewport;
     if (overflow > 1) problems.push(`page scrolls sideways by ${overflow}px`);
     // Drawn at all: not display:none, not invisible, not inside a closed <details> (content-visibility: hidden).

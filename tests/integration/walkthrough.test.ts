@@ -184,8 +184,9 @@ describe('dashboard charts say what they mean', () => {
     expect(keyed[0]).toBe('0');
     const busiest = Math.max(
       ...[...full.querySelectorAll('[data-testid=state-table] tbody tr')]
-        .filter((tr) => text(tr.querySelector('td')) === 'México')
-        .map((tr) => Number(text(tr.querySelectorAll('td')[1]).replace(/,/g, ''))),
+        // Each state names its country under it (th), then its seizures (first td).
+        .filter((tr) => text(tr.querySelector('th .portal-secondary')) === 'México')
+        .map((tr) => Number(text(tr.querySelector('td')).replace(/,/g, ''))),
     );
     expect(keyed.at(-1)).toMatch(new RegExp(`–${busiest.toLocaleString('es-MX')}$`));
   });
