@@ -58,6 +58,9 @@ function cacheRuleFor(signedIn: boolean, path: string, response: Response): stri
   return response.headers.has('Cache-Control') ? undefined : 'no-cache';
 }
 
+/** Answers that are files, not pages: no header, so no badge to count (a download pays for nothing it does not show). */
+const NO_HEADER = /(\.(csv|xml|json)|\/documents\/\d+\/(download|thumbnail))$/;
+
 /** Astro's own endpoints and the pages that live outside the language prefix. */
 const ROOT_SEGMENTS = new Set(['_actions', '404', '500', 'sitemap.xml', 'healthz', 'readyz', 'internal']);
 
@@ -250,7 +253,7 @@ async function handle(context: APIContext, next: MiddlewareNext): Promise<Respon
 
   // The header badge: loaded here, before the page streams, so a failure cannot break a page half-sent.
   locals.unreadNotifications = 0;
-  if (locals.user && isLang(segment) && !/\.(csv|xml|json)$/.test(url.pathname)) {
+  if (locals.user && isLang(segment) && !NO_HEADER.test(url.pathname)) {
     // Due-date reminders and daily digests, at most once a minute per process (no scheduler needed).
     await maybeRunSweeps();
     locals.unreadNotifications = await unreadCount(locals.user).catch((error: unknown) => {

@@ -23,9 +23,9 @@ export function actorOf(user: { id: string; email: string; agencyCode: string },
   return { userId: user.id, email: user.email, agencyCode: user.agencyCode, ip: ip ?? null };
 }
 
-/** Appends to the audit log (the table refuses updates and deletes). */
-export async function audit(actor: Actor, entry: AuditEntry, executor: Executor = db()): Promise<void> {
-  await executor.insert(auditLog).values({
+/** The audit row of an entry (for a batch of statements written together; else use audit()). */
+export function auditRow(actor: Actor, entry: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     at: new Date(),
     userId: actor.userId ?? null,
     userEmail: actor.email ?? null,
@@ -35,7 +35,12 @@ export async function audit(actor: Actor, entry: AuditEntry, executor: Executor 
     target: entry.target ?? null,
     outcome: entry.outcome ?? 'ok',
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
-  });
+  };
+}
+
+/** Appends to the audit log (the table refuses updates and deletes). */
+export async function audit(actor: Actor, entry: AuditEntry, executor: Executor = db()): Promise<void> {
+  await executor.insert(auditLog).values(auditRow(actor, entry));
 }
 
 /**

@@ -2,12 +2,16 @@
  * What is derived from a stored file after the upload has answered: its text (PDF with unpdf,
  * DOCX with mammoth, TXT and CSV as they are) for search, and a small WebP thumbnail of images
  * (sharp). One file at a time in the background, so an upload never waits for it; a file left
- * `pending` by a restart is picked up again by processPendingDerivatives().
+ * `pending` by a restart is picked up again by processPendingDerivatives(). Text is extracted in a
+ * worker thread with a memory limit and a time limit: parsing a PDF costs ~40 ms of CPU per MB,
+ * which on the server's own thread would hold up every request meanwhile (measured: 1 MB uploads
+ * back to back at half speed), and a hostile but valid file can only exhaust the worker.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { rawClient } from '#src/server/db.ts';
 import { allRows, col, runRaw, writeTransaction } from '#src/server/sql.ts';
 import { TEXT_STATES } from '#src/domain/documents.ts';
@@ -61,6 +65,84 @@ export async function extractText(mime: string, bytes: Buffer): Promise<string> 
   return decodeText(bytes);
 }
 
+const EXTRACTOR = 'armas-cruzadas:extract-text';
+/** A file whose text takes longer than this is given up ('failed'); the worker is replaced. */
+const EXTRACT_TIME_LIMIT_MS = 60_000;
+const EXTRACT_HEAP_MB = 512;
+
+interface ExtractJob {
+  id: number;
+  mime: string;
+  bytes: Uint8Array;
+}
+type ExtractAnswer = { id: number; text: string } | { id: number; error: string };
+
+// This module is also the extraction worker's script: there it only answers jobs.
+if (!isMainThread && (workerData as { role?: unknown } | null)?.role === EXTRACTOR) {
+  parentPort?.on('message', (job: ExtractJob) => {
+    extractText(job.mime, Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength)).then(
+      (text) => parentPort?.postMessage({ id: job.id, text } satisfies ExtractAnswer),
+      (error: unknown) => parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
+
+let extractor: Worker | null = null;
+let nextJob = 0;
+
+/** extractText() in the worker thread (started on first use, replaced after a crash or a timeout). */
+export function extractTextInWorker(mime: string, bytes: Buffer): Promise<string> {
+  if (!extractor) {
+    const worker = new Worker(new URL(import.meta.url), {
+      workerData: { role: EXTRACTOR },
+      resourceLimits: { maxOldGenerationSizeMb: EXTRACT_HEAP_MB },
+    });
+    // Never what keeps a process (a script, a stopping server) alive.
+    worker.unref();
+    worker.on('exit', () => {
+      if (extractor === worker) extractor = null;
+    });
+    extractor = worker;
+  }
+  const worker = extractor;
+  const id = ++nextJob;
+  return new Promise<string>((resolve, reject) => {
+    const done = () => {
+      worker.unref();
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (answer: ExtractAnswer) => {
+      if (answer.id !== id) return;
+      done();
+      if ('text' in answer) resolve(answer.text);
+      else reject(new Error(answer.error));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`text extraction worker stopped (exit code ${code})`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      if (extractor === worker) extractor = null;
+      void worker.terminate();
+      reject(new Error(`text extraction took longer than ${EXTRACT_TIME_LIMIT_MS / 1000} s`));
+    }, EXTRACT_TIME_LIMIT_MS);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    // Kept alive while it works: a script waiting for derivativesIdle() must not end meanwhile.
+    worker.ref();
+    worker.postMessage({ id, mime, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) } satisfies ExtractJob);
+  });
+}
+
 /** Text and thumbnail of one stored file; updates the blob row and reindexes its documents. */
 export async function deriveBlob(sha256: string): Promise<void> {
   const ex = rawClient();
@@ -82,7 +164,7 @@ export async function deriveBlob(sha256: string): Promise<void> {
     if (!stream) state = 'failed';
     else if (wantsText) {
       try {
-        const raw = await extractText(blob.mime, await readAll(stream));
+        const raw = await extractTextInWorker(blob.mime, await readAll(stream));
         text = raw.replace(/\s+/g, ' ').trim().slice(0, TEXT_MAX_CHARS) || null;
         state = text ? 'done' : 'none';
       } catch (error) {
