@@ -157,10 +157,33 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/** CPU time the server process has used so far (all its threads), in milliseconds. */
+function cpuMsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): user and system time in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Transfer {
   seconds: number;
   bytes: number;
   peakRssGrowth: number;
+}
+
+/** Runs a series of transfers and the server CPU they cost: a figure the machine's load changes far less than time. */
+async function series<T extends Transfer>(
+  pid: number,
+  count: number,
+  one: (i: number) => Promise<T>,
+): Promise<{ runs: T[]; cpuMs: number }> {
+  const runs: T[] = [];
+  let cpu = 0;
+  for (let i = 0; i < count; i++) {
+    const before = cpuMsOf(pid);
+    runs.push(await one(i));
+    cpu += cpuMsOf(pid) - before;
+  }
+  return { runs, cpuMs: cpu / count };
 }
 
 /** One upload of `path` through the library form, streamed from disk; samples the server's RSS meanwhile. */
@@ -242,7 +265,7 @@ async function download(baseUrl: string, cookie: string, pid: number, id: number
   return { seconds, bytes, peakRssGrowth: Math.max(peak, rssOf(pid)) - before };
 }
 
-function summarise(label: string, runs: Transfer[], budgetMbPerS: number, rssBudget?: number): boolean {
+function summarise(label: string, { runs, cpuMs }: { runs: Transfer[]; cpuMs: number }, budgetMbPerS: number, rssBudget?: number): boolean {
   const rates = runs.map((r) => r.bytes / MB / r.seconds).sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)] ?? 0;
   const rss = Math.max(...runs.map((r) => r.peakRssGrowth)) / MB;
@@ -250,7 +273,7 @@ function summarise(label: string, runs: Transfer[], budgetMbPerS: number, rssBud
   const okRss = rssBudget === undefined || rss < rssBudget;
   console.log(
     `${label.padEnd(34)} median ${median.toFixed(0).padStart(5)} MB/s  (min ${rates[0]!.toFixed(0)}, max ${rates.at(-1)!.toFixed(0)}; ${runs.length} runs)` +
-      `  server RSS +${rss.toFixed(1)} MB at peak   ${verdict(okRate && okRss)}`,
+      `  server RSS +${rss.toFixed(1)} MB at peak, CPU ${cpuMs.toFixed(0)} ms each   ${verdict(okRate && okRss)}`,
   );
   return okRate && okRss;
 }
@@ -312,27 +335,23 @@ try {
     // A warm-up upload: the first one loads code the others do not.
     pdfOfSize(small, MB);
     await upload(server.baseUrl, atfCookie, pid, small, MB);
-    const smallUps: (Transfer & { id: number })[] = [];
-    for (let i = 0; i < SMALL_UPLOADS; i++) {
+    const smallUps = await series(pid, SMALL_UPLOADS, () => {
       pdfOfSize(small, MB);
-      smallUps.push(await upload(server.baseUrl, atfCookie, pid, small, MB));
-    }
+      return upload(server.baseUrl, atfCookie, pid, small, MB);
+    });
     allOk = summarise('upload 1 MB', smallUps, 100) && allOk;
-    const largeUps: (Transfer & { id: number })[] = [];
-    for (let i = 0; i < LARGE_UPLOADS; i++) {
+    const largeUps = await series(pid, LARGE_UPLOADS, () => {
       pdfOfSize(large, LARGE_MB * MB);
-      largeUps.push(await upload(server.baseUrl, atfCookie, pid, large, LARGE_MB * MB));
-    }
+      return upload(server.baseUrl, atfCookie, pid, large, LARGE_MB * MB);
+    });
     allOk = summarise(`upload ${LARGE_MB} MB`, largeUps, 100, 64) && allOk;
-    const smallDowns: Transfer[] = [];
-    for (const u of smallUps) smallDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
+    const smallDowns = await series(pid, smallUps.runs.length, (i) => download(server.baseUrl, fgrCookie, pid, smallUps.runs[i]!.id));
     allOk = summarise('download 1 MB', smallDowns, 100) && allOk;
-    const largeDowns: Transfer[] = [];
-    for (const u of largeUps) largeDowns.push(await download(server.baseUrl, fgrCookie, pid, u.id));
+    const largeDowns = await series(pid, largeUps.runs.length, (i) => download(server.baseUrl, fgrCookie, pid, largeUps.runs[i]!.id));
     allOk = summarise(`download ${LARGE_MB} MB`, largeDowns, 100, 64) && allOk;
-    const uploadTimes = smallUps.map((u) => u.seconds * 1000).sort((a, b) => a - b);
+    const uploadTimes = smallUps.runs.map((u) => u.seconds * 1000).sort((a, b) => a - b);
     console.log(`upload 1 MB latency: p50 ${percentile(uploadTimes, 50).toFixed(1)} ms, p95 ${percentile(uploadTimes, 95).toFixed(1)} ms`);
-    const downloadTimes = smallDowns.map((d) => d.seconds * 1000).sort((a, b) => a - b);
+    const downloadTimes = smallDowns.runs.map((d) => d.seconds * 1000).sort((a, b) => a - b);
     console.log(
       `download 1 MB latency: p50 ${percentile(downloadTimes, 50).toFixed(1)} ms, p95 ${percentile(downloadTimes, 95).toFixed(1)} ms`,
     );

@@ -136,7 +136,8 @@ class BadRequest extends Error {
 }
 
 /** Splits at top-level ` OR ` (outside quotes and brackets). */
-function splitOr(expr: string): string[] {
+/** `expr` split at `separator` (" OR ", " AND ") where it is outside quotes, brackets and parentheses. */
+function splitTop(expr: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -149,43 +150,67 @@ function splitOr(expr: string): string[] {
     } else if (ch === '"') quoted = true;
     else if (ch === '[' || ch === '(') depth++;
     else if (ch === ']' || ch === ')') depth--;
-    else if (depth === 0 && expr.startsWith(' OR ', i)) {
+    else if (depth === 0 && expr.startsWith(separator, i)) {
       parts.push(expr.slice(start, i));
-      start = i + 4;
-      i += 3;
+      start = i + separator.length;
+      i += separator.length - 1;
     }
   }
   parts.push(expr.slice(start));
   return parts;
 }
 
-const quotedValues = (list: string) => {
+/** The inside of an expression wholly in parentheses, else the expression. */
+function unwrap(expr: string): string {
+  const e = expr.trim();
+  if (!e.startsWith('(') || !e.endsWith(')')) return e;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0 && i < e.length - 1) return e;
+  }
+  return unwrap(e.slice(1, -1));
+}
+
+/** The values of an `IN [..]` list: quoted strings, or bare numbers (`id NOT IN [3, 41]`). */
+const listValues = (list: string) => {
   const values: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(list); m; m = re.exec(list)) values.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  const re = /"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)/g;
+  for (let m = re.exec(list); m; m = re.exec(list)) values.push(m[2] ?? (m[1] ?? '').replace(/\\(.)/g, '$1'));
   return values;
 };
 
 /**
- * One filter expression as the portal writes them: conditions `attr IN [..]`, `attr = ".."`,
- * `attr >= n` (and the other comparisons), `NOT` before a condition, conditions joined by `OR`.
- * Like Meilisearch, string equality is case-insensitive, and an array field matches when one of
- * its values does.
+ * One filter expression as the portal writes them: conditions `attr IN [..]`, `attr NOT IN [..]`,
+ * `attr = ".."`, `attr != ".."`, `attr >= n` (and the other comparisons), `NOT` before a condition,
+ * conditions joined by `AND` and `OR` (AND binds tighter) and grouped in parentheses. Like
+ * Meilisearch, string equality is case-insensitive, and an array field matches when one of its
+ * values does.
  */
 function compileFilter(expr: string, filterable: Set<string>): (doc: Doc) => boolean {
-  const alternatives = splitOr(expr).map((part) => compileCondition(part, filterable));
+  const alternatives = splitTop(unwrap(expr), ' OR ').map((alternative) => {
+    const all = splitTop(alternative, ' AND ').map((part) => compileCondition(part, filterable));
+    return (doc: Doc) => all.every((matches) => matches(doc));
+  });
   return (doc) => alternatives.some((matches) => matches(doc));
 }
 
 function compileCondition(expr: string, filterable: Set<string>): (doc: Doc) => boolean {
+  if (expr.trim().startsWith('(')) return compileFilter(expr, filterable);
   const not = /^\s*NOT\s+(.*)$/s.exec(expr);
   if (not) {
     const inner = compileCondition(not[1] ?? '', filterable);
     return (doc) => !inner(doc);
   }
-  const inList = /^\s*(\w+)\s+IN\s+\[(.*)\]\s*$/s.exec(expr);
-  const equals = /^\s*(\w+)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/s.exec(expr);
-  const cmp = /^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
+  const inList = /^\s*(\w+)\s+(NOT\s+)?IN\s+\[(.*)\]\s*$/s.exec(expr);
+  const equals = /^\s*(\w+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*")\s*$/s.exec(expr);
+  const cmp = /^\s*(\w+)\s*(>=|<=|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
   const attr = inList?.[1] ?? equals?.[1] ?? cmp?.[1];
   if (!attr) throw new BadRequest(400, apiError('invalid_search_filter', `Was expecting an operation at \`${expr}\`.`));
   if (!filterable.has(attr))
@@ -197,17 +222,19 @@ function compileCondition(expr: string, filterable: Set<string>): (doc: Doc) => 
       ),
     );
   if (inList || equals) {
-    const wanted = new Set(quotedValues(inList?.[2] ?? equals?.[2] ?? '').map((v) => v.toLowerCase()));
+    const wanted = new Set(listValues(inList?.[3] ?? equals?.[3] ?? '').map((v) => v.toLowerCase()));
+    const negated = Boolean(inList?.[2]) || equals?.[2] === '!=';
     return (doc) => {
       const v = doc[attr];
-      return Array.isArray(v) ? v.some((x) => wanted.has(str(x).toLowerCase())) : wanted.has(str(v).toLowerCase());
+      const found = Array.isArray(v) ? v.some((x) => wanted.has(str(x).toLowerCase())) : wanted.has(str(v).toLowerCase());
+      return found !== negated;
     };
   }
   const n = Number(cmp?.[3]);
   const op = cmp?.[2];
   return (doc) => {
     const v = Number(doc[attr]);
-    return op === '>=' ? v >= n : op === '<=' ? v <= n : op === '>' ? v > n : op === '<' ? v < n : v === n;
+    return op === '>=' ? v >= n : op === '<=' ? v <= n : op === '>' ? v > n : op === '<' ? v < n : op === '!=' ? v !== n : v === n;
   };
 }
 
@@ -416,6 +443,8 @@ export class FakeMeilisearch {
       if (!Array.isArray(body)) throw new BadRequest(400, apiError('bad_request', 'expected an array of document ids'));
       return this.enqueue('documentDeletion', uid, { providedIds: body.length, deletedDocuments: null, ids: body });
     }
+    if (sub === 'documents' && method === 'DELETE')
+      return this.enqueue('documentDeletion', uid, { providedIds: 0, deletedDocuments: null, ids: null });
     if (sub === 'search' && method === 'POST') {
       if (!index) throw missing();
       return [200, this.search(index, body as Record<string, unknown>)];
@@ -532,7 +561,12 @@ export class FakeMeilisearch {
         const index = this.indexes.get(uid);
         if (!index) throw notFound(uid);
         let deleted = 0;
-        for (const id of task.details.ids as (string | number)[]) if (index.docs.delete(String(id))) deleted++;
+        // No ids: every document (DELETE /indexes/:uid/documents).
+        if (task.details.ids === null) {
+          deleted = index.docs.size;
+          index.docs.clear();
+        }
+        for (const id of (task.details.ids ?? []) as (string | number)[]) if (index.docs.delete(String(id))) deleted++;
         task.details.deletedDocuments = deleted;
         return;
       }
