@@ -1,18 +1,21 @@
 /**
- * The embedded engine for thread search: FTS5 over thread_post_fts (bm25, snippet), joined to
- * the posts and threads for the reader's access and the category filter, in one query.
+ * The embedded engine for thread search: FTS5 over thread_post_fts says which posts match; the
+ * reader's access and the category filter are decided over in-memory columns
+ * (threads-fts5-columns.ts), bm25 and snippet() come from FTS5 for the few rows that need them.
  *
  * A text that matches very many posts (a common word over 400,000 posts) is ranked among its
- * newest THREAD_SEARCH_CANDIDATES matches only: FTS5 walks the matches newest first without
- * ranking them all (STACK-NOTES 12), and the page says the results are the most relevant of those.
+ * newest THREAD_SEARCH_CANDIDATES matches only (STACK-NOTES 12), and the page says the results
+ * are the most relevant of those.
  */
 import { sql } from 'drizzle-orm';
 import type { Reader } from '#src/server/access.ts';
-import { db } from '#src/server/db.ts';
+import { db, rawClient } from '#src/server/db.ts';
 import { visibleScopeSql } from '#src/server/scopes.ts';
 import { syncThreadPostsIndex, rebuildThreadIndex } from './threads-fts5-index.ts';
 import { analyseQuery, conceptLabels, foldedTokens, glossarySynonyms, type QueryClause } from '#src/server/text/index.ts';
 import { conceptToken } from './seizure-text.ts';
+import { findable, noteTail, threadColumns, visibleThreadScopes } from './threads-fts5-columns.ts';
+import { allRows, col, rawSql, type RawExec } from '#src/server/sql.ts';
 import {
   normalizeThreadQuery,
   THREAD_SEARCH_CANDIDATES,
@@ -34,10 +37,15 @@ const same = (a: readonly string[], b: readonly string[]) => a.length === b.leng
  * "fusil" finds "fusiles" and both languages meet), glossary synonyms and vocabulary concepts.
  * Every token is quoted letters and digits: nothing a reader types is FTS5 syntax.
  */
-function clauseMatch(c: QueryClause): string {
+function clauseMatch(c: QueryClause, complete: ReadonlySet<string>): string {
   const alts = new Set<string>();
   const words = phrase(c.tokens);
-  alts.add(`{title body} : ${words}${!c.quoted && c.tokens.length === 1 && (c.tokens[0]?.length ?? 0) >= 3 ? ' *' : ''}`);
+  const asPrefix = !c.quoted && c.tokens.length === 1 && (c.tokens[0]?.length ?? 0) >= 3;
+  // A word no other indexed term starts with: the prefix query matches exactly the word, so it is
+  // asked as the word (FTS5 merges the whole doclist of a prefix on every statement). Written in
+  // parentheses so that it stays an alternative of its own where a synonym is the same word, and
+  // bm25 sums the same phrases as before.
+  alts.add(`{title body} : ${asPrefix ? (complete.has(c.tokens[0]!) ? `(${words})` : `${words} *`) : words}`);
   if (!same(c.keys, c.tokens)) alts.add(`stems : ${phrase(c.keys)}`);
   for (const s of c.synonyms) {
     alts.add(`{title body} : ${phrase(s.tokens)}`);
@@ -48,71 +56,90 @@ function clauseMatch(c: QueryClause): string {
   return alts.size === 1 ? ([...alts][0] as string) : `(${[...alts].join(' OR ')})`;
 }
 
-/** A reader's text as an FTS5 MATCH expression (null when it asks for nothing). */
-export function threadMatchExpression(text: string): string | null {
+/**
+ * A reader's text as an FTS5 MATCH expression (null when it asks for nothing). `complete`: single
+ * words known to be the only indexed term they start with (completeWords), asked without the prefix.
+ */
+export function threadMatchExpression(text: string, complete: ReadonlySet<string> = new Set()): string | null {
   const q = analyseQuery(text, glossarySynonyms());
-  const groups = q.groups.map((g) => (g.length === 1 ? clauseMatch(g[0]!) : `(${g.map(clauseMatch).join(' OR ')})`));
+  const clause = (c: QueryClause) => clauseMatch(c, complete);
+  const groups = q.groups.map((g) => (g.length === 1 ? clause(g[0]!) : `(${g.map(clause).join(' OR ')})`));
   if (!groups.length) return null;
   const positive = groups.join(' AND ');
-  return q.excluded.length ? `(${positive}) NOT (${q.excluded.map(clauseMatch).join(' OR ')})` : positive;
+  return q.excluded.length ? `(${positive}) NOT (${q.excluded.map(clause).join(' OR ')})` : positive;
 }
 
-export async function fts5SearchThreads(
-  query: Parameters<ThreadSearchEngine['search']>[0],
-  reader: Reader | null,
-): Promise<ThreadSearchResult> {
-  const q = normalizeThreadQuery(query);
-  const empty = { total: 0, capped: false, page: q.page, pageSize: q.pageSize, hits: [] };
-  const match = threadMatchExpression(q.text);
-  if (!reader || !match) return empty;
-  // Hidden posts and threads are not in the index; the conditions stay as a second guard.
-  const access = sql`p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL AND ${visibleScopeSql(reader, sql`t.scope_set_id`)}`;
-  const category = q.categoryId ? sql`AND t.category_id = ${q.categoryId}` : sql``;
-  const candidates = sql.raw(String(THREAD_SEARCH_CANDIDATES));
-  const ranked = await db().all<{ id: number; n: number; capped: number }>(sql`
-    WITH cand AS (
-      SELECT rowid AS id, ${sql.raw(BM25)} AS score FROM thread_post_fts WHERE thread_post_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${candidates}
-    ),
-    seen AS (
-      SELECT c.id, c.score FROM cand c JOIN thread_posts p ON p.id = c.id JOIN threads t ON t.id = p.thread_id WHERE ${access} ${category}
-    )
-    SELECT s.id, (SELECT count(*) FROM seen) AS n, (SELECT count(*) FROM cand) >= ${candidates} AS capped
-    FROM seen s ORDER BY s.score, s.id DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
-  let total: number;
-  let capped: boolean;
-  if (ranked.length) {
-    total = Number(ranked[0]!.n);
-    capped = Boolean(ranked[0]!.capped);
-  } else {
-    // A page past the end still reports the total.
-    const [row] = await db().all<{ n: number; capped: number }>(sql`
-      WITH cand AS (SELECT rowid AS id FROM thread_post_fts WHERE thread_post_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${candidates})
-      SELECT (SELECT count(*) FROM cand c JOIN thread_posts p ON p.id = c.id JOIN threads t ON t.id = p.thread_id WHERE ${access} ${category}) AS n,
-             (SELECT count(*) FROM cand) >= ${candidates} AS capped`);
-    total = Number(row?.n ?? 0);
-    capped = Boolean(row?.capped);
+/**
+ * The single words of a query that no other indexed term starts with (in any column: a longer
+ * term anywhere keeps the prefix, erring on the side of the full query). Only plain a–z/0–9 words,
+ * which the index's tokenizer keeps as they are; one seek in the term list each
+ * (thread_post_fts_instances, migration 0016), not cached: the next post may add a longer word.
+ */
+export async function completeWords(ex: RawExec, text: string): Promise<Set<string>> {
+  const q = analyseQuery(text, glossarySynonyms());
+  const words = new Set<string>();
+  for (const c of [...q.groups.flat(), ...q.excluded])
+    if (!c.quoted && c.tokens.length === 1 && /^[a-z0-9]{3,}$/.test(c.tokens[0]!)) words.add(c.tokens[0]!);
+  const complete = new Set<string>();
+  for (const word of words) {
+    const [next] = await allRows(
+      ex,
+      { term: col.text },
+      'SELECT term FROM thread_post_fts_instances WHERE term >= ? ORDER BY term LIMIT 1',
+      [`${word}\u0001`],
+    );
+    if (!next || !next.term.startsWith(word)) complete.add(word);
   }
-  if (!ranked.length) return { ...empty, total, capped };
-  const ids = JSON.stringify(ranked.map((r) => r.id));
-  const rows = await db().all<{
-    id: number;
-    thread_id: number;
-    seq: number;
-    title: string;
-    category_id: number;
-    author_id: string;
-    author_agency_code: string;
-    created_at: number;
-    s: string;
-  }>(sql`
-    SELECT p.id, p.thread_id, p.seq, t.title, t.category_id, p.author_id, p.author_agency_code, p.created_at,
-      snippet(thread_post_fts, -1, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS s
-    FROM thread_post_fts JOIN thread_posts p ON p.id = thread_post_fts.rowid JOIN threads t ON t.id = p.thread_id
-    WHERE thread_post_fts MATCH ${match} AND thread_post_fts.rowid IN (SELECT value FROM json_each(${ids}))`);
+  return complete;
+}
+
+/** The hits of a page, in the order given, with their thread and a snippet (access checked once more in SQL). */
+async function pageHits(match: string, ids: readonly number[], reader: Reader, categoryId: number | undefined): Promise<ThreadSearchHit[]> {
+  if (!ids.length) return [];
+  const list = JSON.stringify(ids);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const id of ids) {
+    lo = Math.min(lo, id);
+    hi = Math.max(hi, id);
+  }
+  // snippet() only for the page's rows: `+rowid IN (…)` is checked by SQLite row by row over the
+  // rowid range; a plain `rowid IN (…)` would be handed to FTS5, which re-reads every doclist of
+  // the match once per id (fts5.ts rankedPage).
+  const snippets = await allRows(
+    rawClient(),
+    { id: col.int, s: col.text },
+    `SELECT rowid AS id, snippet(thread_post_fts, -1, ?, ?, '…', 24) AS s FROM thread_post_fts
+     WHERE thread_post_fts MATCH ? AND rowid >= ? AND rowid <= ? AND +rowid IN (SELECT value FROM json_each(?))`,
+    [MARK_OPEN, MARK_CLOSE, match, lo, hi, list],
+  );
+  const snippetOf = new Map(snippets.map((r) => [r.id, r.s]));
+  // The columns decided access; the same rule in SQL guards the page itself.
+  const access = rawSql(
+    sql`p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL AND ${visibleScopeSql(reader, sql`t.scope_set_id`)}`,
+  );
+  const rows = await allRows(
+    rawClient(),
+    {
+      id: col.int,
+      thread_id: col.int,
+      seq: col.int,
+      title: col.text,
+      category_id: col.int,
+      author_id: col.text,
+      author_agency_code: col.text,
+      created_at: col.int,
+    },
+    `SELECT p.id, p.thread_id, p.seq, t.title, t.category_id, p.author_id, p.author_agency_code, p.created_at
+     FROM thread_posts p JOIN threads t ON t.id = p.thread_id
+     WHERE p.id IN (SELECT value FROM json_each(?)) AND ${access.sql}${categoryId ? ' AND t.category_id = ?' : ''}`,
+    [list, ...access.params, ...(categoryId ? [categoryId] : [])],
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const hits = ranked.flatMap((r): ThreadSearchHit[] => {
-    const row = byId.get(r.id);
-    if (!row) return [];
+  return ids.flatMap((id): ThreadSearchHit[] => {
+    const row = byId.get(id);
+    const s = snippetOf.get(id);
+    if (!row || s === undefined) return [];
     return [
       {
         postId: row.id,
@@ -123,11 +150,92 @@ export async function fts5SearchThreads(
         authorId: row.author_id,
         authorAgencyCode: row.author_agency_code,
         createdAt: new Date(row.created_at),
-        snippet: markToHtml(row.s),
+        snippet: markToHtml(s),
       },
     ];
   });
-  return { total, capped, page: q.page, pageSize: q.pageSize, hits };
+}
+
+/**
+ * A text query. FTS5 says which posts match (one string of rowids); the newest
+ * THREAD_SEARCH_CANDIDATES of them are the candidates; which of those the reader may find is
+ * decided over the in-memory columns (threads-fts5-columns.ts; posts newer than the columns in
+ * SQL); bm25 is computed for the candidates' rowid range only, and the page ordered by it (then
+ * newest first). Same answer as ranking the candidates in one SQL join, without reading posts
+ * and threads for each of them.
+ */
+export async function fts5SearchThreads(
+  query: Parameters<ThreadSearchEngine['search']>[0],
+  reader: Reader | null,
+): Promise<ThreadSearchResult> {
+  const q = normalizeThreadQuery(query);
+  const empty = { total: 0, capped: false, page: q.page, pageSize: q.pageSize, hits: [] };
+  if (!reader || !threadMatchExpression(q.text)) return empty;
+  const ex = rawClient();
+  const match = threadMatchExpression(q.text, await completeWords(ex, q.text))!;
+  const c = await threadColumns(ex);
+  const { ids: candidates, scores } = await newestMatches(ex, match);
+  const capped = candidates.length >= THREAD_SEARCH_CANDIDATES;
+  const visible = visibleThreadScopes(c, reader);
+  const seen: number[] = [];
+  const tail: number[] = [];
+  for (const id of candidates) {
+    const ok = findable(c, visible, q.categoryId, id);
+    if (ok === undefined) tail.push(id);
+    else if (ok) seen.push(id);
+  }
+  if (tail.length) {
+    seen.push(...(await findableInSql(tail, reader, q.categoryId)));
+    noteTail(tail.length);
+  }
+  const total = seen.length;
+  const offset = (q.page - 1) * q.pageSize;
+  if (total <= offset) return { ...empty, total, capped };
+  const ranked = seen.map((id) => ({ id, score: scores.get(id) as number }));
+  ranked.sort((a, b) => a.score - b.score || b.id - a.id);
+  const ids = ranked.slice(offset, offset + q.pageSize).map((r) => r.id);
+  return { total, capped, page: q.page, pageSize: q.pageSize, hits: await pageHits(match, ids, reader, q.categoryId) };
+}
+
+/**
+ * The newest THREAD_SEARCH_CANDIDATES posts matching an FTS5 expression with their bm25 scores,
+ * ascending by rowid. FTS5 walks the doclists newest first and stops there: all the matches of a
+ * common word over 400,000 posts cost ~150–800 ms to list, the newest 2,000 a few milliseconds.
+ * One statement for both: each statement pays FTS5's per-query set-up (bm25 counts the documents
+ * of every phrase) once.
+ */
+async function newestMatches(ex: RawExec, match: string): Promise<{ ids: Int32Array; scores: Map<number, number> }> {
+  const [row] = await allRows(
+    ex,
+    { scored: col.textOrNull },
+    `SELECT group_concat(id || ' ' || printf('%.17g', score), ' ') AS scored
+     FROM (SELECT rowid AS id, ${BM25} AS score FROM thread_post_fts WHERE thread_post_fts MATCH ? ORDER BY rowid DESC LIMIT ${THREAD_SEARCH_CANDIDATES})`,
+    [match],
+  );
+  const parts = row?.scored ? row.scored.split(' ') : [];
+  const ids = new Int32Array(parts.length / 2);
+  const scores = new Map<number, number>();
+  for (let i = 0, j = 0; i + 1 < parts.length; i += 2, j++) {
+    const id = Number(parts[i]);
+    ids[j] = id;
+    scores.set(id, Number(parts[i + 1]));
+  }
+  return { ids: ids.sort(), scores };
+}
+
+/** Posts past the columns' build: who may find them, in SQL (the reader's access in the query). */
+async function findableInSql(ids: readonly number[], reader: Reader, categoryId: number | undefined): Promise<number[]> {
+  const access = rawSql(
+    sql`p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL AND ${visibleScopeSql(reader, sql`t.scope_set_id`)}`,
+  );
+  const rows = await allRows(
+    rawClient(),
+    { id: col.int },
+    `SELECT p.id FROM thread_posts p JOIN threads t ON t.id = p.thread_id
+     WHERE p.id IN (SELECT value FROM json_each(?)) AND ${access.sql}${categoryId ? ' AND t.category_id = ?' : ''}`,
+    [JSON.stringify(ids), ...access.params, ...(categoryId ? [categoryId] : [])],
+  );
+  return rows.map((r) => r.id);
 }
 
 export const fts5ThreadEngine: ThreadSearchEngine & { sync(postIds: readonly number[]): Promise<void>; reindex(): Promise<void> } = {
