@@ -1,5 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The page sweep (tests/e2e/pages-*.test.ts: four files of 30–35 axe cases, minutes each) is the
+ * longest work of the suite. vitest starts files it has no timing for largest first, and these files
+ * are five lines long, so on a fresh machine (CI) they would start last and be the run's whole tail.
+ */
+class SweepFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isSweep = (f: TestSpecification) => /[\\/]tests[\\/]e2e[\\/]pages-[^\\/]+\.test\.ts$/.test(f.moduleId);
+    return [...sorted.filter(isSweep), ...sorted.filter((f) => !isSweep(f))];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -8,6 +22,7 @@ export default defineConfig({
     // each HTTP or browser file its own server on its own copy of the demo database
     // (tests/helpers/file-server.ts), so no file sees another's writes.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: SweepFirst },
     projects: [
       {
         test: {
