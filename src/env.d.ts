@@ -15,6 +15,8 @@ declare namespace App {
     unreadNotifications: number;
     /** Set by our HTTP server (src/server/http/server.ts) and sent back as X-Request-Id; absent under `astro dev`. */
     requestId?: string;
+    /** `performance.now()` when the request reached our HTTP server: the request time limit counts from it; absent under `astro dev`. */
+    arrivedAt?: number;
     /** IANA time zone dates and times are shown in: the reader's choice, else their agency's country's; UTC for visitors. */
     timeZone: string;
     /** The public origin (PUBLIC_ORIGIN, else the request's), for canonical and alternate links. */

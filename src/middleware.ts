@@ -101,12 +101,19 @@ export const onRequest = defineMiddleware((context, next) => {
   if (!limit || (request.method !== 'GET' && request.method !== 'HEAD') || url.pathname.startsWith('/internal/')) {
     return handle(context, next);
   }
-  return withTimeLimit(handle(context, next), limit, () => {
-    const segment = url.pathname.split('/')[1] ?? '';
-    const lang: Lang = isLang(segment) ? segment : (locals.lang ?? DEFAULT_LANG);
-    const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
-    return withSecurityHeaders(unavailablePage(lang, url.pathname + url.search), secure);
-  });
+  // From the request's arrival at our HTTP server (absent under `astro dev`: from now).
+  const arrivedAt = locals.arrivedAt ?? performance.now();
+  return withTimeLimit(
+    () => handle(context, next),
+    limit,
+    () => {
+      const segment = url.pathname.split('/')[1] ?? '';
+      const lang: Lang = isLang(segment) ? segment : (locals.lang ?? DEFAULT_LANG);
+      const secure = url.protocol === 'https:' || (config.publicOrigin ?? '').startsWith('https:');
+      return withSecurityHeaders(unavailablePage(lang, url.pathname + url.search), secure);
+    },
+    arrivedAt,
+  );
 });
 
 async function handle(context: APIContext, next: MiddlewareNext): Promise<Response> {

@@ -58,6 +58,7 @@ const schema = z
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     INTERNAL_METRICS: flag(),
     REQUEST_TIME_LIMIT_MS: count(10_000),
+    MAX_REQUESTS_IN_FLIGHT: count(64),
     UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
     DOCUMENT_RETENTION_DAYS: count(30),
     FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
@@ -212,6 +213,13 @@ export const config = {
   /** A page (GET) still unanswered after this long gets the 503 page instead; 0 turns the limit off. */
   get requestTimeLimitMs(): number {
     return settings().REQUEST_TIME_LIMIT_MS;
+  },
+  /**
+   * Pages and form posts one server process works on at once; the next one is answered at once
+   * with the 503 page (Retry-After) instead of queueing behind them. 0: no cap.
+   */
+  get maxRequestsInFlight(): number {
+    return settings().MAX_REQUESTS_IN_FLIGHT;
   },
   /** /internal/metrics.json answers (loopback callers only): memory and event-loop delay for the load benchmark. */
   get internalMetrics(): boolean {

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, TEST_PASSWORD, type RunningServer } from '#tests/helpers/start-server.ts';
 import { HttpClient } from '#tests/helpers/http.ts';
@@ -61,5 +62,88 @@ describe('internal metrics', () => {
   it('does not exist on a server without the setting', async () => {
     const res = await fetch(`${inject('baseUrl')}/internal/metrics.json`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('requests in flight per process', () => {
+  // A cap of one: a form post whose body has not finished arriving keeps the only place taken.
+  let capped: RunningServer;
+  beforeAll(async () => {
+    capped = await startServer({ MAX_REQUESTS_IN_FLIGHT: '1', INTERNAL_METRICS: '1' });
+  });
+  afterAll(() => capped?.stop());
+
+  /** Opens a sign-in post and sends only part of its body: the server works on it until the socket goes. */
+  const holdARequest = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(capped.baseUrl);
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST /es/sign-in?_action=signIn HTTP/1.1\r\nHost: ${hostname}:${port}\r\nOrigin: ${capped.baseUrl}\r\n` +
+            'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nemail=',
+        );
+        resolve(socket);
+      });
+      socket.on('error', reject);
+    });
+
+  /** Asks for `path` until the answer's status is `status` (the held request reaches the server asynchronously). */
+  async function untilStatus(path: string, status: number, headers: Record<string, string> = {}): Promise<Response> {
+    for (;;) {
+      const res = await fetch(`${capped.baseUrl}${path}`, { headers, redirect: 'manual' });
+      if (res.status === status) return res;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it("answers beyond the cap at once with the busy page in the reader's language, and serves again once a place is free", async () => {
+    const held = await holdARequest();
+    try {
+      const es = await untilStatus('/es/glossary?letter=a', 503);
+      expect(es.headers.get('retry-after')).toBe('5');
+      expect(es.headers.get('cache-control')).toBe('no-store');
+      expect(es.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const esHtml = await es.text();
+      expect(esHtml).toContain('<html lang="es">');
+      expect(esHtml).toContain('<h1>El portal está muy ocupado</h1>');
+      expect(esHtml).toContain('<a href="/es/glossary?letter=a">Intentar de nuevo</a>');
+
+      const en = await fetch(`${capped.baseUrl}/en/bulletins`);
+      expect(en.status).toBe(503);
+      const enHtml = await en.text();
+      expect(enHtml).toContain('<html lang="en">');
+      expect(enHtml).toContain('<h1>The portal is very busy</h1>');
+      expect(enHtml).toContain('<a href="/en/bulletins">Try again</a>');
+
+      // Before any language prefix: the browser's language.
+      const root = await fetch(`${capped.baseUrl}/`, { headers: { 'accept-language': 'en-US,en;q=0.9' }, redirect: 'manual' });
+      expect(root.status).toBe(503);
+      expect(await root.text()).toContain('<h1>The portal is very busy</h1>');
+
+      // The refused post was not worked on: right password, yet no session cookie.
+      const refused = await fetch(`${capped.baseUrl}/en/sign-in?_action=signIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: capped.baseUrl },
+        body: new URLSearchParams({ email: 'agent.atf@demo.test', password: TEST_PASSWORD, next: '' }),
+        redirect: 'manual',
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      await refused.body?.cancel();
+
+      // Static files are not counted, nor the metrics endpoint.
+      const robots = await fetch(`${capped.baseUrl}/robots.txt`);
+      expect(robots.status).toBe(200);
+      await robots.body?.cancel();
+      const metrics = await fetch(`${capped.baseUrl}/internal/metrics.json`);
+      expect(metrics.status).toBe(200);
+      await metrics.body?.cancel();
+    } finally {
+      held.destroy();
+    }
+    // The held request is gone: its place is free again.
+    const after = await untilStatus('/en/bulletins', 200);
+    expect(await after.text()).toContain('<html lang="en"');
   });
 });

@@ -11,6 +11,7 @@ import { LruCache } from '#src/server/cache.ts';
 import { barChart } from '#src/server/charts.ts';
 import { formatDate, formatNumber } from '#src/i18n/index.ts';
 import { unavailablePage, withTimeLimit } from '#src/lib/time-limit.ts';
+import { requestLang } from '#src/server/http/busy-page.ts';
 
 let cleanup: () => void;
 beforeAll(async () => {
@@ -149,12 +150,42 @@ describe('bounded caches', () => {
 
 describe('request time limit', () => {
   it('answers with the 503 page when the work is not done within the limit, and with the work when it is', async () => {
-    const never = new Promise<Response>(() => {});
+    const never = () => new Promise<Response>(() => {});
     const cut = await withTimeLimit(never, 5, () => unavailablePage('es', '/es/requests?status=sent'));
     expect(cut.status).toBe(503);
+    expect(cut.headers.get('retry-after')).toBe('5');
     expect(await cut.text()).toContain('<a href="/es/requests?status=sent">Intentar de nuevo</a>');
-    const done = await withTimeLimit(Promise.resolve(new Response('ok')), 60_000, () => unavailablePage('en', '/en/'));
+    const done = await withTimeLimit(
+      () => Promise.resolve(new Response('ok')),
+      60_000,
+      () => unavailablePage('en', '/en/'),
+    );
     expect(await done.text()).toBe('ok');
+  });
+
+  it('counts from the arrival of the request: one that waited out its limit before its turn is answered at once, its work never started', async () => {
+    let started = 0;
+    const work = () => {
+      started++;
+      return Promise.resolve(new Response('page'));
+    };
+    // Arrived 10 s ago with a 10 s limit: the time spent waiting behind others used it up.
+    const arrivedAt = performance.now() - 10_000;
+    const late = await withTimeLimit(work, 10_000, () => unavailablePage('en', '/en/requests'), arrivedAt);
+    expect(late.status).toBe(503);
+    expect(await late.text()).toContain('<h1>The portal is very busy</h1>');
+    expect(started).toBe(0);
+    // Arrived 9 s ago with the same limit: 1 s left, enough for this page.
+    const inTime = await withTimeLimit(work, 10_000, () => unavailablePage('en', '/en/requests'), performance.now() - 9_000);
+    expect(await inTime.text()).toBe('page');
+    expect(started).toBe(1);
+  });
+
+  it('names the language of a request before any page has run: path prefix, then the language cookie, then Accept-Language', () => {
+    expect(requestLang('/en/seizures?q=x', 'ac_lang=es', 'es-MX')).toBe('en');
+    expect(requestLang('/_actions/x', 'theme=1; ac_lang=en', 'es-MX')).toBe('en');
+    expect(requestLang('/healthz', undefined, 'en-US,en;q=0.9')).toBe('en');
+    expect(requestLang('/', undefined, undefined)).toBe('es');
   });
 
   it('never offers a retry link that leaves the site', async () => {

@@ -14,6 +14,7 @@ import { config } from '../config.ts';
 import { runShutdownHooks } from '../lifecycle.ts';
 import { log, loggablePath } from '../log.ts';
 import { securityHeaderLines, securityHeaders } from './security-headers.ts';
+import { BUSY_HEADERS, busyPageHtml, requestLang } from './busy-page.ts';
 
 /** The request handler exported by dist/server/entry.mjs. */
 export type AstroHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void, locals?: object) => Promise<void>;
@@ -54,9 +55,15 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
   const compress = compression();
   let stopping: Promise<void> | undefined;
   const inFlight = new Set<ServerResponse>();
+  // Requests handed to Astro and not yet answered (static files are not counted: sirv serves them cheaply).
+  let rendering = 0;
+  const maxRendering = config.maxRequestsInFlight;
 
   const server = createServer((req, res) => {
+    // The request time limit counts from here (src/lib/time-limit.ts reads it as locals.arrivedAt).
     const started = performance.now();
+    // Refused because too many requests are in flight (set below, read when the response closes).
+    let shed = false;
     const requestId = requestIdOf(req);
     const secure = isSecure(req);
     for (const [name, value] of Object.entries(securityHeaders(secure))) res.setHeader(name, value);
@@ -74,6 +81,7 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
         ms: Math.round(performance.now() - started),
       };
       if (!res.writableFinished) log.warn({ ...fields, aborted: true }, 'request aborted');
+      else if (shed) log.warn(fields, 'request refused: too many in flight');
       else if (res.statusCode >= 500) log.error(fields, 'request failed');
       else log.info(fields, 'request');
       // While stopping, a keep-alive connection closes as soon as its last response is out.
@@ -89,7 +97,19 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
       return;
     }
     const render = () => {
-      handler(req, res, undefined, { requestId }).catch((error: unknown) => {
+      // A crowd beyond what this process can work through in time gets the busy page at once, in
+      // the reader's language, rather than a place in a queue (and its memory). The metrics
+      // endpoint still answers: the load benchmark reads it however busy we are.
+      if (maxRendering > 0 && rendering >= maxRendering && !(req.url ?? '').startsWith('/internal/')) {
+        shed = true;
+        const lang = requestLang(req.url ?? '/', req.headers.cookie, req.headers['accept-language']);
+        res.writeHead(503, BUSY_HEADERS);
+        res.end(req.method === 'HEAD' ? undefined : busyPageHtml(lang, req.url ?? '/'));
+        return;
+      }
+      rendering++;
+      res.once('close', () => rendering--);
+      handler(req, res, undefined, { requestId, arrivedAt: started }).catch((error: unknown) => {
         log.error({ reqId: requestId, err: error }, 'render failed');
         if (!res.headersSent) {
           res.statusCode = 500;
