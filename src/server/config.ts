@@ -59,6 +59,8 @@ const schema = z
     INTERNAL_METRICS: flag(),
     REQUEST_TIME_LIMIT_MS: count(10_000),
     MAX_REQUESTS_IN_FLIGHT: count(64),
+    RENDER_CONCURRENCY: count(4),
+    READ_WORKERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(16).default(1)),
     UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
     DOCUMENT_RETENTION_DAYS: count(30),
     FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
@@ -220,6 +222,14 @@ export const config = {
    */
   get maxRequestsInFlight(): number {
     return settings().MAX_REQUESTS_IN_FLIGHT;
+  },
+  /** Pages (GET) one server process renders at once; the others wait their turn in arrival order. 0: no limit. */
+  get renderConcurrency(): number {
+    return settings().RENDER_CONCURRENCY;
+  },
+  /** Worker threads per process that run searches' and exports' read-only SQL off the request thread (embedded database only). 0: none. */
+  get readWorkers(): number {
+    return settings().READ_WORKERS;
   },
   /** /internal/metrics.json answers (loopback callers only): memory and event-loop delay for the load benchmark. */
   get internalMetrics(): boolean {

@@ -55,9 +55,11 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
   const compress = compression();
   let stopping: Promise<void> | undefined;
   const inFlight = new Set<ServerResponse>();
-  // Requests handed to Astro and not yet answered (static files are not counted: sirv serves them cheaply).
-  let rendering = 0;
-  const maxRendering = config.maxRequestsInFlight;
+  // Requests handed to Astro and not yet answered, working or waiting their turn (static files
+  // are not counted: sirv serves them cheaply).
+  let inFlightPages = 0;
+  const maxInFlight = config.maxRequestsInFlight;
+  const turns = renderTurns(config.renderConcurrency);
 
   const server = createServer((req, res) => {
     // The request time limit counts from here (src/lib/time-limit.ts reads it as locals.arrivedAt).
@@ -100,22 +102,28 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
       // A crowd beyond what this process can work through in time gets the busy page at once, in
       // the reader's language, rather than a place in a queue (and its memory). The metrics
       // endpoint still answers: the load benchmark reads it however busy we are.
-      if (maxRendering > 0 && rendering >= maxRendering && !(req.url ?? '').startsWith('/internal/')) {
+      const internal = (req.url ?? '').startsWith('/internal/');
+      if (maxInFlight > 0 && inFlightPages >= maxInFlight && !internal) {
         shed = true;
         const lang = requestLang(req.url ?? '/', req.headers.cookie, req.headers['accept-language']);
         res.writeHead(503, BUSY_HEADERS);
         res.end(req.method === 'HEAD' ? undefined : busyPageHtml(lang, req.url ?? '/'));
         return;
       }
-      rendering++;
-      res.once('close', () => rendering--);
-      handler(req, res, undefined, { requestId, arrivedAt: started }).catch((error: unknown) => {
-        log.error({ reqId: requestId, err: error }, 'render failed');
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end('Internal server error');
-        } else res.destroy();
-      });
+      inFlightPages++;
+      res.once('close', () => inFlightPages--);
+      const work = (): void => {
+        handler(req, res, undefined, { requestId, arrivedAt: started }).catch((error: unknown) => {
+          log.error({ reqId: requestId, err: error }, 'render failed');
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.end('Internal server error');
+          } else res.destroy();
+        });
+      };
+      // Reads take turns; form posts start at once (an upload's body may take long to arrive).
+      if (internal || (req.method !== 'GET' && req.method !== 'HEAD')) work();
+      else turns.take(res, work);
     };
     compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () => {
       if (req.method === 'GET' || req.method === 'HEAD') statics(req, res, render);
@@ -163,4 +171,58 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
   };
 
   return { server, shutdown };
+}
+
+/**
+ * Pages rendered at once by this process. The embedded database answers synchronously, so a page
+ * is mostly one stretch of CPU work; fifty of them started together would each finish late and
+ * keep timers and every other socket waiting meanwhile (event-loop delay). A few at a time, the
+ * rest waiting their turn in arrival order, finishes each sooner for the same throughput, and
+ * holds fewer pages in memory. A turn ends when the response's headers are out (a long download
+ * or a slow reader then holds no turn) or the connection closes; the next page starts in a later
+ * turn of the event loop, so timers and I/O run in between. 0: no limit.
+ */
+export function renderTurns(concurrency: number) {
+  let working = 0;
+  const waiting: { res: ServerResponse; start: () => void; gone: boolean }[] = [];
+  const next = () => {
+    while (working < concurrency && waiting.length) {
+      const turn = waiting.shift();
+      // A reader who left while waiting needs no page.
+      if (turn && !turn.gone) begin(turn.res, turn.start);
+    }
+  };
+  const begin = (res: ServerResponse, start: () => void) => {
+    working++;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      working--;
+      setImmediate(next);
+    };
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
+      end();
+      return writeHead(...args);
+    }) as ServerResponse['writeHead'];
+    res.once('close', end);
+    start();
+  };
+  return {
+    take(res: ServerResponse, start: () => void): void {
+      if (concurrency <= 0 || (working < concurrency && !waiting.length)) begin(res, start);
+      else {
+        const turn = { res, start, gone: false };
+        res.once('close', () => (turn.gone = true));
+        waiting.push(turn);
+      }
+    },
+    get working() {
+      return working;
+    },
+    get waiting() {
+      return waiting.length;
+    },
+  };
 }

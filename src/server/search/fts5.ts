@@ -11,6 +11,7 @@
  */
 import { config } from '#src/server/config.ts';
 import { rawClient } from '#src/server/db.ts';
+import { readExec } from '#src/server/read-pool.ts';
 import type { Reader } from '#src/server/access.ts';
 import { messagesEn, messagesEs } from '#src/i18n/messages/seizures.ts';
 import { loadSeizures } from '#src/server/seizures/records.ts';
@@ -380,7 +381,8 @@ async function runColumns(ex: RawExec, q: Normalized, reader: Reader | null, ana
  */
 export async function fts5Search(query: SearchQuery, reader: Reader | null, ex?: RawExec): Promise<SearchResult> {
   const run = ex ? runSql : runColumns;
-  ex ??= rawClient();
+  // Off the request thread (src/server/read-pool.ts): the SQL carries the reader's access rule.
+  ex ??= readExec();
   const q = normalizeQuery(query);
   const synonyms = glossarySynonyms();
   const analysed = analyseQuery(q.text, synonyms);

@@ -10,6 +10,7 @@ import { dataVersion } from '#src/server/data-version.ts';
 import { config } from '#src/server/config.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { rawClient } from '#src/server/db.ts';
+import { readExec } from '#src/server/read-pool.ts';
 import { CSV_COLUMNS, HEADERS } from './columns.ts';
 import { seizureToCsvRows, toCsv } from './csv-write.ts';
 import type { SeizureDetail } from './types.ts';
@@ -46,7 +47,7 @@ export async function dashboard(query: SearchQuery, reader: Reader | null, ex?: 
   const version = await dataVersion('seizures');
   // The figures do not depend on language, page or sort.
   const key = JSON.stringify([config.databaseUrl, version, visibilityKey(reader), q.text, q.filters, q.dateFrom, q.dateTo]);
-  return dashboardCache.getOrLoad(key, () => computeDashboard(query, reader, rawClient()));
+  return dashboardCache.getOrLoad(key, () => computeDashboard(query, reader, readExec()));
 }
 
 async function computeDashboard(query: SearchQuery, reader: Reader | null, ex: RawExec): Promise<Dashboard> {
@@ -144,7 +145,8 @@ export async function* exportCsv(
   reader: Reader | null,
   lang: 'es' | 'en',
   actor: Actor = {},
-  ex: RawExec = rawClient(),
+  // Off the request thread (src/server/read-pool.ts): every statement below carries the reader's access rule.
+  ex: RawExec = readExec(),
 ): AsyncGenerator<string, void> {
   const q = normalizeQuery(query);
   const w = await buildWhere(ex, q, reader);
