@@ -17,6 +17,8 @@ declare namespace App {
     requestId?: string;
     /** `performance.now()` when the request reached our HTTP server: the request time limit counts from it; absent under `astro dev`. */
     arrivedAt?: number;
+    /** Pages and form posts this process is working on or holding in turn (the in-flight cap's count); absent under `astro dev`. */
+    pagesInFlight?: () => number;
     /** IANA time zone dates and times are shown in: the reader's choice, else their agency's country's; UTC for visitors. */
     timeZone: string;
     /** The public origin (PUBLIC_ORIGIN, else the request's), for canonical and alternate links. */

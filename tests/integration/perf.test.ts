@@ -52,8 +52,11 @@ describe('internal metrics', () => {
       pid: number;
       memory: { rssMb: number; heapUsedMb: number };
       eventLoopDelay: { p99: number; max: number; samples: number } | null;
+      pagesInFlight: number | null;
     };
     expect(m.pid).toBe(server.child.pid);
+    // The metrics request itself is not counted among the pages in flight.
+    expect(m.pagesInFlight).toBe(0);
     expect(m.memory.rssMb).toBeGreaterThan(m.memory.heapUsedMb);
     expect(m.eventLoopDelay?.samples).toBeGreaterThan(0);
     expect(m.eventLoopDelay?.max).toBeGreaterThanOrEqual(m.eventLoopDelay?.p99 ?? 0);
@@ -87,10 +90,19 @@ describe('requests in flight per process', () => {
       socket.on('error', reject);
     });
 
-  /** Asks for `path` until the answer's status is `status` (the held request reaches the server asynchronously). */
-  async function untilStatus(path: string, status: number, headers: Record<string, string> = {}): Promise<Response> {
+  /** What the capped server counts as in flight right now (its metrics endpoint is not counted). */
+  const pagesInFlight = async (): Promise<number | null> =>
+    ((await (await fetch(`${capped.baseUrl}/internal/metrics.json`)).json()) as { pagesInFlight: number | null }).pagesInFlight;
+
+  /** Waits until the server counts `n` requests in flight (a response's place is freed when its connection says it is done, a moment after the client has read it). */
+  async function untilInFlight(n: number): Promise<void> {
+    while ((await pagesInFlight()) !== n) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Asks for `path` until the answer's status is `status`. */
+  async function untilStatus(path: string, status: number): Promise<Response> {
     for (;;) {
-      const res = await fetch(`${capped.baseUrl}${path}`, { headers, redirect: 'manual' });
+      const res = await fetch(`${capped.baseUrl}${path}`, { redirect: 'manual' });
       if (res.status === status) return res;
       await res.body?.cancel();
       await new Promise((r) => setTimeout(r, 20));
@@ -98,9 +110,14 @@ describe('requests in flight per process', () => {
   }
 
   it("answers beyond the cap at once with the busy page in the reader's language, and serves again once a place is free", async () => {
+    // The readiness request's place is free before the held post comes (else the post itself is refused).
+    await untilInFlight(0);
     const held = await holdARequest();
     try {
-      const es = await untilStatus('/es/glossary?letter=a', 503);
+      // The held post reaches the server asynchronously: from then on it keeps the only place.
+      await untilInFlight(1);
+      const es = await fetch(`${capped.baseUrl}/es/glossary?letter=a`);
+      expect(es.status).toBe(503);
       expect(es.headers.get('retry-after')).toBe('5');
       expect(es.headers.get('cache-control')).toBe('no-store');
       expect(es.headers.get('content-security-policy')).toContain("default-src 'self'");

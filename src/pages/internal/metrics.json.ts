@@ -6,9 +6,9 @@ import { runtimeMetrics } from '#src/server/runtime-metrics.ts';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-export const GET: APIRoute = ({ url, clientAddress }) => {
+export const GET: APIRoute = ({ url, clientAddress, locals }) => {
   if (!config.internalMetrics || !LOOPBACK.test(clientAddress)) return new Response('Not found', { status: 404 });
-  return new Response(JSON.stringify(runtimeMetrics(url.searchParams.has('reset'))), {
+  return new Response(JSON.stringify(runtimeMetrics(url.searchParams.has('reset'), locals.pagesInFlight?.() ?? null)), {
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
   });
 };

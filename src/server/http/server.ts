@@ -60,6 +60,7 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
   let inFlightPages = 0;
   const maxInFlight = config.maxRequestsInFlight;
   const turns = renderTurns(config.renderConcurrency);
+  const pagesInFlight = () => inFlightPages;
 
   const server = createServer((req, res) => {
     // The request time limit counts from here (src/lib/time-limit.ts reads it as locals.arrivedAt).
@@ -110,10 +111,14 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
         res.end(req.method === 'HEAD' ? undefined : busyPageHtml(lang, req.url ?? '/'));
         return;
       }
-      inFlightPages++;
-      res.once('close', () => inFlightPages--);
+      // The metrics endpoint is not counted either: it reports the count (the load benchmark and
+      // the cap's test read it) and must not change it.
+      if (!internal) {
+        inFlightPages++;
+        res.once('close', () => inFlightPages--);
+      }
       const work = (): void => {
-        handler(req, res, undefined, { requestId, arrivedAt: started }).catch((error: unknown) => {
+        handler(req, res, undefined, { requestId, arrivedAt: started, pagesInFlight }).catch((error: unknown) => {
           log.error({ reqId: requestId, err: error }, 'render failed');
           if (!res.headersSent) {
             res.statusCode = 500;
