@@ -1,53 +1,16 @@
 /**
- * Charts rendered on the server as SVG (Observable Plot over linkedom's DOM). The CSP allows no
- * inline styles, so Plot's <style> elements and style attributes are stripped; src/styles/charts.css
- * styles them. Every chart has a table equivalent on the page that shows it.
+ * Charts rendered on the server as SVG strings (src/server/svg-chart.ts; no DOM, no inline styles:
+ * src/styles/charts.css styles them). Every chart has a table equivalent on the page that shows it.
  */
-import * as Plot from '@observablehq/plot';
 import mexicoMap from '@svg-maps/mexico';
-import { parseHTML } from 'linkedom';
 import { dateTimeFormat, numberFormat } from '#src/i18n/locale.ts';
-import { LruCache } from './cache.ts';
 import { escapeHtml } from './html.ts';
+import { horizontalBars, monthLineChart } from './svg-chart.ts';
 
 // The package's types point at a module that is not published; this is the shape it ships.
 const mexico = mexicoMap as unknown as { viewBox: string; locations: { id: string; name: string; path: string }[] };
 
 export const CHART_COLORS = ['#1a4480', '#c05600', '#00a398', '#8168b3', '#e5a000', '#d83933', '#5c5c5c'];
-
-// Rendering a chart builds a whole DOM (linkedom) and takes tens of milliseconds of event loop;
-// the same figures give the same markup, so charts are kept by their inputs (bounded).
-const rendered = new LruCache<string>(300);
-
-function memoChart(kind: string, input: unknown, render: () => string): string {
-  const key = `${kind}\u0000${JSON.stringify(input)}`;
-  let svg = rendered.get(key);
-  if (svg === undefined) {
-    svg = render();
-    rendered.set(key, svg);
-  }
-  return svg;
-}
-
-/** Plot.plot with a server-side document; returns the SVG markup. */
-export function plotSvg(options: Plot.PlotOptions): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const plot = Plot.plot({ ...options, document: document }) as unknown as Element;
-  const svg = plot.tagName.toLowerCase() === 'svg' ? plot : (plot.querySelector('svg') ?? plot);
-  for (const style of [...svg.querySelectorAll('style')]) style.remove();
-  for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
-  // Plot writes font-variant as an SVG attribute, which SVG does not have: charts.css sets it.
-  for (const el of [svg, ...svg.querySelectorAll('[font-variant]')]) el.removeAttribute('font-variant');
-  // The chart is one image (role=img with its label); Plot's labels on inner groups are not allowed there.
-  for (const el of svg.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
-    el.removeAttribute('aria-label');
-    el.removeAttribute('aria-description');
-    el.removeAttribute('aria-hidden');
-  }
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('class', 'portal-chart__svg');
-  return svg.outerHTML;
-}
 
 /** Sequential blues, light to dark, for counts from 1 to max (0 is grey). */
 const STEPS = ['#d9e8f6', '#aacdec', '#73b3e7', '#4f97d1', '#2378c3', '#1a4480', '#162e51'];
@@ -102,33 +65,22 @@ export function mexicoChoropleth(
 
 /** Horizontal bars, largest first as given; `label` names the chart for screen readers. */
 export function barChart(rows: { label: string; value: number }[], label: string, locale: string): string {
-  return memoChart('bar', [rows, label, locale], () => renderBarChart(rows, label, locale));
-}
-
-function renderBarChart(rows: { label: string; value: number }[], label: string, locale: string): string {
   const longest = Math.max(8, ...rows.map((r) => r.label.length));
   const number = numberFormat(locale);
-  return plotSvg({
-    // Drawn at about the width of its column, so 14 px text is not scaled down to 8 px.
-    width: 480,
-    height: Math.max(120, 30 * rows.length + 40),
-    marginLeft: Math.min(220, 10 + longest * 7.5),
-    marginRight: 48,
-    ariaLabel: label,
-    x: { grid: true, label: null, tickFormat: (d: number) => number.format(d) },
-    y: { label: null, domain: rows.map((r) => r.label) },
-    marks: [
-      Plot.barX(rows, { x: 'value', y: 'label', fill: CHART_COLORS[0] }),
-      Plot.text(rows, {
-        x: 'value',
-        y: 'label',
-        text: (r: { value: number }) => number.format(r.value),
-        dx: 4,
-        textAnchor: 'start',
-      }),
-      Plot.ruleX([0]),
-    ],
-  });
+  return horizontalBars(
+    {
+      // Drawn at about the width of its column, so 14 px text is not scaled down to 8 px.
+      width: 480,
+      height: Math.max(120, 30 * rows.length + 40),
+      marginLeft: Math.min(220, 10 + longest * 7.5),
+      marginRight: 48,
+      label,
+    },
+    rows.map((r) => ({ label: r.label, values: [r.value] })),
+    [CHART_COLORS[0]!],
+    (n) => number.format(n),
+    { valueText: true },
+  );
 }
 
 /** Every month from the first to the last as YYYY-MM, so a month without seizures is a zero, not a gap. */
@@ -149,31 +101,16 @@ export function monthRange(first: string, last: string): string[] {
  * the legend (end-of-line labels collided when two series ended close together).
  */
 export function monthLines(rows: { month: string; series: string; value: number }[], label: string, locale: string): string {
-  return memoChart('months', [rows, label, locale], () => renderMonthLines(rows, label, locale));
-}
-
-function renderMonthLines(rows: { month: string; series: string; value: number }[], label: string, locale: string): string {
-  const data = rows.map((r) => ({ ...r, date: new Date(`${r.month}-01T00:00:00Z`) }));
-  const series = [...new Set(rows.map((r) => r.series))];
+  const names = [...new Set(rows.map((r) => r.series))];
   const number = numberFormat(locale);
   const month = dateTimeFormat(locale, { month: 'short', year: '2-digit', timeZone: 'UTC' });
-  return plotSvg({
-    width: 960,
-    height: 320,
-    marginLeft: 56,
-    marginRight: 24,
-    ariaLabel: label,
-    x: {
-      type: 'utc',
-      label: null,
-      tickFormat: (d: Date) => month.format(d),
-    },
-    y: { grid: true, label: null, tickFormat: (d: number) => number.format(d) },
-    color: { domain: series, range: CHART_COLORS.slice(0, series.length) },
-    marks: [
-      Plot.lineY(data, { x: 'date', y: 'value', stroke: 'series', strokeWidth: 2 }),
-      Plot.dot(data, { x: 'date', y: 'value', fill: 'series', r: 2.5 }),
-      Plot.ruleY([0]),
-    ],
-  });
+  return monthLineChart(
+    { width: 960, height: 320, marginLeft: 56, marginRight: 24, label },
+    names.map((name, i) => ({
+      values: rows.filter((r) => r.series === name).map((r) => ({ month: r.month, value: r.value })),
+      color: CHART_COLORS[i % CHART_COLORS.length]!,
+    })),
+    (n) => number.format(n),
+    (d) => month.format(d),
+  );
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { agencyLabel } from '#src/lib/agencies.ts';
 import { facetInputIds } from '#src/components/seizures/labels.ts';
 import { countryName, formatInputDate, formatList, isMessageKey, parseLocalDate } from '#src/i18n/index.ts';
-import { mapClasses, monthRange } from '#src/server/charts.ts';
+import { parseHTML } from 'linkedom';
+import { barChart, mapClasses, monthLines, monthRange } from '#src/server/charts.ts';
 import { localSubject, seizureSubject } from '#src/server/requests/subject.ts';
 
 describe('agency labels name each agency once', () => {
@@ -88,6 +89,52 @@ describe('charts', () => {
   it('months run without gaps across years', () => {
     expect(monthRange('2024-11', '2025-02')).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
     expect(monthRange('2025-03', '2025-03')).toEqual(['2025-03']);
+  });
+
+  /** The chart as a document, and the words it shows (tick and bar labels). */
+  const svgOf = (markup: string) => {
+    const { document } = parseHTML(`<!doctype html><html><body>${markup}</body></html>`);
+    const svg = document.querySelector('svg')!;
+    return { svg, words: [...svg.querySelectorAll('text')].map((t) => t.textContent) };
+  };
+
+  it('bar charts are one named image whose labels, bars and round ticks follow the figures and the locale', () => {
+    const rows = [
+      { label: 'Fusil', value: 1234 },
+      { label: 'Pistola', value: 800 },
+      { label: 'Escopeta <calibre 12>', value: 0 },
+    ];
+    const markup = barChart(rows, 'Armas por tipo', 'es-MX');
+    expect(markup).not.toMatch(/style=|<style/);
+    const { svg, words } = svgOf(markup);
+    expect(svg.getAttribute('role')).toBe('img');
+    expect(svg.getAttribute('aria-label')).toBe('Armas por tipo');
+    // Every category named (escaped), each bar's figure after it, ticks at round numbers from 0.
+    for (const w of ['Fusil', 'Pistola', 'Escopeta <calibre 12>', '1,234', '800', '0', '1,000']) expect(words).toContain(w);
+    const widths = [...svg.querySelectorAll('rect')].map((r) => Number(r.getAttribute('width')));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]! / widths[1]!).toBeCloseTo(1234 / 800, 1);
+    expect(barChart(rows, 'Firearms by type', 'en-US')).toContain('aria-label="Firearms by type"');
+  });
+
+  it('month lines run through every month given, zeros included, with month ticks in the reader’s language', () => {
+    const months = monthRange('2024-01', '2024-12');
+    const rows = months.flatMap((month, i) => [
+      { month, series: 'Aseguramientos', value: i === 5 ? 0 : i + 1 },
+      { month, series: 'Armas', value: 2 * (i + 1) },
+    ]);
+    const es = svgOf(monthLines(rows, 'Por mes', 'es-MX'));
+    const lines = [...es.svg.querySelectorAll('polyline')];
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.getAttribute('points')!.split(' ')).toHaveLength(12);
+    // The zero month sits on the zero line.
+    const zeroY = [...es.svg.querySelectorAll('line[stroke="#1b1b1b"]')].at(-1)?.getAttribute('y1');
+    expect(zeroY).toBeTruthy();
+    expect(lines[0]!.getAttribute('points')!.split(' ')[5]!.split(',')[1]).toBe(zeroY);
+    expect(es.words.some((w) => /^ene(\.)? 24$/.test(w ?? ''))).toBe(true);
+    const en = svgOf(monthLines(rows, 'Per month', 'en-US'));
+    expect(en.words).toContain('Jan 24');
+    expect(en.svg.getAttribute('aria-label')).toBe('Per month');
   });
 
   it('the map key has one class per colour in use, ranges that meet, ending at the maximum', () => {

@@ -4,15 +4,16 @@
  * Members see their own agency; admins any agency or the whole portal. The agency is part of
  * the SQL WHERE, so only requests the reader may see are ever read.
  */
-import * as Plot from '@observablehq/plot';
-import { CHART_COLORS, plotSvg } from '#src/server/charts.ts';
+import { CHART_COLORS } from '#src/server/charts.ts';
 import { sql } from 'drizzle-orm';
 import { requests, REQUEST_TYPES, type RequestStatus, type RequestType } from '#db/schema/index.ts';
 import { INTL_LOCALE, dateTimeFormat, translate, type Lang } from '#src/i18n/index.ts';
+import { numberFormat } from '#src/i18n/locale.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
 import { requestListAgency, seesEverything, type Reader } from '#src/server/access.ts';
 import { db } from '#src/server/db.ts';
 import { toCsv } from '#src/server/seizures/import.ts';
+import { horizontalBars, verticalBars } from '#src/server/svg-chart.ts';
 import { isoDay, isOverdue } from './status.ts';
 
 export interface Stats {
@@ -153,47 +154,28 @@ export async function requestMetrics(reader: Reader, asked?: string | null, now:
 const COLORS = CHART_COLORS.slice(0, 2);
 
 export function monthChart(m: Metrics, lang: Lang): string {
-  const sentLabel = translate(lang, 'metrics.sent');
-  const receivedLabel = translate(lang, 'metrics.received');
-  const months = m.byMonth.slice(-12);
-  // Month names in the reader's language (ISO strings would also make Plot warn about dates).
+  // Month names in the reader's language; sent below received in each month's bar.
   const label = (month: string) =>
     dateTimeFormat(INTL_LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
-  const data = months.flatMap((r) => [
-    { month: label(r.month), dir: sentLabel, n: r.sent },
-    { month: label(r.month), dir: receivedLabel, n: r.received },
-  ]);
-  const max = Math.max(1, ...months.map((r) => r.sent + r.received));
-  return plotSvg({
-    width: 720,
-    height: 280,
-    marginBottom: 40,
-    ariaLabel: translate(lang, 'metrics.chart.month'),
-    x: { label: null, domain: months.map((r) => label(r.month)) },
-    y: { grid: true, label: null, ticks: Math.min(max, 8), tickFormat: 'd' },
-    color: { domain: [sentLabel, receivedLabel], range: COLORS },
-    marks: [Plot.barY(data, Plot.stackY({ x: 'month', y: 'n', fill: 'dir' })), Plot.ruleY([0])],
-  });
+  const number = numberFormat(INTL_LOCALE[lang]);
+  return verticalBars(
+    { width: 720, height: 280, marginLeft: 40, marginRight: 10, marginBottom: 40, label: translate(lang, 'metrics.chart.month') },
+    m.byMonth.slice(-12).map((r) => ({ label: label(r.month), values: [r.sent, r.received] })),
+    COLORS,
+    (n) => number.format(n),
+    { integers: true },
+  );
 }
 
 export function typeChart(m: Metrics, lang: Lang): string {
-  const sentLabel = translate(lang, 'metrics.sent');
-  const receivedLabel = translate(lang, 'metrics.received');
-  const max = Math.max(1, ...m.byType.map((r) => r.sent + r.received));
-  const data = m.byType.flatMap((r) => [
-    { type: translate(lang, `requests.type.${r.type}`), dir: sentLabel, n: r.sent },
-    { type: translate(lang, `requests.type.${r.type}`), dir: receivedLabel, n: r.received },
-  ]);
-  return plotSvg({
-    width: 720,
-    height: 260,
-    marginLeft: 230,
-    ariaLabel: translate(lang, 'metrics.chart.type'),
-    x: { grid: true, label: null, ticks: Math.min(max, 8), tickFormat: 'd' },
-    y: { label: null, domain: m.byType.map((r) => translate(lang, `requests.type.${r.type}`)) },
-    color: { domain: [sentLabel, receivedLabel], range: COLORS },
-    marks: [Plot.barX(data, Plot.stackX({ y: 'type', x: 'n', fill: 'dir' })), Plot.ruleX([0])],
-  });
+  const number = numberFormat(INTL_LOCALE[lang]);
+  return horizontalBars(
+    { width: 720, height: 260, marginLeft: 230, marginRight: 20, label: translate(lang, 'metrics.chart.type') },
+    m.byType.map((r) => ({ label: translate(lang, `requests.type.${r.type}`), values: [r.sent, r.received] })),
+    COLORS,
+    (n) => number.format(n),
+    { integers: true },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
