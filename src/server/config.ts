@@ -60,7 +60,7 @@ const schema = z
     REQUEST_TIME_LIMIT_MS: count(10_000),
     MAX_REQUESTS_IN_FLIGHT: count(64),
     RENDER_CONCURRENCY: count(0),
-    READ_WORKERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(16).default(1)),
+    READ_WORKERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(16).default(0)),
     UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
     DOCUMENT_RETENTION_DAYS: count(30),
     FILES_DIR: z.preprocess(blankToUndefined, z.string().default('data/files')),
@@ -227,7 +227,7 @@ export const config = {
   get renderConcurrency(): number {
     return settings().RENDER_CONCURRENCY;
   },
-  /** Worker threads per process that run searches' and exports' read-only SQL off the request thread (embedded database only). 0: none. */
+  /** Worker threads per process that run searches' and exports' read-only SQL off the request thread (embedded database only). 0 (default): none — experimental, see README. */
   get readWorkers(): number {
     return settings().READ_WORKERS;
   },

@@ -12,6 +12,8 @@ import type { SearchQuery } from '#src/server/search/types.ts';
 // be exactly those of the request thread's own connection, for every reader.
 let cleanup: () => void;
 beforeAll(async () => {
+  // Off by default (README): this file turns one worker on (useTempDatabase reloads the settings).
+  process.env.READ_WORKERS = '1';
   ({ cleanup } = await useTempDatabase());
   await seedBasics();
   const r = await importCsv(
@@ -33,6 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeReadPool();
+  delete process.env.READ_WORKERS;
   cleanup();
 });
 
