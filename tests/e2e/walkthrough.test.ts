@@ -80,8 +80,11 @@ describe('the language link keeps what the reader did', () => {
   it('after a live refinement of the seizure search', async () => {
     const page = await open(member, 1280, '/es/seizures?q=fusil');
     await page.click('label[for=f-firearmType-pistol]');
-    await expect.poll(() => page.url()).toContain('type=pistol');
-    await expect.poll(() => page.locator('[data-testid=lang-switch]').getAttribute('href')).toBe('/en/seizures?q=fusil&type=pistol');
+    // The refinement fetches the refined page: on a busy machine that takes longer than the 1 s default.
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('type=pistol');
+    await expect
+      .poll(() => page.locator('[data-testid=lang-switch]').getAttribute('href'), { timeout: 10_000 })
+      .toBe('/en/seizures?q=fusil&type=pistol');
     const spanishTotal = await page.locator('[data-testid=seizure-total]').innerText();
     await Promise.all([page.waitForURL(/\/en\/seizures\?/), page.click('[data-testid=lang-switch]')]);
     expect(new URL(page.url()).search).toBe('?q=fusil&type=pistol');
