@@ -143,7 +143,9 @@ describe('the forum over HTTP: a thread restricted to FGR and ATF', () => {
     // Per-category counts are counted over what each reader may see.
     const count = async (c: HttpClient) =>
       Number(
-        /data-category="casos-conjuntos"[\s\S]*?data-testid="category-threads">(\d+)</.exec(await main(await c.get('/es/foros')))?.[1],
+        /data-category="casos-conjuntos"[\s\S]*?data-testid="category-threads"[^>]*>\s*(\d+)\s*</.exec(
+          await main(await c.get('/es/foros')),
+        )?.[1],
       );
     const visibleToSedena = await sql(
       `SELECT count(*) AS n FROM threads t JOIN thread_categories c ON c.id = t.category_id WHERE c.slug = 'casos-conjuntos' AND t.hidden_at IS NULL
