@@ -5,6 +5,7 @@
  * triggers do, migration 0016); caches of
  * anything derived from it key on `dataVersion`, so they are invalidated by the commit itself.
  */
+import { config } from './config.ts';
 import { rawClient } from './db.ts';
 import { allRows, col, runRaw, type RawExec } from './sql.ts';
 
@@ -25,4 +26,34 @@ export async function bumpDataVersion(ex: RawExec, name: DataName): Promise<void
 export async function dataVersion(name: DataName, ex: RawExec = rawClient()): Promise<number> {
   const [row] = await allRows(ex, { version: col.int }, 'SELECT version FROM data_versions WHERE name = ?', [name]);
   return row?.version ?? 0;
+}
+
+/**
+ * One value derived from `name`'s data, per database: built on first use, shared by every caller
+ * until the version changes. A failed build is not kept, so the next call tries again.
+ */
+export function perDataVersion<T>(name: DataName, build: (ex: RawExec, version: number) => Promise<T>) {
+  const built = new Map<string, { version: number; value: Promise<T> }>();
+  return {
+    async get(ex: RawExec): Promise<T> {
+      const version = await dataVersion(name, ex);
+      const key = config.databaseUrl;
+      const current = built.get(key);
+      if (current && current.version === version) return current.value;
+      const value = build(ex, version);
+      built.set(key, { version, value });
+      value.catch(() => {
+        if (built.get(key)?.value === value) built.delete(key);
+      });
+      return value;
+    },
+    /** Forgets the value of this database (rebuilt on the next call). */
+    forget(): void {
+      built.delete(config.databaseUrl);
+    },
+    /** Forgets every database's value (tests that replace the database). */
+    clear(): void {
+      built.clear();
+    },
+  };
 }

@@ -15,8 +15,7 @@
  * whose scope set is unknown here is not visible.
  */
 import { canSee, type Reader } from '#src/server/access.ts';
-import { config } from '#src/server/config.ts';
-import { dataVersion } from '#src/server/data-version.ts';
+import { perDataVersion } from '#src/server/data-version.ts';
 import { allRows, col, type RawExec } from '#src/server/sql.ts';
 import { FACET_CHAR_BASE } from './fts5-index.ts';
 
@@ -45,26 +44,16 @@ export interface SeizureColumns {
 /** How many times the columns were built (tests: once per data version). */
 export const columnStats = { built: 0 };
 
-const built = new Map<string, { version: number; columns: Promise<SeizureColumns> }>();
+const builtColumns = perDataVersion('seizures', buildColumns);
 
 /** The columns of the current data version of this database. */
-export async function seizureColumns(ex: RawExec): Promise<SeizureColumns> {
-  const version = await dataVersion('seizures', ex);
-  const key = config.databaseUrl;
-  const current = built.get(key);
-  if (current && current.version === version) return current.columns;
-  const columns = buildColumns(ex, version);
-  built.set(key, { version, columns });
-  // A failed build is not kept: the next search tries again.
-  columns.catch(() => {
-    if (built.get(key)?.columns === columns) built.delete(key);
-  });
-  return columns;
+export function seizureColumns(ex: RawExec): Promise<SeizureColumns> {
+  return builtColumns.get(ex);
 }
 
 /** Forgets the columns (tests that replace the database). */
 export function dropSeizureColumns(): void {
-  built.clear();
+  builtColumns.clear();
 }
 
 export const dateNumber = (iso: string): number =>

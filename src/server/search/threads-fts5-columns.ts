@@ -13,8 +13,7 @@
  * them there cost 100–500 ms per common word; the pass over the columns takes well under 1 ms.
  */
 import { canSee, type Reader } from '#src/server/access.ts';
-import { config } from '#src/server/config.ts';
-import { dataVersion } from '#src/server/data-version.ts';
+import { perDataVersion } from '#src/server/data-version.ts';
 import { allRows, col, type RawExec } from '#src/server/sql.ts';
 import { parseIdList } from './fts5-columns.ts';
 
@@ -39,31 +38,21 @@ export const threadColumnStats = { built: 0 };
 /** Once a search had to decide this many posts past the build in SQL, the next search rebuilds. */
 const TAIL_REBUILD = 5000;
 
-const built = new Map<string, { version: number; columns: Promise<ThreadColumns> }>();
+const builtColumns = perDataVersion('threads', buildColumns);
 
 /** The columns of the current forum data version of this database. */
-export async function threadColumns(ex: RawExec): Promise<ThreadColumns> {
-  const version = await dataVersion('threads', ex);
-  const key = config.databaseUrl;
-  const current = built.get(key);
-  if (current && current.version === version) return current.columns;
-  const columns = buildColumns(ex, version);
-  built.set(key, { version, columns });
-  // A failed build is not kept: the next search tries again.
-  columns.catch(() => {
-    if (built.get(key)?.columns === columns) built.delete(key);
-  });
-  return columns;
+export function threadColumns(ex: RawExec): Promise<ThreadColumns> {
+  return builtColumns.get(ex);
 }
 
 /** Forgets the columns (tests that replace the database; a long SQL tail). */
 export function dropThreadColumns(): void {
-  built.clear();
+  builtColumns.clear();
 }
 
 /** A search met `n` posts past the build: rebuild before the tail costs more than the build. */
 export function noteTail(n: number): void {
-  if (n >= TAIL_REBUILD) built.delete(config.databaseUrl);
+  if (n >= TAIL_REBUILD) builtColumns.forget();
 }
 
 async function buildColumns(ex: RawExec, version: number): Promise<ThreadColumns> {
