@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '#tests/helpers/http.ts';
+import { storedObjects } from '#tests/helpers/portal-http.ts';
 import { startServer, TEST_PASSWORD, type RunningServer } from '#tests/helpers/start-server.ts';
 
 describe('an upload cut by kill -9', () => {
@@ -35,18 +36,7 @@ describe('an upload cut by kill -9', () => {
     };
     const before = await counts();
     expect(before.documents).toBeGreaterThan(0);
-    const objects = () => {
-      const out: string[] = [];
-      const walk = (dir: string) => {
-        if (!existsSync(dir)) return;
-        for (const e of readdirSync(dir, { withFileTypes: true })) {
-          if (e.isDirectory()) walk(join(dir, e.name));
-          else out.push(e.name);
-        }
-      };
-      walk(join(server.filesDir, 'sha256'));
-      return out.sort();
-    };
+    const objects = () => storedObjects(server.filesDir);
     const objectsBefore = objects();
     const c = new HttpClient(server.baseUrl);
     expect((await c.signIn('agent.atf@demo.test', TEST_PASSWORD, 'en')).status).toBe(303);
