@@ -233,6 +233,24 @@ describe('outbox: changes are recorded with the data, pushed after the commit', 
     await drainAll();
     expect(fake.docs(LIVE).find((d) => d.reference === 'M-102')?.summary).toContain('Cambió mientras se enviaba');
   });
+
+  it('waits for rows a running server is pushing instead of reporting them pending (search:reindex, search:sync)', async () => {
+    await importCsv(csv(seizure(103)));
+    // A server's outbox worker has claimed the row and its push is in flight.
+    const held = await claimDue({ limit: 10 });
+    expect(held.map((r) => r.entityId)).toHaveLength(1);
+    // Not waiting, the row is reported pending though it is being pushed (what the reindex used to print).
+    expect((await drainAll(undefined, { waitForOthersMs: 0 })).pending).toBe(1);
+    // The server's push finishes once drainAll has seen the row held: drainAll waits for it and says nothing is pending.
+    const serverPush: Promise<void>[] = [];
+    const result = await drainAll((_pushed, pending) => {
+      if (pending > 0 && !serverPush.length) serverPush.push(markPushed(held));
+    });
+    await Promise.all(serverPush);
+    expect(serverPush).toHaveLength(1);
+    expect(result.pending).toBe(0);
+    expect(await pendingRows()).toBe(0);
+  });
 });
 
 describe('zero-downtime rebuild', () => {

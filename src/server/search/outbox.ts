@@ -139,6 +139,17 @@ export async function releaseClaims(rows: readonly OutboxRow[], ex: RawExec = ra
   if (rows.length) await runRaw(ex, `UPDATE search_outbox SET claimed_until = 0 WHERE ${SAME_ENTITY}`, [keys(rows)]);
 }
 
+/** Pending rows another process has claimed and is pushing now (their lease not yet run out). */
+export async function claimedElsewhere(now: number = Date.now(), ex: RawExec = rawClient()): Promise<number> {
+  const [row] = await allRows(
+    ex,
+    { n: col.int },
+    'SELECT count(*) AS n FROM search_outbox WHERE version > pushed_version AND claimed_until > ?',
+    [now],
+  );
+  return row?.n ?? 0;
+}
+
 /** True while changes of this kind have not reached the remote engine yet. */
 export async function hasPending(kind: string, ex: RawExec = rawClient()): Promise<boolean> {
   const rows = await allRows(

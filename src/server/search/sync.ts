@@ -9,7 +9,7 @@ import { config } from '#src/server/config.ts';
 import { onShutdown } from '#src/server/lifecycle.ts';
 import { log } from '#src/server/log.ts';
 import { describeError, meiliConnection } from './meili-client.ts';
-import { claimDue, markFailed, markPushed, outboxStats, rebuildStates, type OutboxRow } from './outbox.ts';
+import { claimDue, claimedElsewhere, markFailed, markPushed, outboxStats, rebuildStates, type OutboxRow } from './outbox.ts';
 import { abandonRebuild, prepareIndex, pushEntities } from './remote-index.ts';
 import { searchSourceFor, searchSources } from './sources.ts';
 
@@ -63,15 +63,22 @@ export async function cleanUpDeadRebuilds(): Promise<string[]> {
   return cleaned;
 }
 
+/** How long drainAll waits for rows that a running server's worker is pushing. */
+const WAIT_FOR_OTHERS_MS = 60_000;
+
 /**
  * Drains until nothing is pending (npm run search:sync), ignoring backoff; stops after a round in
- * which every push failed. Returns what is still pending.
+ * which every push failed. Rows that a running server's worker holds are waited for (that push
+ * finishes, or gives them back when a rebuild has bumped them meanwhile) rather than reported as
+ * pending. Returns what is still pending.
  */
 export async function drainAll(
   onProgress?: (pushed: number, pending: number) => void,
+  opts: { waitForOthersMs?: number } = {},
 ): Promise<{ pushed: number; pending: number; errors: string[] }> {
   let pushed = 0;
   const errors: string[] = [];
+  const waitUntil = Date.now() + (opts.waitForOthersMs ?? WAIT_FOR_OTHERS_MS);
   await cleanUpDeadRebuilds();
   for (;;) {
     const r = await drainOnce({ ignoreBackoff: true });
@@ -79,7 +86,12 @@ export async function drainAll(
     errors.push(...r.errors);
     const { pending } = await outboxStats();
     onProgress?.(pushed, pending);
-    if (pending === 0 || r.claimed === 0 || r.pushed === 0) return { pushed, pending, errors };
+    if (pending === 0) return { pushed, pending, errors };
+    if (r.claimed === 0 && Date.now() < waitUntil && (await claimedElsewhere()) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    if (r.claimed === 0 || r.pushed === 0) return { pushed, pending, errors };
   }
 }
 
