@@ -2,7 +2,8 @@
  * Data versions: a counter per kind of shared data, kept in the database so that every server
  * process agrees. Whoever writes that data calls `bumpDataVersion` in the same transaction (the
  * seizure store does for imports and the demo data, the FTS5 engine for reindexing; for 'threads'
- * triggers do, migration 0016); caches of
+ * (who may find a post) and 'thread_index' (the text of the thread index) triggers do, migrations
+ * 0016 and 0017); caches of
  * anything derived from it key on `dataVersion`, so they are invalidated by the commit itself.
  */
 import { config } from './config.ts';
@@ -10,7 +11,7 @@ import { rawClient } from './db.ts';
 import { allRows, col, runRaw, type RawExec } from './sql.ts';
 
 /** Kinds of data with a version. Add a name when a new cache depends on other data. */
-export type DataName = 'seizures' | 'threads';
+export type DataName = 'seizures' | 'threads' | 'thread_index';
 
 /** Marks `name` as changed; call it inside the transaction that changes the data. */
 export async function bumpDataVersion(ex: RawExec, name: DataName): Promise<void> {

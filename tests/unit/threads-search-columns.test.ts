@@ -14,10 +14,11 @@ import { scopeSetIdFor } from '#src/server/scopes.ts';
 import { seedBaseData, seedDemoUsers, seededActor } from '#src/server/seed.ts';
 import { fts5SearchThreads } from '#src/server/search/threads-fts5.ts';
 import { dropThreadColumns, threadColumnStats } from '#src/server/search/threads-fts5-columns.ts';
+import { matchCacheStats } from '#src/server/search/fts5-match-cache.ts';
 import { syncThreadPostsIndex } from '#src/server/search/threads-fts5-index.ts';
 import { THREAD_SEARCH_CANDIDATES } from '#src/server/search/threads-types.ts';
 import { moderatePost, moderateThread, moveThread } from '#src/server/threads/moderation.ts';
-import { createThread, deletePost, replyToThread } from '#src/server/threads/posting.ts';
+import { createThread, deletePost, editPost, replyToThread } from '#src/server/threads/posting.ts';
 import type { ThreadActor } from '#src/server/threads/store.ts';
 import { referenceSearchThreads } from '#tests/helpers/thread-search-reference.ts';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
@@ -170,5 +171,37 @@ describe('thread search over the access columns', () => {
     expect(await found(who.atf!, 'turquesa')).toEqual([turquesa]);
     expect(threadColumnStats.built).toBe(builtBefore + 1);
     await expectSameAnswers();
+  }, 300_000);
+
+  it("keeps FTS5's answer per index version: shared by readers, and a new post, an edit or a row removed with SQL is seen at once", async () => {
+    // Two readers, one text: FTS5 is asked once.
+    const misses = matchCacheStats.misses;
+    const hits = matchCacheStats.hits;
+    await fts5SearchThreads({ text: 'ventana' }, who.atf!);
+    await fts5SearchThreads({ text: 'ventana', page: 2 }, who.sedena!);
+    expect(matchCacheStats.misses - misses).toBeLessThanOrEqual(1);
+    expect(matchCacheStats.hits - hits).toBeGreaterThanOrEqual(1);
+
+    // A reply: its words are found by the next search of a text already answered (and every other answer stays exact).
+    const before = await found(who.atf!, 'esmeralda');
+    expect(before).toEqual([]);
+    const reply = await replyToThread(who.atf!, thread.open!.threadId, { body: 'Ventana esmeralda', lang: 'es' });
+    expect(await found(who.atf!, 'esmeralda')).toEqual([reply.postId]);
+    expect((await fts5SearchThreads({ text: 'ventana', pageSize: 1 }, who.atf!)).hits.map((h) => h.postId)).toEqual(
+      (await referenceSearchThreads({ text: 'ventana', pageSize: 1 }, who.atf!)).hits.map((h) => h.postId),
+    );
+
+    // An edit replaces the words and the snippet.
+    await editPost(who.atf!, reply.postId, { body: 'Ventana granate' });
+    expect(await found(who.atf!, 'esmeralda')).toEqual([]);
+    const edited = await fts5SearchThreads({ text: 'granate' }, who.atf!);
+    expect(edited.hits.map((h) => [h.postId, h.snippet])).toEqual([[reply.postId, 'Ventana <mark>granate</mark>']]);
+
+    // Taken out of the index with SQL alone (no code path of ours): the triggers raise the index version.
+    await db().run(sql`INSERT INTO thread_post_fts (thread_post_fts, rowid, title, body, stems, concepts)
+      SELECT 'delete', post_id, title, body, stems, concepts FROM thread_post_search WHERE post_id = ${reply.postId}`);
+    await db().run(sql`DELETE FROM thread_post_search WHERE post_id = ${reply.postId}`);
+    expect(await found(who.atf!, 'granate')).toEqual([]);
+    await expectSameAnswers([who.atf!, who.sedena!]);
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 /**
  * What FTS5 says about a search text, kept per database, seizure data version and MATCH
- * expression: the matching rowids, and the bm25 scores of the rank window. Neither depends on
+ * expression (and, with cachedIndexAnswer, what the forum's index says, per its own version): the matching rowids, and the bm25 scores of the rank window. Neither depends on
  * the reader (visibility, dates and facets are applied afterwards over the columns), so one
  * entry serves every reader; an import raises the data version, so its searches miss.
  *
@@ -79,6 +79,21 @@ export function cachedRankWindow(
   compute: () => Promise<RankWindow>,
 ): Promise<RankWindow> {
   return cached(keyOf('rank', database, version, [match, exactMatch, from]), compute);
+}
+
+/**
+ * Any other FTS5 index's answer for `match` (thread search: its newest candidates with their
+ * bm25 scores), per database and that index's data version, in a key space of its own (`index`)
+ * so that equal expressions of two indexes never meet. The same bounds as the seizures' entries.
+ */
+export function cachedIndexAnswer(
+  index: string,
+  database: string,
+  version: number,
+  match: string,
+  compute: () => Promise<RankWindow>,
+): Promise<RankWindow> {
+  return cached(keyOf(`answer:${index}`, database, version, [match]), compute);
 }
 
 /** Forgets everything (tests that replace the database). */

@@ -9,10 +9,14 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Reader } from '#src/server/access.ts';
+import { LruCache } from '#src/server/cache.ts';
+import { config } from '#src/server/config.ts';
+import { dataVersion } from '#src/server/data-version.ts';
 import { db, rawClient } from '#src/server/db.ts';
 import { visibleScopeSql } from '#src/server/scopes.ts';
 import { syncThreadPostsIndex, rebuildThreadIndex } from './threads-fts5-index.ts';
 import { analyseQuery, conceptLabels, foldedTokens, glossarySynonyms, type QueryClause } from '#src/server/text/index.ts';
+import { cachedIndexAnswer, type RankWindow } from './fts5-match-cache.ts';
 import { conceptToken } from './seizure-text.ts';
 import { findable, noteTail, threadColumns, visibleThreadScopes } from './threads-fts5-columns.ts';
 import { allRows, col, rawSql, type RawExec } from '#src/server/sql.ts';
@@ -93,9 +97,16 @@ export async function completeWords(ex: RawExec, text: string): Promise<Set<stri
   return complete;
 }
 
-/** The hits of a page, in the order given, with their thread and a snippet (access checked once more in SQL). */
-async function pageHits(match: string, ids: readonly number[], reader: Reader, categoryId: number | undefined): Promise<ThreadSearchHit[]> {
-  if (!ids.length) return [];
+/** Snippets of posts per index version, expression and post (at most this many; ~0.5 KB each). */
+const snippetCache = new LruCache<string>(10_000);
+
+/**
+ * snippet() of the given posts (all among `candidates`, the newest matches ascending), along FTS5's
+ * newest-first walk of the match, which stops at the oldest of them (the k-th newest candidate).
+ * Any rowid bound instead (`rowid >= lo`, `rowid IN (…)`) makes FTS5 read every phrase's whole
+ * doclist: measured at 400,000 posts, 55–250 ms for the 8 phrases of `fusiles` against ~1 ms.
+ */
+async function pageSnippets(match: string, ids: readonly number[], candidates: Int32Array): Promise<{ id: number; s: string }[]> {
   const list = JSON.stringify(ids);
   let lo = Infinity;
   let hi = -Infinity;
@@ -103,17 +114,60 @@ async function pageHits(match: string, ids: readonly number[], reader: Reader, c
     lo = Math.min(lo, id);
     hi = Math.max(hi, id);
   }
-  // snippet() only for the page's rows: `+rowid IN (…)` is checked by SQLite row by row over the
-  // rowid range; a plain `rowid IN (…)` would be handed to FTS5, which re-reads every doclist of
-  // the match once per id (fts5.ts rankedPage).
+  let first = 0;
+  for (let step = candidates.length; step > 0; step >>= 1)
+    while (first + step <= candidates.length && (candidates[first + step - 1] as number) < lo) first += step;
   const snippets = await allRows(
+    rawClient(),
+    { id: col.int, s: col.text },
+    `SELECT id, s FROM (
+       SELECT rowid AS id, CASE WHEN rowid IN (SELECT value FROM json_each(?)) THEN snippet(thread_post_fts, -1, ?, ?, '…', 24) END AS s
+       FROM thread_post_fts WHERE thread_post_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+     WHERE s IS NOT NULL`,
+    [list, MARK_OPEN, MARK_CLOSE, match, candidates.length - first],
+  );
+  const found = new Set(snippets.map((r) => r.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (!missing.length) return snippets;
+  // Posts indexed since the candidates were listed moved the walk's end: the rest the bounded way
+  // (`+rowid`: checked by SQLite row by row, not handed to FTS5, which would re-read the doclists per id).
+  const rest = await allRows(
     rawClient(),
     { id: col.int, s: col.text },
     `SELECT rowid AS id, snippet(thread_post_fts, -1, ?, ?, '…', 24) AS s FROM thread_post_fts
      WHERE thread_post_fts MATCH ? AND rowid >= ? AND rowid <= ? AND +rowid IN (SELECT value FROM json_each(?))`,
-    [MARK_OPEN, MARK_CLOSE, match, lo, hi, list],
+    [MARK_OPEN, MARK_CLOSE, match, lo, hi, JSON.stringify(missing)],
   );
-  const snippetOf = new Map(snippets.map((r) => [r.id, r.s]));
+  return [...snippets, ...rest];
+}
+
+/** The hits of a page, in the order given, with their thread and a snippet (access checked once more in SQL). */
+async function pageHits(
+  version: number,
+  match: string,
+  ids: readonly number[],
+  candidates: Int32Array,
+  reader: Reader,
+  categoryId: number | undefined,
+): Promise<ThreadSearchHit[]> {
+  if (!ids.length) return [];
+  const list = JSON.stringify(ids);
+  // A snippet depends only on the post's text and the expression: kept per index version, so
+  // the readers of a popular text share them (a prefix or a phrase makes FTS5 read whole doclists
+  // even along pageSnippets' walk: 10–20 ms for `firearm`, `"casquillos balística"`).
+  const keyOf = (id: number) => `${config.databaseUrl}\u0000${version}\u0000${match}\u0000${id}`;
+  const snippetOf = new Map<number, string>();
+  for (const id of ids) {
+    const known = snippetCache.get(keyOf(id));
+    if (known !== undefined) snippetOf.set(id, known);
+  }
+  const unknown = ids.filter((id) => !snippetOf.has(id));
+  if (unknown.length) {
+    for (const r of await pageSnippets(match, unknown, candidates)) {
+      snippetOf.set(r.id, r.s);
+      snippetCache.set(keyOf(r.id), r.s);
+    }
+  }
   // The columns decided access; the same rule in SQL guards the page itself.
   const access = rawSql(
     sql`p.hidden_at IS NULL AND p.deleted_at IS NULL AND t.hidden_at IS NULL AND ${visibleScopeSql(reader, sql`t.scope_set_id`)}`,
@@ -157,12 +211,35 @@ async function pageHits(match: string, ids: readonly number[], reader: Reader, c
 }
 
 /**
- * A text query. FTS5 says which posts match (one string of rowids); the newest
- * THREAD_SEARCH_CANDIDATES of them are the candidates; which of those the reader may find is
- * decided over the in-memory columns (threads-fts5-columns.ts; posts newer than the columns in
- * SQL); bm25 is computed for the candidates' rowid range only, and the page ordered by it (then
- * newest first). Same answer as ranking the candidates in one SQL join, without reading posts
- * and threads for each of them.
+ * A reader's text as the MATCH expression asked of the index, per database and index version
+ * (completeWords reads the term list, which the next post may change): a handful of SQL seeks
+ * and the query analysis, the same for every reader.
+ */
+const matchExpressions = new LruCache<Promise<string | null>>(1000);
+
+function cachedMatchExpression(ex: RawExec, version: number, text: string): Promise<string | null> {
+  return matchExpressions.getOrLoad(`${config.databaseUrl}\u0000${version}\u0000${text}`, async () =>
+    threadMatchExpression(text, await completeWords(ex, text)),
+  );
+}
+
+/** Forgets the cached expressions and snippets (benchmarks: a first search; tests that replace the database). */
+export function clearThreadSearchCaches(): void {
+  matchExpressions.clear();
+  snippetCache.clear();
+}
+
+/**
+ * A text query. FTS5 says which posts match; the newest THREAD_SEARCH_CANDIDATES of them are the
+ * candidates, with their bm25 scores; which of those the reader may find is decided over the
+ * in-memory columns (threads-fts5-columns.ts; posts newer than the columns in SQL), and the page
+ * ordered by score (then newest first). Same answer as ranking the candidates in one SQL join.
+ *
+ * FTS5's answer (candidates and scores) does not depend on the reader, only on the text of the
+ * index: it is kept per text and index data version ('thread_index', raised by triggers on every
+ * change of thread_post_search, migration 0017) in fts5-match-cache.ts, so a popular word costs
+ * bm25's set-up (it counts the documents of each of the expression's 11–15 phrases over the whole
+ * index: 50–200 ms at 400,000 posts) once per change of the index, not once per search.
  */
 export async function fts5SearchThreads(
   query: Parameters<ThreadSearchEngine['search']>[0],
@@ -172,29 +249,32 @@ export async function fts5SearchThreads(
   const empty = { total: 0, capped: false, page: q.page, pageSize: q.pageSize, hits: [] };
   if (!reader || !threadMatchExpression(q.text)) return empty;
   const ex = rawClient();
-  const match = threadMatchExpression(q.text, await completeWords(ex, q.text))!;
+  const version = await dataVersion('thread_index', ex);
+  const match = (await cachedMatchExpression(ex, version, q.text))!;
   const c = await threadColumns(ex);
-  const { ids: candidates, scores } = await newestMatches(ex, match);
+  const { ids: candidates, scores } = await cachedIndexAnswer('thread_post_fts', config.databaseUrl, version, match, () =>
+    newestMatches(ex, match),
+  );
   const capped = candidates.length >= THREAD_SEARCH_CANDIDATES;
   const visible = visibleThreadScopes(c, reader);
-  const seen: number[] = [];
-  const tail: number[] = [];
-  for (const id of candidates) {
+  const ranked: { id: number; score: number }[] = [];
+  const tail = new Map<number, number>();
+  for (let i = 0; i < candidates.length; i++) {
+    const id = candidates[i] as number;
     const ok = findable(c, visible, q.categoryId, id);
-    if (ok === undefined) tail.push(id);
-    else if (ok) seen.push(id);
+    if (ok === undefined) tail.set(id, scores[i] as number);
+    else if (ok) ranked.push({ id, score: scores[i] as number });
   }
-  if (tail.length) {
-    seen.push(...(await findableInSql(tail, reader, q.categoryId)));
-    noteTail(tail.length);
+  if (tail.size) {
+    for (const id of await findableInSql([...tail.keys()], reader, q.categoryId)) ranked.push({ id, score: tail.get(id) as number });
+    noteTail(tail.size);
   }
-  const total = seen.length;
+  const total = ranked.length;
   const offset = (q.page - 1) * q.pageSize;
   if (total <= offset) return { ...empty, total, capped };
-  const ranked = seen.map((id) => ({ id, score: scores.get(id) as number }));
   ranked.sort((a, b) => a.score - b.score || b.id - a.id);
   const ids = ranked.slice(offset, offset + q.pageSize).map((r) => r.id);
-  return { total, capped, page: q.page, pageSize: q.pageSize, hits: await pageHits(match, ids, reader, q.categoryId) };
+  return { total, capped, page: q.page, pageSize: q.pageSize, hits: await pageHits(version, match, ids, candidates, reader, q.categoryId) };
 }
 
 /**
@@ -204,7 +284,7 @@ export async function fts5SearchThreads(
  * One statement for both: each statement pays FTS5's per-query set-up (bm25 counts the documents
  * of every phrase) once.
  */
-async function newestMatches(ex: RawExec, match: string): Promise<{ ids: Int32Array; scores: Map<number, number> }> {
+async function newestMatches(ex: RawExec, match: string): Promise<RankWindow> {
   const [row] = await allRows(
     ex,
     { scored: col.textOrNull },
@@ -213,14 +293,16 @@ async function newestMatches(ex: RawExec, match: string): Promise<{ ids: Int32Ar
     [match],
   );
   const parts = row?.scored ? row.scored.split(' ') : [];
-  const ids = new Int32Array(parts.length / 2);
-  const scores = new Map<number, number>();
-  for (let i = 0, j = 0; i + 1 < parts.length; i += 2, j++) {
-    const id = Number(parts[i]);
-    ids[j] = id;
-    scores.set(id, Number(parts[i + 1]));
-  }
-  return { ids: ids.sort(), scores };
+  const n = Math.floor(parts.length / 2);
+  // Stored ascending by rowid (group_concat's order is not promised, so sorted here).
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Number(parts[2 * a]) - Number(parts[2 * b]));
+  const ids = new Int32Array(n);
+  const scores = new Float64Array(n);
+  order.forEach((from, i) => {
+    ids[i] = Number(parts[2 * from]);
+    scores[i] = Number(parts[2 * from + 1]);
+  });
+  return { ids, scores, exact: null };
 }
 
 /** Posts past the columns' build: who may find them, in SQL (the reader's access in the query). */
