@@ -31,6 +31,10 @@ const { values: args } = parseArgs({
     seizures: { type: 'string', default: '3000' },
     processes: { type: 'string' },
     pages: { type: 'boolean', default: false },
+    // Server CPU per request of each page of the mix, one request at a time (then the levels as usual).
+    'page-cpu': { type: 'string' },
+    // With --page-cpu: only the pages whose name contains this (to profile one page).
+    only: { type: 'string' },
     // Drive a server that is already running (for profiling): its demo accounts' password.
     url: { type: 'string' },
     password: { type: 'string', default: TEST_PASSWORD },
@@ -42,6 +46,7 @@ const LEVELS = args.levels
   .split(',')
   .map(Number)
   .filter((n) => n > 0 && n <= 200);
+// (--levels 0 with --page-cpu: no levels, see below)
 const SETTLE = Math.min(120, Math.max(0, Number(args.settle)));
 
 /** Members of several agencies, each in their own language. */
@@ -127,6 +132,25 @@ function rssSampler(root: number): { stop: () => Rss } {
       return peak;
     },
   };
+}
+
+/**
+ * CPU time (user + system, ms) used so far by the server's processes: per request it is the figure
+ * a busy shared machine distorts least (wall-clock latencies count time the server waited for a core).
+ */
+function serverCpuMs(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat (the 12th and 13th after the name), in 1/100 s.
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return ticks * 10;
 }
 
 interface ProcessMetrics {
@@ -300,6 +324,35 @@ try {
   }
   console.log(`signed in: ${USERS.map((u) => u.email.split('@')[0]).join(', ')}`);
 
+  if (args['page-cpu']) {
+    const rounds = Math.max(1, Number(args['page-cpu']));
+    console.log(`server CPU per request, one at a time, ${rounds} rounds of every page for two members (es, en):`);
+    const rows: [string, number, number][] = [];
+    for (const [i, page] of mixes[0]!.pages.entries()) {
+      if (args.only && !page.name.includes(args.only)) continue;
+      let cpu = 0;
+      let bytes = 0;
+      for (const mix of [mixes[0]!, mixes[1]!]) {
+        const path = mix.pages[i]!.path;
+        const get = async () =>
+          (await fetch(`${base}${path}`, { headers: { cookie: mix.cookie, 'accept-encoding': 'gzip, deflate, br' } })).arrayBuffer();
+        bytes += (await get()).byteLength / 2;
+        const before = serverCpuMs(server.pid);
+        for (let r = 0; r < rounds; r++) await get();
+        cpu += serverCpuMs(server.pid) - before;
+      }
+      rows.push([page.name, cpu / (2 * rounds), bytes]);
+    }
+    for (const [name, ms, kb] of rows.sort((a, b) => b[1] - a[1]))
+      console.log(`        ${name.padEnd(20)} ${fmt(ms, 1).padStart(6)} ms  (${fmt(kb / 1024)} KB uncompressed)`);
+    console.log(`        mean of the mix      ${fmt(rows.reduce((a, r) => a + r[1], 0) / rows.length, 1).padStart(6)} ms\n`);
+    // --levels 0: the page figures only (a profile of the pages alone).
+    if (!LEVELS.length) {
+      await server.stop();
+      process.exit(0);
+    }
+  }
+
   // Warm-up (module loading, first queries) before the idle figure.
   await drive(base, 4, 3, mixes);
   await sleep(2000);
@@ -310,13 +363,15 @@ try {
   console.log(`bare /healthz (50 connections, 5 s): ${fmt(bare.rps)} req/s, p99 ${fmt(bare.p99)} ms, ${bare.errors} errors`);
   console.log(`server RSS idle after warm-up: ${fmt(idle.total)} MB (largest process ${fmt(idle.largest)} MB)\n`);
 
-  console.log('conns   req/s  %bare    p50    p95    p99     max  errors | RSS MB before  peak  +30s | ELD p99/max ms | load');
+  console.log('conns   req/s  %bare    p50    p95    p99     max  errors | RSS MB before  peak  +30s | ELD p99/max ms | CPU ms/req | load');
   const results: { level: LevelResult; before: Rss; peak: Rss; after: Rss; eld: { p99: number; max: number } }[] = [];
   for (const connections of LEVELS) {
     const before = serverRss(server.pid);
     await metricsOfAll(server, true);
     const sampler = rssSampler(server.pid);
+    const cpuBefore = serverCpuMs(server.pid);
     const level = await drive(base, connections, SECONDS, mixes);
+    const cpuPerRequest = (serverCpuMs(server.pid) - cpuBefore) / Math.max(1, level.requests);
     const peak = sampler.stop();
     const metrics = await metricsOfAll(server, true);
     const eld = {
@@ -343,6 +398,8 @@ try {
         fmt(after.largest).padStart(5),
         '|',
         `${fmt(eld.p99)}/${fmt(eld.max)}`.padStart(14),
+        '|',
+        fmt(cpuPerRequest, 1).padStart(10),
         '|',
         loadNow,
       ].join(' '),
