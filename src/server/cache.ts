@@ -55,3 +55,63 @@ export class LruCache<V> {
     return pending;
   }
 }
+
+/**
+ * A least-recently-used cache bounded by the size of what it holds (`sizeOf`, in bytes) as well as
+ * by entries: for values whose size varies by orders of magnitude (a CSV export), so the memory it
+ * may take is known. A value larger than `maxBytes` is not kept.
+ */
+export class SizedLruCache<V> {
+  private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private bytes = 0;
+  private readonly maxBytes: number;
+  private readonly sizeOf: (value: V) => number;
+  private readonly maxEntries: number;
+  constructor(maxBytes: number, sizeOf: (value: V) => number, maxEntries = 1_000) {
+    this.maxBytes = maxBytes;
+    this.sizeOf = sizeOf;
+    this.maxEntries = maxEntries;
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V): void {
+    this.delete(key);
+    const bytes = this.sizeOf(value);
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, bytes });
+    this.bytes += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The bytes held (as `sizeOf` counts them). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+}

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { csv, importCsv, readers, row, seedBasics } from '#tests/fixtures/seizures/helpers.ts';
-import { EXPORT_CHUNK, dashboard, exportCsv } from '#src/server/seizures/queries.ts';
+import { EXPORT_CHUNK, dashboard, exportCacheStats, exportCsv } from '#src/server/seizures/queries.ts';
 import { search } from '#src/server/search/index.ts';
 import { columnStats } from '#src/server/search/fts5-columns.ts';
 import { matchCacheStats } from '#src/server/search/fts5-match-cache.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { isReadOnlySql, rawClient } from '#src/server/db.ts';
-import { LruCache } from '#src/server/cache.ts';
+import { LruCache, SizedLruCache } from '#src/server/cache.ts';
 import { barChart } from '#src/server/charts.ts';
 import { formatDate, formatNumber } from '#src/i18n/index.ts';
 import { unavailablePage, withTimeLimit } from '#src/lib/time-limit.ts';
@@ -120,6 +120,22 @@ describe('bounded caches', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBe(1);
     expect(cache.get('c')).toBe(3);
+  });
+
+  it('holds no more bytes than its bound, dropping the least recently used, and never keeps a value larger than the bound', () => {
+    const cache = new SizedLruCache<string>(10, (v) => v.length);
+    cache.set('a', 'aaaa');
+    cache.set('b', 'bbbb');
+    expect(cache.get('a')).toBe('aaaa');
+    cache.set('c', 'cccc');
+    expect(cache.heldBytes).toBe(8);
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c')]).toEqual(['aaaa', 'cccc']);
+    cache.set('huge', 'x'.repeat(11));
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    cache.set('a', 'a');
+    expect(cache.heldBytes).toBe(5);
   });
 
   it('computes a value once for callers that ask at the same time, and forgets a failure', async () => {
@@ -283,5 +299,38 @@ describe('CSV export', () => {
     expect((await chunks.next()).done).toBe(true);
     const references = `${first}${second}`.match(/BULK-\d+/g) ?? [];
     expect(new Set(references).size).toBe(EXPORT_CHUNK + 5);
+  });
+
+  it('keeps a small export per visibility, language and data version, and audits every download', async () => {
+    const text = async (rows: AsyncGenerator<string>) => {
+      let out = '';
+      for await (const part of rows) out += part;
+      return out;
+    };
+    const exports = async () =>
+      Number((await rawClient().execute(`SELECT count(*) AS n FROM audit_log WHERE action = 'seizures.export'`)).rows[0]?.n);
+    const zac = { filters: { state: ['MX-ZAC'] } };
+    const audited = await exports();
+    const hits = exportCacheStats.hits;
+    const fgr = await text(exportCsv(zac, readers.fgr, 'en', { userId: readers.fgr.id }));
+    expect(fgr).toContain('FGR-ONLY');
+    // The same export again: the same bytes (as a fresh read of the database gives them), from the cache, audited again.
+    expect(await text(exportCsv(zac, readers.fgr, 'en', { userId: readers.fgr.id }))).toBe(fgr);
+    expect(exportCacheStats.hits).toBe(hits + 1);
+    expect(await text(exportCsv(zac, readers.fgr, 'en', {}, rawClient()))).toBe(fgr);
+    expect(await exports()).toBe(audited + 3);
+    // Another visibility is not given what FGR may see; the other language has its own headers.
+    const atf = await text(exportCsv(zac, readers.atf, 'en'));
+    expect(atf).not.toContain('FGR-ONLY');
+    const spanish = await text(exportCsv(zac, readers.fgr, 'es'));
+    expect(spanish).toContain('FGR-ONLY');
+    expect(spanish.split('\r\n')[0]).not.toBe(fgr.split('\r\n')[0]);
+    expect(exportCacheStats.hits).toBe(hits + 1);
+    // An import raises the data version: the next export reads the new seizure.
+    const r = await importCsv(csv(row({ reference: 'ZAC-NEW', serial: 'ZN1', case_file: 'CF-Z', state: 'MX-ZAC' })), 'zac.csv');
+    expect(r.ok).toBe(true);
+    const after = await text(exportCsv(zac, readers.atf, 'en'));
+    expect(after).toContain('ZAC-NEW');
+    expect(exportCacheStats.hits).toBe(hits + 1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readerTokens, seesEverything, visibilityKey, type Reader } from '#src/server/access.ts';
-import { LruCache } from '#src/server/cache.ts';
+import { LruCache, SizedLruCache } from '#src/server/cache.ts';
 import { dataVersion } from '#src/server/data-version.ts';
 import { config } from '#src/server/config.ts';
 import { audit, type Actor } from '#src/server/audit.ts';
@@ -136,26 +136,64 @@ export async function getSeizure(id: number, reader: Reader | null, ex: RawExec 
 /** Seizures read and written per chunk of an export: a few milliseconds of work each. */
 export const EXPORT_CHUNK = 50;
 
+/** An export kept whole: its CSV (the parts as streamed) and its row count (for the audit row). */
+interface CachedExport {
+  parts: string[];
+  rows: number;
+}
+/** An export larger than this (characters of CSV) is streamed every time and never kept. */
+export const EXPORT_CACHE_MAX_CHARS = 512 * 1024;
+// Small exports (a state, a month: what members download again and again) per visibility, query,
+// language and seizure data version, like the dashboard figures: an import makes the next one fresh.
+// Bounded by size (2 bytes a character, as V8 may hold them): 8 MB a process at most.
+const exportCache = new SizedLruCache<CachedExport>(8 * 1024 * 1024, (e) => 2 * e.parts.reduce((n, p) => n + p.length, 0));
+
+/** Exports answered from the cache (tests read it). */
+export const exportCacheStats = { hits: 0 };
+
 /**
  * The whole visible result set as CSV (one row per firearm line, the import format and
- * headers of the language, so an export can be imported again), in chunks. Audited here.
+ * headers of the language, so an export can be imported again), in chunks. Audited here, every
+ * time (a kept export too).
  */
 export async function* exportCsv(
   query: SearchQuery,
   reader: Reader | null,
   lang: 'es' | 'en',
   actor: Actor = {},
-  // Off the request thread (src/server/read-pool.ts): every statement below carries the reader's access rule.
-  ex: RawExec = readExec(),
+  // A caller's own executor (a transaction, a test) reads live data and keeps nothing.
+  given?: RawExec,
 ): AsyncGenerator<string, void> {
   const q = normalizeQuery(query);
+  // The rows do not depend on the page asked for; everything else of the query is in the key.
+  const key = given
+    ? null
+    : JSON.stringify([config.databaseUrl, await dataVersion('seizures'), visibilityKey(reader), lang, { ...q, page: 0, pageSize: 0 }]);
+  const kept = key === null ? undefined : exportCache.get(key);
+  if (kept) {
+    exportCacheStats.hits++;
+    await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: kept.rows, lang } });
+    yield* kept.parts;
+    return;
+  }
+  // Off the request thread (src/server/read-pool.ts): every statement below carries the reader's access rule.
+  const ex = given ?? readExec();
   const w = await buildWhere(ex, q, reader);
   const order = q.sort === 'date_asc' ? 'd.date ASC, d.seizure_id ASC' : 'd.date DESC, d.seizure_id DESC';
   const ids = (
     await allRows(ex, { id: col.int }, `SELECT d.seizure_id AS id FROM ${w.from} WHERE ${w.clause} ORDER BY ${order}`, w.params)
   ).map((r) => r.id);
   await audit(actor, { action: 'seizures.export', target: 'seizures', detail: { query: q, rows: ids.length, lang } });
-  yield toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]);
+  // What was streamed, kept while it stays small (null once it is too large to keep).
+  let parts: string[] | null = key === null ? null : [];
+  let chars = 0;
+  const emit = (part: string) => {
+    chars += part.length;
+    if (parts && chars <= EXPORT_CACHE_MAX_CHARS) parts.push(part);
+    else parts = null;
+    return part;
+  };
+  yield emit(toCsv([CSV_COLUMNS.map((c) => HEADERS[lang][c])]));
   const scope = scopeCondition(reader);
   for (let i = 0; i < ids.length; i += EXPORT_CHUNK) {
     // The driver runs SQL synchronously and a resolved await does not let the event loop run:
@@ -175,6 +213,8 @@ export async function* exportCsv(
       if (s) lines.push(...seizureToCsvRows(s, lang));
     }
     // toCsv adds a BOM; only the first chunk (the header) carries it.
-    if (lines.length) yield toCsv(lines).slice(1);
+    if (lines.length) yield emit(toCsv(lines).slice(1));
   }
+  // Kept only when written to the end (a reader who left mid-way stops the generator before this).
+  if (key !== null && parts) exportCache.set(key, { parts, rows: ids.length });
 }
