@@ -11,13 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { rawClient } from '#src/server/db.ts';
 import { allRows, col, runRaw, writeTransaction } from '#src/server/sql.ts';
 import { TEXT_STATES } from '#src/domain/documents.ts';
 import { blobKey, fileStore, tempDir, thumbnailKey } from '#src/server/storage/index.ts';
 import { indexDocumentsFts } from '#src/server/search/documents-fts5.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
+import type { ExtractAnswer, ExtractJob } from './extract-text.ts';
 
 /** Larger files are stored and downloadable but not read for text (parsing holds them in memory). */
 export const EXTRACT_MAX_BYTES = 25 * 1024 * 1024;
@@ -38,71 +39,32 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function decodeText(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    // Excel and Notepad on Windows still write Windows-1252 (STACK-NOTES #21).
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-export async function extractText(mime: string, bytes: Buffer): Promise<string> {
-  if (mime === 'application/pdf') {
-    const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
-    try {
-      const { text } = await pdfText(pdf, { mergePages: true });
-      return text;
-    } finally {
-      await pdf.cleanup();
-    }
-  }
-  if (mime === 'application/vnd.openxmlformats-officedocument.wordprocessingml.document') {
-    const mammoth = await import('mammoth');
-    return (await mammoth.extractRawText({ buffer: bytes })).value;
-  }
-  return decodeText(bytes);
-}
-
-const EXTRACTOR = 'armas-cruzadas:extract-text';
 /** A file whose text takes longer than this is given up ('failed'); the worker is replaced. */
 const EXTRACT_TIME_LIMIT_MS = 60_000;
 const EXTRACT_HEAP_MB = 512;
 
-interface ExtractJob {
-  id: number;
-  mime: string;
-  bytes: Uint8Array;
-}
-type ExtractAnswer = { id: number; text: string } | { id: number; error: string };
-
-// This module is also the extraction worker's script: there it only answers jobs.
-if (!isMainThread && (workerData as { role?: unknown } | null)?.role === EXTRACTOR) {
-  parentPort?.on('message', (job: ExtractJob) => {
-    extractText(job.mime, Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength)).then(
-      (text) => parentPort?.postMessage({ id: job.id, text } satisfies ExtractAnswer),
-      (error: unknown) => parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
-    );
-  });
-}
-
 let extractor: Worker | null = null;
 let nextJob = 0;
 
-/** extractText() in the worker thread (started on first use, replaced after a crash or a timeout). */
-export function extractTextInWorker(mime: string, bytes: Buffer): Promise<string> {
+/**
+ * extractText() (./extract-text.ts) in the worker thread, started on first use and replaced after
+ * a crash or a timeout. The bytes are moved to the worker, not copied: `bytes` is unusable afterwards.
+ */
+export async function extractTextInWorker(mime: string, bytes: Buffer): Promise<string> {
   if (!extractor) {
-    const worker = new Worker(new URL(import.meta.url), {
-      workerData: { role: EXTRACTOR },
-      resourceLimits: { maxOldGenerationSizeMb: EXTRACT_HEAP_MB },
-    });
-    // Never what keeps a process (a script, a stopping server) alive.
-    worker.unref();
-    worker.on('exit', () => {
-      if (extractor === worker) extractor = null;
-    });
-    extractor = worker;
+    const { EXTRACTOR_MODULE, EXTRACTOR_ROLE } = await import('./extract-text.ts');
+    if (!extractor) {
+      const worker = new Worker(new URL(EXTRACTOR_MODULE), {
+        workerData: { role: EXTRACTOR_ROLE },
+        resourceLimits: { maxOldGenerationSizeMb: EXTRACT_HEAP_MB },
+      });
+      // Never what keeps a process (a script, a stopping server) alive.
+      worker.unref();
+      worker.on('exit', () => {
+        if (extractor === worker) extractor = null;
+      });
+      extractor = worker;
+    }
   }
   const worker = extractor;
   const id = ++nextJob;
@@ -139,7 +101,10 @@ export function extractTextInWorker(mime: string, bytes: Buffer): Promise<string
     worker.on('exit', onExit);
     // Kept alive while it works: a script waiting for derivativesIdle() must not end meanwhile.
     worker.ref();
-    worker.postMessage({ id, mime, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) } satisfies ExtractJob);
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A buffer of its own (not a slice of Node's shared pool) is moved; anything else is copied.
+    const movable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    worker.postMessage({ id, mime, bytes: view } satisfies ExtractJob, movable ? [bytes.buffer] : []);
   });
 }
 
@@ -220,12 +185,15 @@ export async function deriveBlob(sha256: string): Promise<void> {
 const queue = new Set<string>();
 let running: Promise<void> | null = null;
 
-/** Queues files for derivation (in this process, one at a time). */
+/**
+ * Queues files for derivation (in this process, one at a time). The work starts on a later turn of
+ * the event loop: an upload schedules its files just before it answers, and the answer goes first.
+ */
 export function scheduleDerivatives(shas: readonly string[]): void {
   for (const s of shas) queue.add(s);
   // `finally` runs after the assignment, even when there was nothing to do.
   if (!running && queue.size)
-    running = drain().finally(() => {
+    running = new Promise<void>((resolve) => setImmediate(resolve)).then(drain).finally(() => {
       running = null;
       if (queue.size) scheduleDerivatives([]);
     });
