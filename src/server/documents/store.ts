@@ -41,7 +41,8 @@ export async function storeStagedFiles(files: readonly StagedFile[]): Promise<vo
     if (seen.has(f.sha256)) continue;
     seen.add(f.sha256);
     if (!(await store.stat(blobKey(f.sha256)))) {
-      await store.put(blobKey(f.sha256), f.tempPath);
+      // The intake fsynced the temp file (flush) before it was accepted.
+      await store.put(blobKey(f.sha256), f.tempPath, { synced: true });
       entries[i]!.stored = true;
     }
   }
@@ -54,7 +55,12 @@ export async function storeStagedFiles(files: readonly StagedFile[]): Promise<vo
  */
 export async function confirmStored(files: readonly StagedFile[]): Promise<void> {
   const store = fileStore();
-  for (const f of files) if (!(await store.stat(blobKey(f.sha256)))) await store.put(blobKey(f.sha256), f.tempPath);
+  for (const f of files) {
+    if (!(await store.stat(blobKey(f.sha256)))) await store.put(blobKey(f.sha256), f.tempPath, { synced: true });
+    // Committed: a blobs row refers to it now, so letting go of it (releaseStagedFiles) need not look.
+    const entry = holding.has(f) ? holds.get(f.sha256) : undefined;
+    if (entry) entry.stored = false;
+  }
 }
 
 /**

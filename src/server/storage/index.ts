@@ -22,7 +22,7 @@ export function s3Store(settings: S3Settings): FileStore {
   const real = () => (store ??= import('./s3.ts').then((m) => m.s3Store(settings)));
   return {
     kind: 's3',
-    put: async (key, sourcePath) => (await real()).put(key, sourcePath),
+    put: async (key, sourcePath, options) => (await real()).put(key, sourcePath, options),
     get: async (key) => (await real()).get(key),
     stat: async (key) => (await real()).stat(key),
     delete: async (key) => (await real()).delete(key),

@@ -1,7 +1,8 @@
 /**
- * The local file store: `<root>/sha256/ab/cd/<hex>`. A put copies the finished temp file next
- * to its destination, fsyncs it, renames it into place and fsyncs the folder, so a crash
- * leaves either no object or the whole one.
+ * The local file store: `<root>/sha256/ab/cd/<hex>`. A put hard-links (or copies) the finished
+ * temp file next to its destination, fsyncs it unless its writer already did, renames it into
+ * place and fsyncs the folder (and any folder it had to make), so a crash leaves either no object
+ * or the whole one, and once put resolves the object outlives a crash.
  */
 import { copyFile, link, mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -28,26 +29,35 @@ async function fsyncPath(path: string, flags = 'r'): Promise<void> {
 export function localStore(root: string): FileStore {
   return {
     kind: 'local',
-    async put(key, sourcePath) {
+    async put(key, sourcePath, options) {
       const target = pathOf(root, key);
-      await mkdir(dirname(target), { recursive: true });
+      const folder = dirname(target);
+      const made = await mkdir(folder, { recursive: true });
       const staging = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.put`;
       try {
         // A hard link, not a rename: the caller keeps its temp file until its database
         // transaction has committed. Another file system (EXDEV) falls back to a copy.
+        let copied = false;
         try {
           await link(sourcePath, staging);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EXDEV' && (error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
           await copyFile(sourcePath, staging);
+          copied = true;
         }
-        await fsyncPath(staging, 'r+');
+        // The bytes must be on disk before the name is: a link shares the source's data, which a
+        // synced source already has there; a copy (or an unsynced source) is synced here.
+        if (copied || !options?.synced) await fsyncPath(staging, 'r+');
         await rename(staging, target);
       } catch (error) {
         await rm(staging, { force: true });
         throw error;
       }
-      await fsyncPath(dirname(target)).catch(() => undefined);
+      // The name must be on disk before a database row points at it: the object's folder, and the
+      // parents of any folder mkdir just made (their names are entries in their parents).
+      const folders = [folder];
+      if (made) for (let f = folder; f !== dirname(made) && f !== dirname(f);) folders.push((f = dirname(f)));
+      await Promise.all(folders.map((f) => fsyncPath(f).catch(() => undefined)));
     },
     async get(key) {
       const path = pathOf(root, key);

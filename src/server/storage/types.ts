@@ -1,5 +1,13 @@
 import type { Readable } from 'node:stream';
 
+export interface PutOptions {
+  /**
+   * The source's bytes are already on disk (its writer fsynced it, as the upload intake does): the
+   * local store links it into place without syncing the same bytes a second time.
+   */
+  synced?: boolean;
+}
+
 /** One object of the store, as a listing shows it. */
 export interface StoredObject {
   key: string;
@@ -17,8 +25,9 @@ export interface FileStore {
   /**
    * Stores the file at `sourcePath` (a finished temp file) under `key`, atomically: readers see
    * the old object or the whole new one, never part of it. The source file is left in place.
+   * Once it resolves, the object survives a crash.
    */
-  put(key: string, sourcePath: string): Promise<void>;
+  put(key: string, sourcePath: string, options?: PutOptions): Promise<void>;
   /** The object's bytes as a stream, or null when there is no such object. */
   get(key: string): Promise<Readable | null>;
   stat(key: string): Promise<StoredObject | null>;
