@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import { ALLOWED_FILE_KINDS, FILE_KINDS, MAX_FILES_PER_UPLOAD, type FileKind } from '#src/domain/documents.ts';
 import { config } from '#src/server/config.ts';
 import { DomainError } from '#src/server/errors.ts';
@@ -92,6 +92,14 @@ const SNIFFED: Partial<Record<string, FileKind>> = {
 };
 const ZIP_KINDS = new Set<FileKind>(['docx', 'xlsx', 'pptx', 'odt', 'ods']);
 const IMAGE_KINDS = new Set<FileKind>(['png', 'jpeg', 'webp']);
+/** The first bytes of each file, kept while it streams in: enough for file-type to recognise a PDF without opening the file again. */
+const HEAD_BYTES = 8192;
+/**
+ * Kinds whose sniffing the first bytes settle exactly as reading the file would: file-type tells a
+ * PDF by its first four bytes. Anything else (ZIP containers, images, unknown bytes) is sniffed
+ * from the file, where file-type may read further.
+ */
+const SETTLED_BY_HEAD = new Set(['pdf']);
 /** Images above this many pixels are refused: decoding them (thumbnails, viewers) would take gigabytes. */
 const MAX_IMAGE_PIXELS = 120_000_000;
 
@@ -171,7 +179,8 @@ export async function receiveUpload(
     temps.add(tempPath);
     const hash = createHash('sha256');
     let size = 0;
-    let head: Buffer | null = null;
+    const headParts: Buffer[] = [];
+    let headSize = 0;
     let pdf: PdfActiveContentScanner | null = null;
     const text = new TextDetector();
     let tooLarge = false;
@@ -180,9 +189,12 @@ export async function receiveUpload(
     });
     const inspector = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        if (head === null) {
-          head = chunk.subarray(0, 8);
-          if (head.toString('latin1').startsWith('%PDF-')) pdf = new PdfActiveContentScanner();
+        if (headSize < HEAD_BYTES) {
+          // Copied: the chunk's memory may be reused once it is written.
+          const part = Buffer.from(chunk.subarray(0, HEAD_BYTES - headSize));
+          if (headSize === 0 && part.toString('latin1', 0, 5) === '%PDF-') pdf = new PdfActiveContentScanner();
+          headParts.push(part);
+          headSize += part.length;
         }
         hash.update(chunk);
         size += chunk.length;
@@ -200,7 +212,8 @@ export async function receiveUpload(
     };
     if (tooLarge) return refuse('file_too_large', { max: Math.round(maxFileBytes / 1024 / 1024) });
     if (size === 0) return refuse('file_empty');
-    const sniffed = await fileTypeFromFile(tempPath).catch(() => undefined);
+    const fromHead = await fileTypeFromBuffer(Buffer.concat(headParts, headSize)).catch(() => undefined);
+    const sniffed = fromHead && SETTLED_BY_HEAD.has(fromHead.ext) ? fromHead : await fileTypeFromFile(tempPath).catch(() => undefined);
     let kind: FileKind | undefined = sniffed ? SNIFFED[sniffed.ext] : undefined;
     if (!sniffed && text.isText) kind = name.extension === 'csv' ? 'csv' : 'txt';
     if (!kind) return refuse('file_type_not_allowed', { detected: sniffed?.ext ?? '?', allowed: allowedExtensions() });
