@@ -326,30 +326,46 @@ type SeizureValues = RuleValues<ReturnType<typeof seizureRules>>;
 /** A seizure needs a summary in at least one language. */
 const hasSummary = (s: SeizureValues) => !(s.summary_es === null && s.summary_en === null);
 
+/**
+ * A rule over a small vocabulary, its answers kept per cell text: folding the same few words on
+ * every row was a visible part of validating a file. Only accepted cells are kept (bounded).
+ */
+function remembered<T>(rule: Rule<T>): Rule<T> {
+  const accepted = new Map<string, T>();
+  return (v) => {
+    if (v === undefined) return rule(v);
+    const known = accepted.get(v);
+    if (known !== undefined) return known;
+    const r = rule(v);
+    if (!(r instanceof CellError) && accepted.size < 10_000) accepted.set(v, r);
+    return r;
+  };
+}
+
 /** The rules of a firearm line, in column order. */
 const FIREARM_RULES = {
-  firearm_type: (v: string | undefined): FirearmType | CellError => {
+  firearm_type: remembered((v): FirearmType | CellError => {
     const key = firearmTypeOf(v ?? '') ?? FIREARM_TYPE_WORDS.get(normalizeName(v ?? ''));
     return key ?? new CellError(v?.trim() ? 'import.error.unknown_firearm_type' : 'import.error.required', { value: v ?? '' });
-  },
+  }),
   manufacturer: text(120),
   model: text(120),
   calibre: text(40),
   serial: text(80),
-  obliterated_serial: (v: string | undefined): boolean | CellError => {
+  obliterated_serial: remembered((v): boolean | CellError => {
     const t = normalizeName(v ?? '');
     if (TRUE_WORDS.has(t)) return true;
     if (FALSE_WORDS.has(t)) return false;
     return new CellError('import.error.bad_boolean', { value: v ?? '' });
-  },
+  }),
   country_of_manufacture: text(60),
   importer: text(200),
   other_markings: text(500),
   quantity: then(intField(1, 100_000), (n) => n ?? 1),
-  trace_status: (v: string | undefined): TraceStatus | CellError => {
+  trace_status: remembered((v): TraceStatus | CellError => {
     if (!v || !v.trim()) return 'not_requested';
     return TRACE_WORDS.get(normalizeName(v)) ?? new CellError('import.error.unknown_trace_status', { value: v });
-  },
+  }),
   trace_source_country: text(60),
   trace_source_state: text(80),
   time_to_crime_days: intField(0, 36_500),
@@ -409,6 +425,11 @@ function rowSchema(ref: ReferenceLookup) {
 
 type Checked<T> = { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
 
+function sameSeizureCells(a: RawRow, b: RawRow): boolean {
+  for (const c of SEIZURE_COLUMNS) if (a[c] !== b[c]) return false;
+  return true;
+}
+
 /** Validates located rows and groups them into seizures; returns errors or the seizures. */
 export type ImportProgress = (phase: 'validate' | 'write', done: number, total: number) => void;
 
@@ -448,15 +469,23 @@ export function validateRows(
   };
   // The seizure columns repeat on every firearm line: validate each distinct set once.
   const seizureCache = new Map<string, Checked<SeizureValues>>();
+  let previous: { raw: RawRow; rawKey: string; s: Checked<SeizureValues> } | null = null;
   let done = 0;
   for (const r of rows) {
     if (errors.length >= MAX_ERRORS) break;
     if (onProgress && ++done % 10_000 === 0) onProgress('validate', done, rows.length);
-    const rawKey = SEIZURE_COLUMNS.map((c) => r.raw[c] ?? '').join('\u0001');
-    let s = seizureCache.get(rawKey);
-    if (!s) {
-      s = checkSeizure(r.raw);
-      seizureCache.set(rawKey, s);
+    // A seizure's lines usually follow one another: the same cells as the line before need no key.
+    let rawKey: string;
+    let s: Checked<SeizureValues> | undefined;
+    if (previous && sameSeizureCells(previous.raw, r.raw)) ({ rawKey, s } = previous);
+    else {
+      rawKey = SEIZURE_COLUMNS.map((c) => r.raw[c] ?? '').join('\u0001');
+      s = seizureCache.get(rawKey);
+      if (!s) {
+        s = checkSeizure(r.raw);
+        seizureCache.set(rawKey, s);
+      }
+      previous = { raw: r.raw, rawKey, s };
     }
     const rowErrors: ImportError[] = [];
     if (!s.success) toErrors(r, s.error.issues, rowErrors);
