@@ -45,13 +45,14 @@ describe('request time limit', () => {
 });
 
 describe('internal metrics', () => {
-  it('reports memory and event-loop delay of the answering process when INTERNAL_METRICS is on', async () => {
+  it('reports memory, event-loop delay and main-thread CPU per loop turn of the answering process when INTERNAL_METRICS is on', async () => {
     await fetch(`${server.baseUrl}/internal/metrics.json?reset=1`);
     await new Promise((r) => setTimeout(r, 100));
     const m = (await (await fetch(`${server.baseUrl}/internal/metrics.json`)).json()) as {
       pid: number;
       memory: { rssMb: number; heapUsedMb: number };
       eventLoopDelay: { p99: number; max: number; samples: number } | null;
+      eventLoopCpuBlock: { p99: number; max: number; samples: number } | null;
       pagesInFlight: number | null;
     };
     expect(m.pid).toBe(server.child.pid);
@@ -60,6 +61,9 @@ describe('internal metrics', () => {
     expect(m.memory.rssMb).toBeGreaterThan(m.memory.heapUsedMb);
     expect(m.eventLoopDelay?.samples).toBeGreaterThan(0);
     expect(m.eventLoopDelay?.max).toBeGreaterThanOrEqual(m.eventLoopDelay?.p99 ?? 0);
+    // The main thread's CPU between ticks of the same 10 ms clock (the delay without the machine's share).
+    expect(m.eventLoopCpuBlock?.samples).toBeGreaterThan(0);
+    expect(m.eventLoopCpuBlock?.max).toBeGreaterThanOrEqual(m.eventLoopCpuBlock?.p99 ?? 0);
   });
 
   it('does not exist on a server without the setting', async () => {
