@@ -3,10 +3,11 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { renderTurns } from '#src/server/http/server.ts';
 
-/** Enough of a ServerResponse for the turns: writeHead and a close event. */
-function response() {
-  const res = new EventEmitter() as EventEmitter & { writeHead: () => unknown };
+/** Enough of a ServerResponse for the turns: writeHead, its content type, and finish and close events. */
+function response(contentType?: string) {
+  const res = new EventEmitter() as EventEmitter & { writeHead: () => unknown; getHeader?: (name: string) => string | undefined };
   res.writeHead = () => res;
+  if (contentType) res.getHeader = (name) => (name.toLowerCase() === 'content-type' ? contentType : undefined);
   return res as unknown as ServerResponse & EventEmitter;
 }
 
@@ -50,6 +51,29 @@ describe('pages take turns', () => {
     a.emit('close');
     await nextTurn();
     expect(started).toEqual(['a', 'c']);
+    expect(turns.working).toBe(1);
+  });
+
+  it('lets an HTML page keep its turn until its body is written, and an export only until its headers', async () => {
+    const turns = renderTurns(1);
+    const started: string[] = [];
+    const [page, csv, last] = [response('text/html; charset=utf-8'), response('text/csv; charset=utf-8'), response('text/html')];
+    turns.take(page, () => started.push('page'));
+    turns.take(csv, () => started.push('csv'));
+    turns.take(last, () => started.push('last'));
+    page.writeHead(200);
+    await nextTurn();
+    // The page's body is still being rendered as it streams: nothing else starts yet.
+    expect(started).toEqual(['page']);
+    page.emit('finish');
+    await nextTurn();
+    expect(started).toEqual(['page', 'csv']);
+    // The export streams rows read as it goes; once its headers are out the next page may start.
+    csv.writeHead(200);
+    await nextTurn();
+    expect(started).toEqual(['page', 'csv', 'last']);
+    // finish and close of the same response end its turn once.
+    page.emit('close');
     expect(turns.working).toBe(1);
   });
 

@@ -183,11 +183,14 @@ export function createPortalServer({ handler, clientDir }: { handler: AstroHandl
  * is mostly one stretch of CPU work; fifty of them started together would each finish late and
  * keep timers and every other socket waiting meanwhile (event-loop delay). A few at a time, the
  * rest waiting their turn in arrival order, finishes each sooner for the same throughput, and
- * holds fewer pages in memory. A turn ends when the response's headers are out (a long download
- * or a slow reader then holds no turn) or the connection closes; the next page starts in a later
- * turn of the event loop, so timers and I/O run in between. 0: no limit.
+ * holds fewer pages in memory. A turn ends when an HTML page is written (its body is rendered as it
+ * streams), when any other response's headers are out (a long download then holds no turn), after
+ * a second of a slow reader, or when the connection closes; the next page starts in a later turn of
+ * the event loop, so timers and I/O run in between. 0: no limit.
  */
 export function renderTurns(concurrency: number) {
+  /** The longest an HTML page's body holds its turn after its headers (a slow reader). */
+  const BODY_TURN_MS = 1_000;
   let working = 0;
   const waiting: { res: ServerResponse; start: () => void; gone: boolean }[] = [];
   const next = () => {
@@ -208,8 +211,22 @@ export function renderTurns(concurrency: number) {
     };
     const writeHead = res.writeHead.bind(res);
     res.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
-      end();
-      return writeHead(...args);
+      const sent = writeHead(...args);
+      // An HTML page's body is still being rendered by this process as it streams (a page of 100 KB
+      // goes out in many pieces, each written when the compressor has taken the last): its turn
+      // lasts until it is written, or BODY_TURN_MS at most (a slow reader). Anything else (a
+      // download, an export) is I/O from here on: its turn ends with its headers.
+      const type = typeof res.getHeader === 'function' ? String(res.getHeader('content-type') ?? '') : '';
+      if (!/^text\/html/i.test(type)) end();
+      else {
+        const slow = setTimeout(end, BODY_TURN_MS);
+        slow.unref();
+        res.once('finish', () => {
+          clearTimeout(slow);
+          end();
+        });
+      }
+      return sent;
     }) as ServerResponse['writeHead'];
     res.once('close', end);
     start();
