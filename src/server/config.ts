@@ -59,7 +59,7 @@ const schema = z
     INTERNAL_METRICS: flag(),
     REQUEST_TIME_LIMIT_MS: count(10_000),
     MAX_REQUESTS_IN_FLIGHT: count(64),
-    RENDER_CONCURRENCY: count(0),
+    RENDER_CONCURRENCY: count(2),
     READ_WORKERS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(16).default(0)),
     UPLOAD_MAX_MB: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_240).default(50)),
     DOCUMENT_RETENTION_DAYS: count(30),
@@ -223,7 +223,7 @@ export const config = {
   get maxRequestsInFlight(): number {
     return settings().MAX_REQUESTS_IN_FLIGHT;
   },
-  /** Pages (GET) one server process renders at once; the others wait their turn in arrival order. 0 (default): no limit — experimental, see README. */
+  /** Pages (GET) one server process renders at once (default 2); the others wait their turn in arrival order. 0: no limit — see README. */
   get renderConcurrency(): number {
     return settings().RENDER_CONCURRENCY;
   },
