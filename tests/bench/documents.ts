@@ -172,9 +172,17 @@ interface Transfer {
 
 /**
  * Waits until the server has finished what the transfers left it to do after answering (text
- * extraction of uploads, in its worker thread): until its CPU time stands still for 300 ms.
+ * extraction of uploads, in its worker thread at low priority): until no stored file waits for its
+ * text, and then its CPU time stands still for 300 ms.
  */
 async function settle(pid: number): Promise<void> {
+  const db = createClient({ url: seeded.databaseUrl });
+  try {
+    while (Number((await db.execute("SELECT count(*) AS n FROM blobs WHERE text_state = 'pending'")).rows[0]?.n ?? 0) > 0)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    db.close();
+  }
   for (let last = cpuMsOf(pid); ;) {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const now = cpuMsOf(pid);

@@ -8,6 +8,7 @@
  * back to back at half speed), and a hostile but valid file can only exhaust the worker.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -18,7 +19,7 @@ import { TEXT_STATES } from '#src/domain/documents.ts';
 import { blobKey, fileStore, tempDir, thumbnailKey } from '#src/server/storage/index.ts';
 import { indexDocumentsFts } from '#src/server/search/documents-fts5.ts';
 import { afterDocumentsChanged } from '#src/server/search/documents.ts';
-import type { ExtractAnswer, ExtractJob } from './extract-text.ts';
+import type { ExtractAnswer, ExtractJob, ExtractorStarted } from './extract-text.ts';
 
 /** Larger files are stored and downloadable but not read for text (parsing holds them in memory). */
 export const EXTRACT_MAX_BYTES = 25 * 1024 * 1024;
@@ -39,12 +40,32 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A file whose text takes longer than this is given up ('failed'); the worker is replaced. */
+/**
+ * A file whose text takes more CPU time than this is given up ('failed'); the worker is replaced.
+ * CPU time, not time waited: the worker runs at low priority (extract-text.ts) and on a busy
+ * machine may wait long for the CPU without doing anything wrong. Where the system does not tell
+ * a thread's CPU time, the time waited counts.
+ */
 const EXTRACT_TIME_LIMIT_MS = 60_000;
+/** …and one that has not finished after this long is given up anyway. */
+const EXTRACT_WAIT_LIMIT_MS = 10 * 60_000;
 const EXTRACT_HEAP_MB = 512;
 
 let extractor: Worker | null = null;
 let nextJob = 0;
+const osThreadIds = new WeakMap<Worker, number>();
+
+/** CPU time (user + system) a thread of this process has used, in ms, from /proc (Linux); null elsewhere. */
+function threadCpuMs(osThreadId: number | undefined): number | null {
+  if (!osThreadId) return null;
+  try {
+    // Fields 14 and 15 of the stat line (after the parenthesised name), in clock ticks of 10 ms.
+    const fields = readFileSync(`/proc/self/task/${osThreadId}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * extractText() (./extract-text.ts) in the worker thread, started on first use and replaced after
@@ -63,6 +84,9 @@ export async function extractTextInWorker(mime: string, bytes: Buffer): Promise<
       worker.on('exit', () => {
         if (extractor === worker) extractor = null;
       });
+      worker.on('message', (message: ExtractAnswer | ExtractorStarted) => {
+        if ('osThreadId' in message) osThreadIds.set(worker, message.osThreadId);
+      });
       extractor = worker;
     }
   }
@@ -76,8 +100,8 @@ export async function extractTextInWorker(mime: string, bytes: Buffer): Promise<
       worker.off('error', onError);
       worker.off('exit', onExit);
     };
-    const onMessage = (answer: ExtractAnswer) => {
-      if (answer.id !== id) return;
+    const onMessage = (answer: ExtractAnswer | ExtractorStarted) => {
+      if (!('id' in answer) || answer.id !== id) return;
       done();
       if ('text' in answer) resolve(answer.text);
       else reject(new Error(answer.error));
@@ -90,12 +114,23 @@ export async function extractTextInWorker(mime: string, bytes: Buffer): Promise<
       done();
       reject(new Error(`text extraction worker stopped (exit code ${code})`));
     };
-    const timer = setTimeout(() => {
+    const startedAt = Date.now();
+    // A worker that has not said its thread id yet has used next to nothing.
+    const cpuAtStart = threadCpuMs(osThreadIds.get(worker)) ?? 0;
+    const check = () => {
+      const waited = Date.now() - startedAt;
+      const cpu = threadCpuMs(osThreadIds.get(worker));
+      const used = cpu === null ? waited : cpu - cpuAtStart;
+      if (used < EXTRACT_TIME_LIMIT_MS && waited < EXTRACT_WAIT_LIMIT_MS) {
+        timer = setTimeout(check, Math.max(1000, EXTRACT_TIME_LIMIT_MS - used));
+        return;
+      }
       done();
       if (extractor === worker) extractor = null;
       void worker.terminate();
-      reject(new Error(`text extraction took longer than ${EXTRACT_TIME_LIMIT_MS / 1000} s`));
-    }, EXTRACT_TIME_LIMIT_MS);
+      reject(new Error(`text extraction gave up after ${Math.round(used / 1000)} s of CPU time, ${Math.round(waited / 1000)} s in all`));
+    };
+    let timer = setTimeout(check, EXTRACT_TIME_LIMIT_MS);
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);

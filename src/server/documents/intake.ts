@@ -204,7 +204,7 @@ export async function receiveUpload(
       },
     });
     // flush: the data is on disk (fsync) before the stream reports it has finished.
-    await pipeline(stream, inspector, createWriteStream(tempPath, { flags: 'wx', flush: true }));
+    await pipeline(stream, inspector, createWriteStream(tempPath, { flags: 'wx', flush: true, highWaterMark: 1024 * 1024 }));
     const refuse = async (code: FileProblemCode, params: Record<string, string | number> = {}) => {
       temps.delete(tempPath);
       await rm(tempPath, { force: true });
