@@ -42,7 +42,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 /**
  * A file whose text takes more CPU time than this is given up ('failed'); the worker is replaced.
- * CPU time, not time waited: the worker runs at low priority (extract-text.ts) and on a busy
+ * CPU time, not time waited: the worker runs at a lower priority (extract-text.ts) and on a busy
  * machine may wait long for the CPU without doing anything wrong. Where the system does not tell
  * a thread's CPU time, the time waited counts.
  */

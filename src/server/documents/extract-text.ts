@@ -52,16 +52,17 @@ export async function extractText(mime: string, bytes: Uint8Array): Promise<stri
 }
 
 /**
- * Extraction is background work: this thread takes the lowest CPU priority, so that on a busy
- * machine it gets only the CPU that uploads and pages leave (measured on 2 cores: parsing the
- * previous 1 MB PDF, ~15 ms of CPU, slowed the next upload by as much). Linux takes a thread's id
- * where a process id is asked for; elsewhere the worker keeps the process's priority.
+ * Extraction is background work: this thread takes a lower CPU priority (nice 10: about a tenth of
+ * the CPU against one busy thread of the server), so that uploads and pages go first (on 2 cores,
+ * parsing the previous 1 MB PDF, ~15 ms of CPU, competed with the next upload). Not the lowest
+ * (19): on a machine shared with other busy processes that starved it for minutes. Linux takes a
+ * thread's id where a process id is asked for; elsewhere the worker keeps the process's priority.
  */
 function lowerThreadPriority(): number | null {
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!Number.isSafeInteger(threadId) || threadId <= 0) return null;
-    setPriority(threadId, constants.priority.PRIORITY_LOW);
+    setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
     return threadId;
   } catch {
     // Not Linux, or not allowed: extraction runs at the process's priority.
