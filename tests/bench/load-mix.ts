@@ -364,7 +364,9 @@ try {
   console.log(`bare /healthz (50 connections, 5 s): ${fmt(bare.rps)} req/s, p99 ${fmt(bare.p99)} ms, ${bare.errors} errors`);
   console.log(`server RSS idle after warm-up: ${fmt(idle.total)} MB (largest process ${fmt(idle.largest)} MB)\n`);
 
-  console.log('conns   req/s  %bare    p50    p95    p99     max  errors | RSS MB before  peak  +30s | ELD p99/max ms | CPU ms/req | load');
+  console.log(
+    'conns   req/s  %bare    p50    p95    p99     max  errors | RSS MB before  peak  +30s | ELD p99/max ms | loop CPU p99/max | CPU ms/req | load',
+  );
   const results: {
     level: LevelResult;
     before: Rss;
