@@ -5,6 +5,7 @@ import {
   type Client,
   type InArgs,
   type InStatement,
+  type ResultSet,
   type Transaction as LibsqlTransaction,
   type TransactionMode,
 } from '@libsql/client';
@@ -12,6 +13,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '#db/schema/index.ts';
 import { config } from './config.ts';
 import { onShutdown } from './lifecycle.ts';
+import { StatementReader } from './read-statements.ts';
 
 export type Database = LibSQLDatabase<typeof schema>;
 /** The handle a transaction callback receives; functions that accept either take `Executor`. */
@@ -73,14 +75,36 @@ async function gated<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The client with every write going through the gate; a write transaction holds it until it ends. */
+/** Reads outside transactions on the embedded file, with their prepared statements kept (read-statements.ts). */
+let reader: StatementReader | undefined;
+
+/** A read answered by the statement reader, or null when the client must answer it. */
+function readHere(stmt: InStatement, args: InArgs | undefined): ResultSet | null {
+  if (!reader) return null;
+  const given = typeof stmt === 'string' ? (args ?? []) : (stmt.args ?? []);
+  if (!Array.isArray(given)) return null;
+  try {
+    return reader.execute(statementSql(stmt), given);
+  } catch {
+    // The client runs it again and reports the error as callers know it.
+    return null;
+  }
+}
+
+/**
+ * The client with every write going through the gate (a write transaction holds it until it
+ * ends), and reads on the embedded file answered by the statement reader.
+ */
 function withWriteGate(client: Client): Client {
   return new Proxy(client, {
     get(target, property) {
       switch (property) {
         case 'execute':
-          return (stmt: InStatement, args?: InArgs) =>
-            isReadOnlySql(statementSql(stmt)) ? target.execute(stmt as string, args) : gated(() => target.execute(stmt as string, args));
+          return (stmt: InStatement, args?: InArgs) => {
+            if (!isReadOnlySql(statementSql(stmt))) return gated(() => target.execute(stmt as string, args));
+            const here = readHere(stmt, args);
+            return here ? Promise.resolve(here) : target.execute(stmt as string, args);
+          };
         case 'batch':
           return (stmts: InStatement[], mode?: TransactionMode) =>
             mode === 'read' || stmts.every((st) => isReadOnlySql(statementSql(st)))
@@ -147,7 +171,11 @@ function openClient(url: string): Client {
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   }
   // timeout: how long a connection waits on a lock held by another process (busy_timeout).
-  return withWriteGate(createClient({ url, authToken: config.databaseAuthToken, timeout: 5000 }));
+  const client = withWriteGate(createClient({ url, authToken: config.databaseAuthToken, timeout: 5000 }));
+  const path = url.startsWith('file:') ? (url.slice('file:'.length).split('?')[0] ?? '') : '';
+  // After the client opened (and created) the file.
+  if (path && path !== ':memory:') reader = new StatementReader(path);
+  return client;
 }
 
 /** The one database handle of this process. */
@@ -168,6 +196,8 @@ export function rawClient(): Client {
 }
 
 export function closeDb(): void {
+  reader?.close();
+  reader = undefined;
   client?.close();
   client = undefined;
   database = undefined;
