@@ -14,7 +14,8 @@ import { documentOriginVisibleSql } from './origin.ts';
 export const documentNotifications: NotificationSubject = {
   visibleSql(reader: Reader, subjectId: SQL): SQL {
     // Correlated (one primary-key look-up per notification), not `IN (every visible document)`:
-    // that list was built on each count of the header badge.
+    // that list was built on each count of the header badge. The database's clock, not a
+    // parameter: the badge's SQL is built once per reader (notifications/center.ts).
     const access = documentListAccess(reader);
     if (access.all) return sql`EXISTS (SELECT 1 FROM documents d WHERE d.id = ${subjectId} AND d.deleted_at IS NULL)`;
     const tokens = sql.join(
@@ -22,7 +23,7 @@ export const documentNotifications: NotificationSubject = {
       sql`, `,
     );
     return sql`EXISTS (SELECT 1 FROM documents d WHERE d.id = ${subjectId} AND d.deleted_at IS NULL AND (d.owner_id = ${access.ownerId} OR (d.revoked_at IS NULL
-      AND (d.share_expires_at IS NULL OR d.share_expires_at > ${Date.now()})
+      AND (d.share_expires_at IS NULL OR d.share_expires_at > CAST(unixepoch('subsec') * 1000 AS INTEGER))
       AND d.scope_set_id IN (SELECT scope_set_id FROM scope_set_tokens WHERE token IN (${tokens}))))
       AND ${documentOriginVisibleSql(reader)})`;
   },
