@@ -54,6 +54,9 @@ export default defineConfig({
           setupFiles: ['tests/helpers/file-server.ts'],
           // A safety net, not a speed test: axe takes 2-4 s a page when the machine is shared (load 20 on 2 cores).
           testTimeout: 180_000,
+          // expect.poll waits for a condition (a page loaded after a click, a script's answer): 1 s, its
+          // default, was too short for a form post at load 15 (the MFA set-up's QR code).
+          expect: { poll: { timeout: 15_000 } },
           hookTimeout: 120_000,
         },
       },
