@@ -448,6 +448,22 @@ describe('document exchange over HTTP', () => {
     expect(await (await fgr.get('/es/notifications')).text()).not.toContain('Lista notificada');
   });
 
+  it('counts a share in the header badge and the centre only until the share expires', async () => {
+    const badge = async () => Number((await (await fgr.get('/es/documents')).text()).match(/data-testid="unread-count">\s*(\d+)/)?.[1]);
+    const before = await badge();
+    const id = await uploadOk(atf, [{ name: 'caduca.xlsx', bytes: makeXlsx([['n', 1]]) }], {
+      titleEs: 'Lista que caduca',
+      scope: 'agencies',
+      scopeAgencies: ['FGR'],
+    });
+    expect(await badge()).toBe(before + 1);
+    // The share ends (set in the database: time cannot pass in a test): the badge's SQL, built once per
+    // reader, compares with the database's clock, so the notification stops counting at once.
+    await sql('UPDATE documents SET share_expires_at = ? WHERE id = ?', [Date.now() - 1000, id]);
+    expect(await badge()).toBe(before);
+    expect(await (await fgr.get('/es/notifications')).text()).not.toContain('Lista que caduca');
+  });
+
   it('shuts a disabled member’s old session out of a document shared with their agency: lists, detail, download, search', async () => {
     const id = await uploadOk(atf, [{ name: 'Para Guatemala.pdf', bytes: makePdf(['Palabra clave: quetzalvidrio']) }], {
       titleEs: 'Compartido con el MP de Guatemala',
