@@ -3,7 +3,7 @@
  * identical seizures left alone, children replaced on change, search index maintained in the
  * same transaction (the caller's): FTS5 directly, Meilisearch through the outbox.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 
 import { allRows, col, insertRows, runRaw, type RawExec, type SqlValue } from '#src/server/sql.ts';
 import { indexSeizures, unindexSeizures } from '#src/server/search/fts5-index.ts';
@@ -24,8 +24,9 @@ export function naturalKey(s: Pick<SeizureInput, 'agencyCode' | 'caseFile' | 're
   return `${s.agencyCode}\u0000${s.caseFile}\u0000${s.reference}`;
 }
 
+/** SHA-256 of the seizure as JSON (one-shot crypto.hash: the same digest as a Hash object, half the CPU). */
 export function contentHash(s: SeizureInput): string {
-  return createHash('sha256').update(JSON.stringify(s)).digest('base64url');
+  return digest('sha256', JSON.stringify(s), 'base64url');
 }
 
 /** Ensures each distinct scope exists in scope_sets; returns tokens-string -> id. */
@@ -55,6 +56,9 @@ async function scopeSetIds(ex: RawExec, scopes: Iterable<string>): Promise<Map<s
   );
   return new Map(rows.map((r) => [r.tokens, r.id]));
 }
+
+/** Seizures written per batch of INSERT statements (~3 firearm rows each). */
+const WRITE_BATCH = 2000;
 
 export interface WriteOptions {
   userId: string | null;
@@ -127,112 +131,117 @@ export async function writeSeizures(ex: RawExec, input: readonly SeizureInput[],
     toWrite.map((w) => w.s.scope.join(' ')),
   );
 
-  const seizureRows: SqlValue[][] = [];
-  const firearmRows: SqlValue[][] = [];
-  const ammoRows: SqlValue[][] = [];
-  const magRows: SqlValue[][] = [];
-  const explosiveRows: SqlValue[][] = [];
-  for (const { id, s, hash, createdAt, createdBy } of toWrite) {
-    const count = s.firearms.reduce((n, f) => n + f.quantity, 0);
-    summary.firearms += s.firearms.length;
-    seizureRows.push([
-      id,
-      s.reference,
-      s.date,
-      s.country,
-      s.stateCode,
-      s.municipality,
-      s.place,
-      s.agencyCode,
-      s.operation,
-      s.caseFile,
-      s.summaryEs,
-      s.summaryEn,
-      scopeIds.get(s.scope.join(' ')) ?? null,
-      count,
-      hash,
-      opts.batchId,
-      createdBy,
-      createdAt,
-      opts.userId,
-      now,
-    ]);
-    for (const f of s.firearms) {
-      firearmRows.push([
+  // Written a batch of seizures at a time, each batch's rows in the same order as before: the row
+  // arrays of a batch die young instead of ~300,000 of them living through the whole write.
+  for (let start = 0; start < toWrite.length; start += WRITE_BATCH) {
+    const batch = toWrite.slice(start, start + WRITE_BATCH);
+    const seizureRows: SqlValue[][] = [];
+    const firearmRows: SqlValue[][] = [];
+    const ammoRows: SqlValue[][] = [];
+    const magRows: SqlValue[][] = [];
+    const explosiveRows: SqlValue[][] = [];
+    for (const { id, s, hash, createdAt, createdBy } of batch) {
+      const count = s.firearms.reduce((n, f) => n + f.quantity, 0);
+      summary.firearms += s.firearms.length;
+      seizureRows.push([
         id,
-        f.type,
-        f.manufacturer,
-        f.model,
-        f.calibre,
-        f.serial,
-        f.obliteratedSerial,
-        f.countryOfManufacture,
-        f.importer,
-        f.otherMarkings,
-        f.quantity,
-        f.traceStatus,
-        f.traceSourceCountry,
-        f.traceSourceState,
-        f.timeToCrimeDays,
+        s.reference,
+        s.date,
+        s.country,
+        s.stateCode,
+        s.municipality,
+        s.place,
+        s.agencyCode,
+        s.operation,
+        s.caseFile,
+        s.summaryEs,
+        s.summaryEn,
+        scopeIds.get(s.scope.join(' ')) ?? null,
+        count,
+        hash,
+        opts.batchId,
+        createdBy,
+        createdAt,
+        opts.userId,
+        now,
       ]);
+      for (const f of s.firearms) {
+        firearmRows.push([
+          id,
+          f.type,
+          f.manufacturer,
+          f.model,
+          f.calibre,
+          f.serial,
+          f.obliteratedSerial,
+          f.countryOfManufacture,
+          f.importer,
+          f.otherMarkings,
+          f.quantity,
+          f.traceStatus,
+          f.traceSourceCountry,
+          f.traceSourceState,
+          f.timeToCrimeDays,
+        ]);
+      }
+      for (const a of s.ammunition) ammoRows.push([id, a.calibre, a.rounds]);
+      for (const m of s.magazines) magRows.push([id, m.quantity, m.capacity]);
+      for (const e of s.explosives) explosiveRows.push([id, e.description, e.quantity]);
+      summary.changedIds.push(id);
     }
-    for (const a of s.ammunition) ammoRows.push([id, a.calibre, a.rounds]);
-    for (const m of s.magazines) magRows.push([id, m.quantity, m.capacity]);
-    for (const e of s.explosives) explosiveRows.push([id, e.description, e.quantity]);
-    summary.changedIds.push(id);
+    await insertRows(
+      ex,
+      'seizures',
+      [
+        'id',
+        'reference',
+        'date',
+        'country',
+        'state_code',
+        'municipality',
+        'place',
+        'agency_code',
+        'operation',
+        'case_file',
+        'summary_es',
+        'summary_en',
+        'scope_set_id',
+        'firearm_count',
+        'content_hash',
+        'import_batch_id',
+        'created_by',
+        'created_at',
+        'updated_by',
+        'updated_at',
+      ],
+      seizureRows,
+    );
+    await insertRows(
+      ex,
+      'firearms',
+      [
+        'seizure_id',
+        'type',
+        'manufacturer',
+        'model',
+        'calibre',
+        'serial',
+        'obliterated_serial',
+        'country_of_manufacture',
+        'importer',
+        'other_markings',
+        'quantity',
+        'trace_status',
+        'trace_source_country',
+        'trace_source_state',
+        'time_to_crime_days',
+      ],
+      firearmRows,
+    );
+    await insertRows(ex, 'ammunition', ['seizure_id', 'calibre', 'rounds'], ammoRows);
+    await insertRows(ex, 'magazines', ['seizure_id', 'quantity', 'capacity'], magRows);
+    await insertRows(ex, 'explosives', ['seizure_id', 'description', 'quantity'], explosiveRows);
   }
-  await insertRows(
-    ex,
-    'seizures',
-    [
-      'id',
-      'reference',
-      'date',
-      'country',
-      'state_code',
-      'municipality',
-      'place',
-      'agency_code',
-      'operation',
-      'case_file',
-      'summary_es',
-      'summary_en',
-      'scope_set_id',
-      'firearm_count',
-      'content_hash',
-      'import_batch_id',
-      'created_by',
-      'created_at',
-      'updated_by',
-      'updated_at',
-    ],
-    seizureRows,
-  );
-  await insertRows(
-    ex,
-    'firearms',
-    [
-      'seizure_id',
-      'type',
-      'manufacturer',
-      'model',
-      'calibre',
-      'serial',
-      'obliterated_serial',
-      'country_of_manufacture',
-      'importer',
-      'other_markings',
-      'quantity',
-      'trace_status',
-      'trace_source_country',
-      'trace_source_state',
-      'time_to_crime_days',
-    ],
-    firearmRows,
-  );
-  await insertRows(ex, 'ammunition', ['seizure_id', 'calibre', 'rounds'], ammoRows);
-  await insertRows(ex, 'magazines', ['seizure_id', 'quantity', 'capacity'], magRows);
-  await insertRows(ex, 'explosives', ['seizure_id', 'description', 'quantity'], explosiveRows);
   await indexSeizures(ex, { ids: summary.changedIds }, new Map(toWrite.map((w) => [w.id, w.s])));
   // In this transaction: caches of seizure figures (dashboard, facets) see the change at commit.
   await bumpDataVersion(ex, 'seizures');
