@@ -48,6 +48,21 @@ function valueScale(max: number, range: [number, number], count: number, integer
   return { scale, ticks };
 }
 
+/**
+ * Round ticks whose labels fit side by side along a horizontal axis: d3's count is only a hint, so
+ * fewer ticks are asked for until the widest label fits between two of them ("1,0001,500" on a
+ * phone-width chart of 0–5,000 in steps of 500).
+ */
+function fittingValueScale(max: number, range: [number, number], count: number, integers: boolean, format: (n: number) => string) {
+  for (let n = count; ; n--) {
+    const value = valueScale(max, range, n, integers);
+    const [a, b] = value.ticks;
+    const step = a === undefined || b === undefined ? Infinity : Math.abs(value.scale(b) - value.scale(a));
+    const widest = Math.max(0, ...value.ticks.map((t) => format(t).length)) * CHAR_WIDTH;
+    if (n <= 2 || widest + 8 <= step) return value;
+  }
+}
+
 /** Keeps labels from overlapping: every k-th label when `labelWidth` does not fit `step` pixels. */
 function labelEvery(step: number, labelWidth: number): number {
   return Math.max(1, Math.ceil((labelWidth + 8) / Math.max(1, step)));
@@ -73,7 +88,7 @@ export function horizontalBars(
   const top = frame.marginTop ?? 10;
   const bottom = frame.marginBottom ?? 30;
   const totals = rows.map((r) => r.values.reduce((a, v) => a + v, 0));
-  const x = valueScale(Math.max(0, ...totals), [frame.marginLeft, frame.width - frame.marginRight], ticks, integers);
+  const x = fittingValueScale(Math.max(0, ...totals), [frame.marginLeft, frame.width - frame.marginRight], ticks, integers, format);
   const band = (frame.height - top - bottom) / Math.max(1, rows.length);
   const barHeight = band * 0.8;
   const parts: string[] = [svgOpen(frame)];

@@ -117,6 +117,31 @@ describe('charts', () => {
     expect(barChart(rows, 'Firearms by type', 'en-US')).toContain('aria-label="Firearms by type"');
   });
 
+  it('bar chart tick labels never overlap, however long the category names leave the axis', () => {
+    // The dashboard's firearm types on the demo data: "Subametralladora" leaves ~300 px for 0–5,000.
+    const rows = [
+      { label: 'Fusil', value: 4505 },
+      { label: 'Pistola', value: 3238 },
+      { label: 'Subametralladora', value: 153 },
+    ];
+    for (const locale of ['es-MX', 'en-US']) {
+      const { svg } = svgOf(barChart(rows, 'Armas por tipo', locale));
+      const ticks = [...svg.querySelectorAll('text[text-anchor="middle"]')].map((t) => ({
+        x: Number(t.getAttribute('x')),
+        width: (t.textContent ?? '').length * 7.5,
+      }));
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      for (let i = 1; i < ticks.length; i++) {
+        const gap = ticks[i]!.x - ticks[i - 1]!.x - (ticks[i]!.width + ticks[i - 1]!.width) / 2;
+        expect(gap, `between ${i - 1} and ${i}`).toBeGreaterThanOrEqual(8);
+      }
+      // The axis still reaches past the longest bar.
+      expect(Math.max(...ticks.map((t) => t.x))).toBeGreaterThanOrEqual(
+        Math.max(...[...svg.querySelectorAll('rect')].map((r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width')))) - 0.5,
+      );
+    }
+  });
+
   it('month lines run through every month given, zeros included, with month ticks in the reader’s language', () => {
     const months = monthRange('2024-01', '2024-12');
     const rows = months.flatMap((month, i) => [
