@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDatabase } from '#tests/helpers/temp-db.ts';
 import { seedBasics } from '#tests/fixtures/seizures/helpers.ts';
 import { mulberry32 } from '#db/seed/seizures.ts';
+import { FIREARM_COLUMNS } from '#src/server/seizures/columns.ts';
 import { CSV_COLUMNS, HEADERS, errorMessage, validateImport, type Column, type ImportError } from '#src/server/seizures/import.ts';
 
 let cleanup: () => void;
@@ -311,22 +312,7 @@ const POOL: Partial<Record<Column, string[]>> = {
   trace_source_state: ['', 'TX'],
   time_to_crime_days: ['', '0', '36501', '12 000', 'x', '36500'],
 };
-const FIREARM: Column[] = [
-  'firearm_type',
-  'manufacturer',
-  'model',
-  'calibre',
-  'serial',
-  'obliterated_serial',
-  'country_of_manufacture',
-  'importer',
-  'other_markings',
-  'quantity',
-  'trace_status',
-  'trace_source_country',
-  'trace_source_state',
-  'time_to_crime_days',
-];
+const FIREARM: readonly Column[] = FIREARM_COLUMNS;
 
 function seededRows(seed: number, n: number): Partial<Record<Column, string>>[] {
   const rng = mulberry32(seed);
