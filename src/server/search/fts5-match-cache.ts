@@ -10,8 +10,10 @@
  * while the rest of a search costs a few milliseconds. Readers repeat the popular words.
  *
  * Bounded: at most MAX_ENTRIES entries and MAX_BYTES of arrays, least recently used first out
- * (cache.ts's LruCache bounds entries only; a common word's rowids are ~300 KB at 100,000 seizures).
+ * (a common word's rowids are ~300 KB at 100,000 seizures); one answer over a quarter of that is
+ * not kept.
  */
+import { SizedLruCache } from '#src/server/cache.ts';
 
 const MAX_ENTRIES = 500;
 const MAX_BYTES = 48 * 1024 * 1024;
@@ -24,40 +26,24 @@ export interface RankWindow {
   exact: Uint8Array | null;
 }
 
-interface Entry {
-  value: Int32Array | RankWindow;
-  bytes: number;
-}
+type Answer = Int32Array | RankWindow;
 
-const entries = new Map<string, Entry>();
-let bytes = 0;
+const sizeOf = (v: Answer) => ('scores' in v ? v.ids.byteLength + v.scores.byteLength + (v.exact?.byteLength ?? 0) : v.byteLength);
+
+const answers = new SizedLruCache<Answer>(MAX_BYTES, sizeOf, MAX_ENTRIES);
 
 /** Hits and misses (tests, benchmarks). */
 export const matchCacheStats = { hits: 0, misses: 0 };
 
-const sizeOf = (v: Int32Array | RankWindow) =>
-  'scores' in v ? v.ids.byteLength + v.scores.byteLength + (v.exact?.byteLength ?? 0) : v.byteLength;
-
-async function cached<T extends Int32Array | RankWindow>(key: string, compute: () => Promise<T>): Promise<T> {
-  const hit = entries.get(key);
+async function cached<T extends Answer>(key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = answers.get(key);
   if (hit) {
     matchCacheStats.hits++;
-    // Most recently used last.
-    entries.delete(key);
-    entries.set(key, hit);
-    return hit.value as T;
+    return hit as T;
   }
   matchCacheStats.misses++;
   const value = await compute();
-  const size = sizeOf(value);
-  if (size > MAX_BYTES / 4) return value;
-  entries.set(key, { value, bytes: size });
-  bytes += size;
-  for (const [k, e] of entries) {
-    if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
-    entries.delete(k);
-    bytes -= e.bytes;
-  }
+  if (sizeOf(value) <= MAX_BYTES / 4) answers.set(key, value);
   return value;
 }
 
@@ -98,6 +84,5 @@ export function cachedIndexAnswer(
 
 /** Forgets everything (tests that replace the database). */
 export function clearMatchCache(): void {
-  entries.clear();
-  bytes = 0;
+  answers.clear();
 }
