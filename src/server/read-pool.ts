@@ -13,10 +13,11 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { InStatement, ResultSet, Row, Value } from '@libsql/client';
+import type { InStatement, ResultSet, Value } from '@libsql/client';
 import { config } from './config.ts';
 import { isReadOnlySql, rawClient } from './db.ts';
 import { onShutdown } from './lifecycle.ts';
+import { readResultSet, rowMaker } from './read-statements.ts';
 import type { RawExec } from './sql.ts';
 
 type Arg = string | number | bigint | null | ArrayBuffer | Uint8Array;
@@ -101,7 +102,8 @@ class ReadWorker {
       job.reject(Object.assign(new Error(error.message), { code: error.code }));
       return;
     }
-    job.resolve(resultSet(columns ?? [], rows ?? []));
+    const names = columns ?? [];
+    job.resolve(readResultSet(names, (rows ?? []).map(rowMaker(names))));
   }
 
   private failAll(error: Error): void {
@@ -109,29 +111,6 @@ class ReadWorker {
     this.jobs.clear();
     dead.add(this);
   }
-}
-
-/** Rows as the libSQL client gives them: values by column name and by position. */
-function resultSet(columns: string[], raw: Value[][]): ResultSet {
-  const rows = raw.map((values) => {
-    const row: Record<string | number, Value> = {};
-    Object.defineProperty(row, 'length', { value: values.length });
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] ?? null;
-      Object.defineProperty(row, i, { value });
-      const name = columns[i] as string;
-      if (!Object.hasOwn(row, name)) row[name] = value;
-    }
-    return row as unknown as Row;
-  });
-  return {
-    columns,
-    columnTypes: columns.map(() => ''),
-    rows,
-    rowsAffected: 0,
-    lastInsertRowid: undefined,
-    toJSON: () => ({ columns, rows: raw }),
-  };
 }
 
 let pool: { url: string; workers: ReadWorker[] } | undefined;

@@ -45,7 +45,7 @@ function valueOf(v: unknown): Value {
  * property definition per value. Positions read the stored values, so they stay the query's
  * even where two columns share a name.
  */
-function rowMaker(columns: string[]): (values: unknown[]) => Row {
+export function rowMaker(columns: string[]): (values: unknown[]) => Row {
   const named: [string, number][] = [];
   const seen = new Set<string>();
   columns.forEach((name, i) => {
@@ -73,6 +73,18 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
       },
     });
   return (raw) => new StatementRow(raw.map(valueOf)) as unknown as Row;
+}
+
+/** A read's answer in the client's shape, from its rows (read-pool.ts builds its answers here too). */
+export function readResultSet(columns: string[], rows: Row[]): ResultSet {
+  return {
+    columns,
+    columnTypes: columns.map(() => ''),
+    rows,
+    rowsAffected: 0,
+    lastInsertRowid: undefined,
+    toJSON: () => ({ columns, rows: rows.map((r) => Array.prototype.slice.call(r) as Value[]) }),
+  };
 }
 
 export class StatementReader {
@@ -111,16 +123,7 @@ export class StatementReader {
     const p = this.statement(sql);
     const raw = p.statement.all(args) as unknown[][];
     readStatementStats.executed++;
-    const rows = raw.map(p.makeRow);
-    const columns = p.columns;
-    return {
-      columns,
-      columnTypes: columns.map(() => ''),
-      rows,
-      rowsAffected: 0,
-      lastInsertRowid: undefined,
-      toJSON: () => ({ columns, rows: rows.map((r) => Array.prototype.slice.call(r) as Value[]) }),
-    };
+    return readResultSet(p.columns, raw.map(p.makeRow));
   }
 
   close(): void {
