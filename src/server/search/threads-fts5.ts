@@ -194,20 +194,35 @@ async function pageHits(
     const row = byId.get(id);
     const s = snippetOf.get(id);
     if (!row || s === undefined) return [];
-    return [
-      {
-        postId: row.id,
-        threadId: row.thread_id,
-        seq: row.seq,
-        threadTitle: row.title,
-        categoryId: row.category_id,
-        authorId: row.author_id,
-        authorAgencyCode: row.author_agency_code,
-        createdAt: new Date(row.created_at),
-        snippet: markToHtml(s),
-      },
-    ];
+    return [threadHit(row, s)];
   });
+}
+
+/** A post as both engines read it for a hit (thread_posts joined to its thread). */
+export interface ThreadHitRow {
+  id: number;
+  thread_id: number;
+  seq: number;
+  title: string;
+  category_id: number;
+  author_id: string;
+  author_agency_code: string;
+  created_at: number;
+}
+
+/** A search hit from its post row and FTS5's marked snippet. */
+export function threadHit(row: ThreadHitRow, markedSnippet: string): ThreadSearchHit {
+  return {
+    postId: row.id,
+    threadId: row.thread_id,
+    seq: row.seq,
+    threadTitle: row.title,
+    categoryId: row.category_id,
+    authorId: row.author_id,
+    authorAgencyCode: row.author_agency_code,
+    createdAt: new Date(Number(row.created_at)),
+    snippet: markToHtml(markedSnippet),
+  };
 }
 
 /**

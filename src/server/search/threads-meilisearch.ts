@@ -33,7 +33,7 @@ import type { MeiliConnection } from './meili-client.ts';
 import { UnsupportedQuery } from './meilisearch.ts';
 import type { SearchSource } from './remote-index.ts';
 import { conceptToken } from './seizure-text.ts';
-import { threadMatchExpression } from './threads-fts5.ts';
+import { threadHit, threadMatchExpression, type ThreadHitRow } from './threads-fts5.ts';
 import {
   normalizeThreadQuery,
   THREAD_POST_KIND,
@@ -42,7 +42,7 @@ import {
   type ThreadSearchQuery,
   type ThreadSearchResult,
 } from './threads-types.ts';
-import { MARK_CLOSE, MARK_OPEN, markToHtml } from './types.ts';
+import { MARK_CLOSE, MARK_OPEN } from './types.ts';
 
 export const MEILI_THREAD_INDEX = 'thread_posts';
 
@@ -232,16 +232,7 @@ export function threadPostSource(indexUid: string = threadIndexUid()): SearchSou
 async function loadThreadHits(ids: readonly number[], text: string, reader: Reader): Promise<ThreadSearchHit[]> {
   if (!ids.length) return [];
   const json = JSON.stringify(ids);
-  const rows = await db().all<{
-    id: number;
-    thread_id: number;
-    seq: number;
-    title: string;
-    category_id: number;
-    author_id: string;
-    author_agency_code: string;
-    created_at: number;
-  }>(sql`
+  const rows = await db().all<ThreadHitRow>(sql`
     SELECT p.id, p.thread_id, p.seq, t.title, t.category_id, p.author_id, p.author_agency_code, p.created_at
     FROM thread_posts p JOIN threads t ON t.id = p.thread_id
     WHERE p.id IN (SELECT value FROM json_each(${json}))
@@ -257,20 +248,7 @@ async function loadThreadHits(ids: readonly number[], text: string, reader: Read
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return ids.flatMap((id): ThreadSearchHit[] => {
     const r = byId.get(id);
-    if (!r) return [];
-    return [
-      {
-        postId: r.id,
-        threadId: r.thread_id,
-        seq: r.seq,
-        threadTitle: r.title,
-        categoryId: r.category_id,
-        authorId: r.author_id,
-        authorAgencyCode: r.author_agency_code,
-        createdAt: new Date(Number(r.created_at)),
-        snippet: markToHtml(snippets.get(id) ?? ''),
-      },
-    ];
+    return r ? [threadHit(r, snippets.get(id) ?? '')] : [];
   });
 }
 
